@@ -1,0 +1,2 @@
+/* placeholder: replaced by the CLI dispatcher */
+int main(void) { return 0; }

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs everything runlxc needs to build, test and benchmark, from Debian 12 packages.
+# Idempotent: packages already present are not touched, and apt is not called at all when
+# nothing is missing.
+#
+# CentOS/RHEL (EPEL) equivalents, for building on legacy hosts:
+#   CentOS 7: yum install epel-release && yum install gcc make autoconf automake libtool \
+#             pkgconfig glibc-static lxc-devel json-c-devel libcap-devel libarchive-devel \
+#             openssl-devel libseccomp-devel lxcfs busybox
+#   CentOS 6: the same names from EPEL 6 (lxc-devel is liblxc 1.0.x); json-c-devel is 0.11.
+set -eu
+
+PKGS="
+  build-essential autoconf automake libtool pkg-config libc6-dev
+  lxc lxc-dev libjson-c-dev libcap-dev libarchive-dev libssl-dev libseccomp-dev
+  libzstd-dev zlib1g-dev
+  lxcfs busybox-static bats jq iproute2 procps util-linux bsdutils
+  crun runc containerd podman conmon umoci skopeo zstd time
+"
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -n "$missing" ]; then
+    echo "install-deps: installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $missing >/dev/null
+else
+    echo "install-deps: all packages present"
+fi

@@ -1,0 +1,55 @@
+#!/bin/bash
+# Runs every test suite (unit TAP programs, bats integration suites) and prints one closing
+# line "N passed, N failed" summed over all of them. Exit status is non-zero if anything failed.
+#   tests/run-all.sh [BUILDDIR]        BUILDDIR holds tests/unit/*_test (default: the source tree)
+#   SUITES="unit integration image-unpack"  selects suites; TESTS_FILTER=regex filters bats tests
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$top}" && pwd)
+suites=${SUITES:-unit integration image-unpack}
+out=$(mktemp -d /tmp/runlxc-tests.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+pass=0 fail=0 skip=0
+
+count() { # count TAP lines of file $1
+    local p f s
+    p=$(grep -cE '^ok ' "$1")
+    s=$(grep -cE '^ok .*# [Ss][Kk][Ii][Pp]' "$1")
+    f=$(grep -cE '^not ok ' "$1")
+    pass=$((pass + p - s)); skip=$((skip + s)); fail=$((fail + f))
+}
+
+run_tap() { # name, command...
+    local name=$1; shift
+    echo "=== $name"
+    "$@" 2>&1 | tee "$out/$name.tap"
+    local rc=${PIPESTATUS[0]}
+    count "$out/$name.tap"
+    if [ "$rc" -ne 0 ] && ! grep -qE '^not ok ' "$out/$name.tap"; then
+        echo "not ok $name exited $rc without reporting a failure"
+        fail=$((fail + 1))
+    fi
+}
+
+for s in $suites; do
+    case $s in
+    unit)
+        for t in "$build"/tests/unit/*_test "$build"/image-unpack/tests/*_test; do
+            [ -x "$t" ] && run_tap "unit-$(basename "$t")" "$t"
+        done ;;
+    *)
+        for f in "$top"/tests/"$s"/*.bats; do
+            [ -e "$f" ] || continue
+            args=(--tap)
+            [ -n "${TESTS_FILTER:-}" ] && args+=(--filter "$TESTS_FILTER")
+            run_tap "$s-$(basename "$f" .bats)" bats "${args[@]}" "$f"
+        done ;;
+    esac
+done
+
+if [ "$skip" -gt 0 ]; then
+    echo "$pass passed, $fail failed, $skip skipped"
+else
+    echo "$pass passed, $fail failed"
+fi
+[ "$fail" -eq 0 ]
