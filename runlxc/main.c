@@ -1,2 +1,131 @@
-/* placeholder: replaced by the CLI dispatcher */
-int main(void) { return 0; }
+/* runlxc: an OCI runtime with runc's command line, built on liblxc.
+ * Global flags come before the subcommand; each subcommand lives in its own cmd_*.c. */
+#include "cli.h"
+#include "util.h"
+#include <limits.h>
+#include <lxc/lxccontainer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct rlx_command commands[] = {
+    {"create", cmd_create, "create a container from a bundle (waits for start)"},
+    {"start", cmd_start, "start the user process of a created container"},
+    {"run", cmd_run, "create and start a container"},
+    {"state", cmd_state, "print the OCI state of a container"},
+    {"kill", cmd_kill, "send a signal to the container's init (or all processes)"},
+    {"delete", cmd_delete, "delete a container and everything it holds"},
+    {"list", cmd_list, "list containers"},
+    {"spec", cmd_spec, "write a default config.json"},
+    {"features", cmd_features, "print what this runtime supports on this host"},
+    {"unpack", cmd_unpack, "unpack an OCI or Docker image into a bundle"},
+    {"hook", cmd_hook, NULL},   /* internal: liblxc hook callback */
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: runlxc [--root DIR] [--log FILE] [--log-format text|json] [--debug] COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (commands[i].summary)
+            fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+/* Matches "--name VALUE" and "--name=VALUE"; advances *i past what it consumed. */
+static const char *flag_value(int argc, char **argv, int *i, const char *name, bool *matched)
+{
+    size_t n = strlen(name);
+    *matched = false;
+    if (strncmp(argv[*i], name, n) != 0)
+        return NULL;
+    if (argv[*i][n] == '=') {
+        *matched = true;
+        return argv[*i] + n + 1;
+    }
+    if (argv[*i][n] != '\0')
+        return NULL;
+    *matched = true;
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+int main(int argc, char **argv)
+{
+    struct rlx_global g = {.root = "/run/runlxc", .log_format = "text"};
+    char self[PATH_MAX];
+    rlx_error_t err = NULL;
+    int i, r;
+
+    if (realpath("/proc/self/exe", self) != NULL)
+        g.self_exe = self;
+    else
+        g.self_exe = "runlxc";
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i], *v;
+        bool m;
+        if (strcmp(a, "--debug") == 0) {
+            g.debug = true;
+        } else if (strcmp(a, "--systemd-cgroup") == 0) {
+            g.systemd_cgroup = true;
+        } else if (strcmp(a, "--version") == 0 || strcmp(a, "-v") == 0) {
+            printf("runlxc version %s\nspec: 1.2.0\nliblxc: %s\n", PACKAGE_VERSION, lxc_get_version());
+            return 0;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if ((v = flag_value(argc, argv, &i, "--root", &m)) != NULL || m) {
+            if (v == NULL || *v == '\0') {
+                rlx_error(&err, 0, "--root needs a directory");
+                goto fail;
+            }
+            g.root = v;
+        } else if ((v = flag_value(argc, argv, &i, "--log", &m)) != NULL || m) {
+            g.log_path = v;
+        } else if ((v = flag_value(argc, argv, &i, "--log-format", &m)) != NULL || m) {
+            if (v == NULL || (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)) {
+                rlx_error(&err, 0, "--log-format must be text or json");
+                goto fail;
+            }
+            g.log_format = v;
+        } else if ((v = flag_value(argc, argv, &i, "--criu", &m)) != NULL || m) {
+            /* obsolete in runc; accepted and ignored */
+        } else if ((v = flag_value(argc, argv, &i, "--rootless", &m)) != NULL || m) {
+            if (v && strcmp(v, "true") == 0) {
+                rlx_error(&err, 0, "--rootless: rootless containers are not supported by runlxc");
+                goto fail;
+            }
+        } else {
+            rlx_error(&err, 0, "unknown global option '%s'", a);
+            goto fail;
+        }
+    }
+    if (g.root[0] != '/') {
+        char abs[PATH_MAX];
+        if (realpath(".", abs) == NULL) {
+            rlx_error(&err, 0, "--root: cannot resolve '%s'", g.root);
+            goto fail;
+        }
+        g.root = xasprintf("%s/%s", abs, g.root);
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 1;
+    }
+    if (g.systemd_cgroup) {
+        rlx_error(&err, 0, "--systemd-cgroup: the systemd cgroup driver is not supported by runlxc yet; use cgroupfs paths");
+        goto fail;
+    }
+    for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+        if (strcmp(commands[c].name, argv[i]) != 0)
+            continue;
+        r = commands[c].run(&g, argc - i, argv + i, &err);
+        if (r < 0)
+            goto fail;
+        return 0;
+    }
+    rlx_error(&err, 0, "unknown command '%s'", argv[i]);
+fail:
+    rlx_log(&g, "error", "%s", rlx_error_text(&err));
+    rlx_error_release(&err);
+    return 1;
+}

@@ -1,0 +1,74 @@
+#include "dialect.h"
+#include <stdio.h>
+#include <lxc/lxccontainer.h>
+
+#define V(a, b, c) ((a) * 10000 + (b) * 100 + (c))
+
+/* One row per key: modern spelling (and the first liblxc that has it), legacy spelling
+ * (and the first 1.x/2.0 release that has it). Versions from the liblxc confile.c tables. */
+static const struct {
+    const char *modern;
+    int modern_since;
+    const char *legacy;
+    int legacy_since;
+} key_table[K_KEYS] = {
+    [K_ROOTFS_PATH] = {"lxc.rootfs.path", V(2, 1, 0), "lxc.rootfs", V(1, 0, 0)},
+    [K_ROOTFS_MANAGED] = {"lxc.rootfs.managed", V(3, 1, 0), NULL, 0},
+    [K_UTS_NAME] = {"lxc.uts.name", V(2, 1, 0), "lxc.utsname", V(1, 0, 0)},
+    [K_CONSOLE_PATH] = {"lxc.console.path", V(2, 1, 0), "lxc.console", V(1, 0, 0)},
+    [K_LOG_FILE] = {"lxc.log.file", V(2, 1, 0), "lxc.logfile", V(1, 0, 0)},
+    [K_LOG_LEVEL] = {"lxc.log.level", V(2, 1, 0), "lxc.loglevel", V(1, 0, 0)},
+    [K_NET_TYPE] = {"lxc.net.0.type", V(2, 1, 0), "lxc.network.type", V(1, 0, 0)},
+    [K_AUTODEV] = {"lxc.autodev", V(1, 0, 0), "lxc.autodev", V(1, 0, 0)},
+    [K_MOUNT_ENTRY] = {"lxc.mount.entry", V(1, 0, 0), "lxc.mount.entry", V(1, 0, 0)},
+    [K_MOUNT_AUTO] = {"lxc.mount.auto", V(1, 0, 0), "lxc.mount.auto", V(1, 0, 0)},
+    [K_CGROUP_DIR] = {"lxc.cgroup.dir", V(2, 1, 0), NULL, 0},
+    [K_CGROUP_DIR_CONTAINER] = {"lxc.cgroup.dir.container", V(5, 0, 0), NULL, 0},
+    [K_CGROUP_DIR_MONITOR] = {"lxc.cgroup.dir.monitor", V(5, 0, 0), NULL, 0},
+    [K_CGROUP_V1] = {"lxc.cgroup.", V(1, 0, 0), "lxc.cgroup.", V(1, 0, 0)},
+    [K_CGROUP_V2] = {"lxc.cgroup2.", V(3, 0, 0), NULL, 0},
+    [K_NAMESPACE_CLONE] = {"lxc.namespace.clone", V(3, 0, 0), NULL, 0},
+    [K_NAMESPACE_KEEP] = {"lxc.namespace.keep", V(3, 0, 0), NULL, 0},
+    [K_MONITOR_PDEATH] = {"lxc.monitor.signal.pdeath", V(3, 1, 0), NULL, 0},
+    [K_TTY_MAX] = {"lxc.tty.max", V(2, 1, 0), "lxc.tty", V(1, 0, 0)},
+    [K_PTY_MAX] = {"lxc.pty.max", V(2, 1, 0), "lxc.pts", V(1, 0, 0)},
+    [K_SYSCTL] = {"lxc.sysctl.", V(3, 0, 0), NULL, 0},
+    [K_APPARMOR_PROFILE] = {"lxc.apparmor.profile", V(2, 1, 0), "lxc.aa_profile", V(1, 0, 0)},
+    [K_SELINUX_CONTEXT] = {"lxc.selinux.context", V(2, 1, 0), "lxc.se_context", V(1, 0, 0)},
+    [K_HOOK_START_HOST] = {"lxc.hook.start-host", V(3, 0, 0), NULL, 0},
+    [K_HOOK_MOUNT] = {"lxc.hook.mount", V(1, 0, 0), "lxc.hook.mount", V(1, 0, 0)},
+    [K_HOOK_VERSION] = {"lxc.hook.version", V(3, 0, 0), NULL, 0},
+    [K_IDMAP] = {"lxc.idmap", V(2, 1, 0), "lxc.id_map", V(1, 0, 0)},
+    [K_EPHEMERAL] = {"lxc.ephemeral", V(2, 0, 0), "lxc.ephemeral", V(2, 0, 0)},
+    [K_KEYRING_SESSION] = {"lxc.keyring.session", V(4, 0, 0), NULL, 0},
+};
+
+struct rlx_dialect rlx_dialect_for_version(const char *version)
+{
+    struct rlx_dialect d = {RLX_DIALECT_MODERN, 0, 0, 0};
+    if (version == NULL || sscanf(version, "%d.%d.%d", &d.major, &d.minor, &d.micro) < 2)
+        return (struct rlx_dialect){RLX_DIALECT_MODERN, 5, 0, 0};
+    if (V(d.major, d.minor, d.micro) < V(2, 1, 0))
+        d.kind = RLX_DIALECT_LEGACY;
+    return d;
+}
+
+struct rlx_dialect rlx_dialect_current(void)
+{
+    return rlx_dialect_for_version(lxc_get_version());
+}
+
+const char *rlx_dialect_key(const struct rlx_dialect *d, enum rlx_key key)
+{
+    int v = V(d->major, d->minor, d->micro);
+    if ((unsigned)key >= K_KEYS)
+        return NULL;
+    if (d->kind == RLX_DIALECT_LEGACY)
+        return key_table[key].legacy && v >= key_table[key].legacy_since ? key_table[key].legacy : NULL;
+    return key_table[key].modern && v >= key_table[key].modern_since ? key_table[key].modern : NULL;
+}
+
+const char *rlx_dialect_name(const struct rlx_dialect *d)
+{
+    return d->kind == RLX_DIALECT_LEGACY ? "legacy" : "modern";
+}

@@ -1,0 +1,35 @@
+/* Behavioural probes of what this kernel offers. Nothing here reads uname. */
+#ifndef RUNLXC_PROBE_H
+#define RUNLXC_PROBE_H
+#include <stdbool.h>
+
+#define RLX_MAX_HIERARCHIES 32
+
+enum rlx_cgroup_mode { RLX_CGROUP_V1, RLX_CGROUP_HYBRID, RLX_CGROUP_V2 };
+
+struct rlx_hierarchy {
+    char *mountpoint;      /* /sys/fs/cgroup/memory */
+    char *controllers;     /* "memory" or "cpu,cpuacct" or "name=systemd"; "" for cgroup2 */
+    bool v2;
+};
+
+struct rlx_cgroup_layout {
+    enum rlx_cgroup_mode mode;
+    struct rlx_hierarchy h[RLX_MAX_HIERARCHIES];
+    int n;
+    int unified;           /* index of the cgroup2 hierarchy or -1 */
+    char *v2_controllers;  /* controllers enabled in the cgroup2 root (space separated) */
+};
+
+/* Reads /proc/self/mountinfo. Returns 0, or -1 when no cgroup hierarchy is mounted. */
+int rlx_cgroup_layout_load(struct rlx_cgroup_layout *l);
+void rlx_cgroup_layout_free(struct rlx_cgroup_layout *l);
+/* Index of the hierarchy that serves controller (e.g. "memory"), or -1. */
+int rlx_cgroup_layout_find(const struct rlx_cgroup_layout *l, const char *controller);
+/* True when the controller is handled by cgroup v2 on this host. */
+bool rlx_cgroup_controller_is_v2(const struct rlx_cgroup_layout *l, const char *controller);
+
+/* setns(2): exists when setns(-1, 0) answers EBADF, absent when it answers ENOSYS. */
+bool rlx_probe_setns(void);
+
+#endif

@@ -1,0 +1,16 @@
+/* Syscalls whose glibc wrappers are newer than glibc 2.12 (or missing), with fallbacks.
+ * Every function returns -1 with errno set (ENOSYS where the kernel lacks the call). */
+#ifndef RUNLXC_SYSCALLS_H
+#define RUNLXC_SYSCALLS_H
+#include <sys/types.h>
+#include <stdint.h>
+
+int rlx_setns(int fd, int nstype);
+int rlx_memfd_create(const char *name, unsigned int flags);
+/* Closes every fd >= from except those listed in keep (sorted or not). */
+void rlx_close_fds_from(int from);
+int rlx_setrlimit(int resource, uint64_t soft, uint64_t hard);
+int rlx_capset(uint64_t effective, uint64_t permitted, uint64_t inheritable);
+int rlx_cap_last_cap(void);
+
+#endif

@@ -1,0 +1,197 @@
+#include "cgroup.h"
+#include "util.h"
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static int hierarchy_for(const struct rlx_cgroup_layout *l, const char *controllers)
+{
+    if (*controllers == '\0')
+        return l->unified;
+    for (int i = 0; i < l->n; i++)
+        if (!l->h[i].v2 && strcmp(l->h[i].controllers, controllers) == 0)
+            return i;
+    return -1;
+}
+
+char **rlx_cgroup_paths_of_pid(pid_t pid, const struct rlx_cgroup_layout *l, const char *suffix)
+{
+    size_t sl = strlen(suffix);
+    char path[64];
+    cleanup_file FILE *f = NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    char **out = NULL;
+
+    snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+    f = fopen(path, "re");
+    if (f == NULL)
+        return NULL;
+    while (getline(&line, &cap, f) > 0) {
+        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        int h;
+        if (c2 == NULL)
+            continue;
+        *c2 = '\0';
+        c2[1 + strcspn(c2 + 1, "\n")] = '\0';
+        h = hierarchy_for(l, c1 + 1);
+        if (h < 0 || strcmp(c2 + 1, "/") == 0)
+            continue;
+        {
+            size_t pl = strlen(c2 + 1);
+            if (sl == 0 || pl <= sl || strcmp(c2 + 1 + pl - sl, suffix) != 0 || c2[pl - sl] != '/')
+                continue;
+        }
+        {
+            cleanup_free char *abs = xasprintf("%s%s", l->h[h].mountpoint, strcmp(c2 + 1, "/") == 0 ? "" : c2 + 1);
+            strv_push(&out, abs);
+        }
+    }
+    free(line);
+    return out;
+}
+
+char **rlx_cgroup_paths_under_root(const char *dir, const struct rlx_cgroup_layout *l)
+{
+    char **out = NULL;
+    for (int i = 0; i < l->n; i++) {
+        cleanup_free char *p = xasprintf("%s/%s", l->h[i].mountpoint, dir);
+        strv_push(&out, p);
+    }
+    return out;
+}
+
+pid_t *rlx_cgroup_pids(char **paths, size_t *n)
+{
+    *n = 0;
+    for (size_t i = 0; paths && paths[i]; i++) {
+        cleanup_free char *procs = xasprintf("%s/cgroup.procs", paths[i]);
+        cleanup_file FILE *f = fopen(procs, "re");
+        pid_t *out = NULL;
+        size_t cnt = 0;
+        long v;
+        if (f == NULL)
+            continue;
+        while (fscanf(f, "%ld", &v) == 1) {
+            out = xrealloc(out, (cnt + 1) * sizeof(pid_t));
+            out[cnt++] = (pid_t)v;
+        }
+        *n = cnt;
+        return out;
+    }
+    return NULL;
+}
+
+int rlx_cgroup_kill_all(char **paths, int sig)
+{
+    size_t n;
+    pid_t *pids = rlx_cgroup_pids(paths, &n);
+    for (size_t i = 0; i < n; i++)
+        kill(pids[i], sig);
+    free(pids);
+    return 0;
+}
+
+static char *freezer_file(char **paths, bool *v2)
+{
+    for (size_t i = 0; paths && paths[i]; i++) {
+        cleanup_free char *f1 = xasprintf("%s/freezer.state", paths[i]);
+        if (path_exists(f1)) {
+            *v2 = false;
+            return xstrdup(f1);
+        }
+    }
+    for (size_t i = 0; paths && paths[i]; i++) {
+        cleanup_free char *f2 = xasprintf("%s/cgroup.freeze", paths[i]);
+        if (path_exists(f2)) {
+            *v2 = true;
+            return xstrdup(f2);
+        }
+    }
+    return NULL;
+}
+
+bool rlx_cgroup_is_frozen(char **paths)
+{
+    bool v2 = false;
+    cleanup_free char *f = freezer_file(paths, &v2);
+    cleanup_free char *text = NULL;
+    rlx_error_t err = NULL;
+    if (f == NULL)
+        return false;
+    text = read_file(f, NULL, &err);
+    rlx_error_release(&err);
+    if (text == NULL)
+        return false;
+    return v2 ? text[0] == '1' : strncmp(text, "FROZEN", 6) == 0 || strncmp(text, "FREEZING", 8) == 0;
+}
+
+int rlx_cgroup_freeze(char **paths, bool freeze, rlx_error_t *err)
+{
+    bool v2 = false;
+    cleanup_free char *f = freezer_file(paths, &v2);
+    if (f == NULL)
+        return rlx_error(err, 0, "no freezer cgroup for this container");
+    if (write_file(f, v2 ? (freeze ? "1" : "0") : (freeze ? "FROZEN" : "THAWED"), err) < 0)
+        return -1;
+    /* cgroup v1 goes through FREEZING: wait until the state settles. */
+    for (int i = 0; freeze && !v2 && i < 1000; i++) {
+        cleanup_free char *t = read_file(f, NULL, err);
+        if (t == NULL)
+            return -1;
+        if (strncmp(t, "FROZEN", 6) == 0)
+            break;
+        write_file(f, "FROZEN", err);
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    }
+    return 0;
+}
+
+static int rmdir_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *de;
+    int ret = 0;
+    if (d == NULL)
+        return errno == ENOENT ? 0 : -1;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        cleanup_free char *child = xasprintf("%s/%s", path, de->d_name);
+        if (rmdir_tree(child) < 0)
+            ret = -1;
+    }
+    closedir(d);
+    for (int i = 0; i < 50; i++) {
+        if (rmdir(path) == 0 || errno == ENOENT)
+            return ret;
+        if (errno != EBUSY)
+            return -1;
+        /* Members that just died leave the cgroup asynchronously. */
+        nanosleep(&(struct timespec){0, 2000000}, NULL);
+    }
+    return -1;
+}
+
+int rlx_cgroup_destroy(char **paths)
+{
+    int ret = 0;
+    for (size_t i = 0; paths && paths[i]; i++)
+        if (rmdir_tree(paths[i]) < 0)
+            ret = -1;
+    return ret;
+}
+
+char *rlx_cgroup_find_file(char **paths, const char *file)
+{
+    for (size_t i = 0; paths && paths[i]; i++) {
+        char *p = xasprintf("%s/%s", paths[i], file);
+        if (path_exists(p))
+            return p;
+        free(p);
+    }
+    return NULL;
+}

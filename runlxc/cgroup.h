@@ -1,0 +1,27 @@
+/* The container's cgroups as runlxc sees them after liblxc made them: absolute directories,
+ * one per hierarchy, read from /proc/<init>/cgroup at create time. */
+#ifndef RUNLXC_CGROUP_H
+#define RUNLXC_CGROUP_H
+#include <stdbool.h>
+#include <sys/types.h>
+#include "error.h"
+#include "probe.h"
+
+/* Absolute cgroup directories of pid in every mounted hierarchy (NULL-terminated), keeping
+ * only those that end in "/" + suffix: a hierarchy where liblxc left the process in another
+ * cgroup (the caller's, or the root) must never be killed or removed on its behalf. */
+char **rlx_cgroup_paths_of_pid(pid_t pid, const struct rlx_cgroup_layout *l, const char *suffix);
+/* The directories dir (relative to each hierarchy's root) would have in every hierarchy. */
+char **rlx_cgroup_paths_under_root(const char *dir, const struct rlx_cgroup_layout *l);
+/* Pids in the container's cgroup (first hierarchy that answers). */
+pid_t *rlx_cgroup_pids(char **paths, size_t *n);
+int rlx_cgroup_kill_all(char **paths, int sig);
+bool rlx_cgroup_is_frozen(char **paths);
+int rlx_cgroup_freeze(char **paths, bool freeze, rlx_error_t *err);
+/* Removes the directories (and any child cgroups liblxc or the payload made), deepest first.
+ * Returns -1 (errno EBUSY) if a cgroup still has members. */
+int rlx_cgroup_destroy(char **paths);
+/* Path of the file in the hierarchy that has it (e.g. "memory.max"), or NULL. */
+char *rlx_cgroup_find_file(char **paths, const char *file);
+
+#endif

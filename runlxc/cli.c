@@ -1,0 +1,54 @@
+#include "cli.h"
+#include "util.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <string.h>
+
+void rlx_log(const struct rlx_global *g, const char *level, const char *fmt, ...)
+{
+    cleanup_free char *msg = NULL, *now = NULL;
+    va_list ap;
+    bool is_error = strcmp(level, "error") == 0;
+
+    if (!is_error && !g->debug)
+        return;
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
+    va_end(ap);
+    if (msg == NULL)
+        return;
+    if (is_error)
+        fprintf(stderr, "runlxc: %s\n", msg);
+    if (g->log_path == NULL || *g->log_path == '\0')
+        return;
+    {
+        cleanup_close int fd = open(g->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        cleanup_free char *line = NULL;
+        if (fd < 0)
+            return;
+        now = now_rfc3339();
+        if (g->log_format && strcmp(g->log_format, "json") == 0) {
+            struct json_object *o = json_object_new_object();
+            json_object_object_add(o, "level", json_object_new_string(level));
+            json_object_object_add(o, "msg", json_object_new_string(msg));
+            json_object_object_add(o, "time", json_object_new_string(now));
+            line = xasprintf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+            json_object_put(o);
+        } else {
+            line = xasprintf("time=\"%s\" level=%s msg=\"%s\"\n", now, level, msg);
+        }
+        write_all(fd, line, strlen(line));
+    }
+}
+
+int cli_expect_args(const char *cmd, int have, int min, int max, const char *usage, rlx_error_t *err)
+{
+    if (have < min)
+        return rlx_error(err, 0, "%s: missing argument; usage: runlxc %s %s", cmd, cmd, usage);
+    if (max >= 0 && have > max)
+        return rlx_error(err, 0, "%s: too many arguments; usage: runlxc %s %s", cmd, cmd, usage);
+    return 0;
+}

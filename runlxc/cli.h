@@ -1,0 +1,46 @@
+/* The parsed command line: the only global state runlxc keeps. */
+#ifndef RUNLXC_CLI_H
+#define RUNLXC_CLI_H
+#include <stdbool.h>
+#include "error.h"
+
+struct rlx_global {
+    const char *root;
+    const char *log_path;
+    const char *log_format;   /* "text" or "json" */
+    bool debug;
+    bool systemd_cgroup;
+    const char *self_exe;
+};
+
+struct rlx_command {
+    const char *name;
+    int (*run)(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+    const char *summary;
+};
+
+/* Appends a line to --log (text or runc-style JSON) and, for errors, to stderr. */
+void rlx_log(const struct rlx_global *g, const char *level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+int cmd_create(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+int cmd_start(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+int cmd_run(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+int cmd_state(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+int cmd_kill(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+int cmd_delete(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+int cmd_list(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+int cmd_spec(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+int cmd_hook(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+int cmd_unpack(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+
+struct rlx_create_opts;
+/* Options shared by create and run; returns the index of the first positional argument or -1. */
+int cli_parse_create_opts(const char *cmd, int argc, char **argv, struct rlx_create_opts *o, bool *detach,
+                          bool *keep, rlx_error_t *err);
+
+/* Checks the positional argument count; names the command in the error. */
+int cli_expect_args(const char *cmd, int have, int min, int max, const char *usage, rlx_error_t *err);
+
+#endif

@@ -1,0 +1,95 @@
+/* features: what this runtime can do on this host (runtime-spec features.md). Only what
+ * works here is listed: namespaces the kernel has, capabilities it knows, cgroup versions
+ * mounted. */
+#include "cli.h"
+#include <stddef.h>
+#include "probe.h"
+#include "syscalls.h"
+#include "util.h"
+#include <json-c/json.h>
+#include <lxc/lxccontainer.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/capability.h>
+
+static struct json_object *strs(const char *const *v)
+{
+    struct json_object *a = json_object_new_array();
+    for (size_t i = 0; v[i]; i++)
+        json_object_array_add(a, json_object_new_string(v[i]));
+    return a;
+}
+
+int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err)
+{
+    static const char *const hooks[] = {"prestart", "createRuntime", "createContainer", "startContainer",
+                                        "poststart", "poststop", NULL};
+    static const char *const mount_opts[] = {
+        "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "iversion", "lazytime",
+        "loud", "mand", "noatime", "nodev", "nodiratime", "noexec", "noiversion", "nolazytime", "nomand",
+        "norelatime", "nostrictatime", "nosuid", "private", "rbind", "relatime", "remount", "ro", "rprivate",
+        "rshared", "rslave", "runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid", "sync",
+        "unbindable", NULL};
+    static const struct { const char *oci, *proc; } ns[] = {
+        {"cgroup", "cgroup"}, {"ipc", "ipc"}, {"mount", "mnt"}, {"network", "net"}, {"pid", "pid"},
+        {"time", "time"}, {"uts", "uts"}};
+    struct json_object *o = json_object_new_object(), *lx = json_object_new_object(), *a, *cg, *ann;
+    struct rlx_cgroup_layout l;
+    int last = rlx_cap_last_cap();
+    (void)g;
+    (void)argv;
+
+    if (cli_expect_args("features", argc - 1, 0, 0, "", err) < 0) {
+        json_object_put(o);
+        json_object_put(lx);
+        return -1;
+    }
+    json_object_object_add(o, "ociVersionMin", json_object_new_string("1.0.0"));
+    json_object_object_add(o, "ociVersionMax", json_object_new_string("1.2.0"));
+    json_object_object_add(o, "hooks", strs(hooks));
+    json_object_object_add(o, "mountOptions", strs(mount_opts));
+    a = json_object_new_array();
+    for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+        cleanup_free char *p = xasprintf("/proc/self/ns/%s", ns[i].proc);
+        if (path_exists(p))
+            json_object_array_add(a, json_object_new_string(ns[i].oci));
+    }
+    json_object_object_add(lx, "namespaces", a);
+    a = json_object_new_array();
+    for (int c = 0; c <= last; c++) {
+        char *name = cap_to_name(c);
+        if (name) {
+            for (char *p = name; *p; p++)
+                *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+            json_object_array_add(a, json_object_new_string(name));
+            cap_free(name);
+        }
+    }
+    json_object_object_add(lx, "capabilities", a);
+    cg = json_object_new_object();
+    if (rlx_cgroup_layout_load(&l) == 0) {
+        json_object_object_add(cg, "v1", json_object_new_boolean(l.mode != RLX_CGROUP_V2));
+        json_object_object_add(cg, "v2", json_object_new_boolean(l.unified >= 0));
+        rlx_cgroup_layout_free(&l);
+    }
+    json_object_object_add(cg, "systemd", json_object_new_boolean(0));
+    json_object_object_add(cg, "systemdUser", json_object_new_boolean(0));
+    json_object_object_add(lx, "cgroup", cg);
+    a = json_object_new_object();
+    json_object_object_add(a, "enabled", json_object_new_boolean(0));
+    json_object_object_add(lx, "seccomp", a);
+    a = json_object_new_object();
+    json_object_object_add(a, "enabled", json_object_new_boolean(0));
+    json_object_object_add(lx, "apparmor", a);
+    a = json_object_new_object();
+    json_object_object_add(a, "enabled", json_object_new_boolean(0));
+    json_object_object_add(lx, "selinux", a);
+    json_object_object_add(o, "linux", lx);
+    ann = json_object_new_object();
+    json_object_object_add(ann, "org.runlxc.version", json_object_new_string(PACKAGE_VERSION));
+    json_object_object_add(ann, "org.runlxc.liblxc.version", json_object_new_string(lxc_get_version()));
+    json_object_object_add(o, "annotations", ann);
+    printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+    return 0;
+}

@@ -1,0 +1,751 @@
+#include "container.h"
+#include "cgroup.h"
+#include "dialect.h"
+#include "hooks.h"
+#include "initmsg.h"
+#include "lxcconf.h"
+#include "probe.h"
+#include "spec.h"
+#include "state.h"
+#include "syscalls.h"
+#include "util.h"
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <lxc/lxccontainer.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#ifndef MFD_CLOEXEC
+#define MFD_CLOEXEC 0x0001U
+#define MFD_ALLOW_SEALING 0x0002U
+#endif
+#ifndef F_ADD_SEALS
+#define F_ADD_SEALS 1033
+#define F_SEAL_SEAL 0x0001
+#define F_SEAL_SHRINK 0x0002
+#define F_SEAL_GROW 0x0004
+#define F_SEAL_WRITE 0x0008
+#endif
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+int rlx_write_pid_file(const char *path, pid_t pid, rlx_error_t *err)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%d", pid);
+    return write_file_atomic(path, buf, (size_t)n, 0644, err);
+}
+
+int rlx_console_socket_send(const char *path, int master, const char *name, rlx_error_t *err)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    cleanup_close int s = -1;
+    struct iovec iov = {(void *)name, strlen(name)};
+    struct msghdr mh = {0};
+    union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } ctl;
+    struct cmsghdr *c;
+
+    if (strlen(path) >= sizeof(addr.sun_path))
+        return rlx_error(err, 0, "console socket %s: path too long", path);
+    strcpy(addr.sun_path, path);
+    s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0 || connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+        return rlx_error(err, errno, "console socket %s", path);
+    memset(&ctl, 0, sizeof(ctl));
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = ctl.buf;
+    mh.msg_controllen = sizeof(ctl.buf);
+    c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &master, sizeof(int));
+    if (sendmsg(s, &mh, MSG_NOSIGNAL) < 0)
+        return rlx_error(err, errno, "console socket %s: send pty master", path);
+    return 0;
+}
+
+/* A sealed in-memory copy of runlxc-init: the container can never write to the host binary
+ * through /proc/1/exe (the CVE-2019-5736 class). */
+static int init_binary_fd(rlx_error_t *err)
+{
+    cleanup_close int src = open(RUNLXC_INIT_PATH, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    int mfd;
+    off_t off = 0;
+
+    if (src < 0 || fstat(src, &st) < 0)
+        return rlx_error(err, errno, "runlxc-init %s", RUNLXC_INIT_PATH);
+    mfd = rlx_memfd_create("runlxc-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (mfd < 0) {
+        /* Kernels before 3.17: exec the installed binary (read-only to the container). */
+        int fd = src;
+        src = -1;
+        return fd;
+    }
+    while (off < st.st_size) {
+        ssize_t n = sendfile(mfd, src, NULL, (size_t)(st.st_size - off));
+        if (n <= 0) {
+            close(mfd);
+            return rlx_error(err, errno, "copy runlxc-init");
+        }
+        off += n;
+    }
+    fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
+    return mfd;
+}
+
+/* The first ERROR liblxc logged is usually the cause; later ones are consequences. */
+static char *lxc_log_reason(const char *state_dir)
+{
+    cleanup_free char *path = xasprintf("%s/lxc.log", state_dir);
+    cleanup_free char *text = NULL;
+    rlx_error_t e = NULL;
+    char *line, *save = NULL;
+
+    text = read_file(path, NULL, &e);
+    rlx_error_release(&e);
+    if (text == NULL)
+        return NULL;
+    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *m;
+        if (strstr(line, " ERROR ") == NULL)
+            continue;
+        m = strstr(line, " - ");
+        m = m ? strstr(m + 3, " - ") : NULL;
+        return xstrdup(m ? m + 3 : line);
+    }
+    return NULL;
+}
+
+static char *state_json_text(const struct rlx_state *st, const char *status)
+{
+    struct json_object *o = rlx_state_to_json(st, status);
+    char *s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+    json_object_put(o);
+    return s;
+}
+
+/* ---- the process description for runlxc-init ------------------------------------------ */
+
+static void build_init_config(struct rlx_buf *b, const struct rlx_spec *s, int listen_fds, int preserve)
+{
+    const struct rlx_process *p = &s->process;
+    for (size_t i = 0; p->args[i]; i++)
+        rlx_buf_add(b, REC_ARG, p->args[i]);
+    for (size_t i = 0; p->env && p->env[i]; i++)
+        rlx_buf_add(b, REC_ENV, p->env[i]);
+    if (listen_fds > 0) {
+        rlx_buf_addf(b, REC_ENV, "LISTEN_FDS=%d", listen_fds);
+        rlx_buf_add(b, REC_ENV, "LISTEN_PID=1");
+    }
+    rlx_buf_add(b, REC_CWD, p->cwd);
+    rlx_buf_addf(b, REC_UID, "%u", p->uid);
+    rlx_buf_addf(b, REC_GID, "%u", p->gid);
+    for (size_t i = 0; i < p->n_additional_gids; i++)
+        rlx_buf_addf(b, REC_GROUP, "%u", p->additional_gids[i]);
+    if (p->umask >= 0)
+        rlx_buf_addf(b, REC_UMASK, "%o", p->umask);
+    for (size_t i = 0; i < p->n_rlimits; i++)
+        rlx_buf_addf(b, REC_RLIMIT, "%d %llu %llu", p->rlimits[i].resource,
+                     (unsigned long long)p->rlimits[i].soft, (unsigned long long)p->rlimits[i].hard);
+    rlx_buf_addf(b, REC_CAPS, "%llx %llx %llx %llx %llx", (unsigned long long)p->caps[RLX_CAP_BOUNDING],
+                 (unsigned long long)p->caps[RLX_CAP_EFFECTIVE], (unsigned long long)p->caps[RLX_CAP_INHERITABLE],
+                 (unsigned long long)p->caps[RLX_CAP_PERMITTED], (unsigned long long)p->caps[RLX_CAP_AMBIENT]);
+    if (p->no_new_privileges)
+        rlx_buf_add(b, REC_NNP, "1");
+    if (p->has_oom_score_adj)
+        rlx_buf_addf(b, REC_OOM, "%d", p->oom_score_adj);
+    if (p->terminal)
+        rlx_buf_addf(b, REC_TERMINAL, "%u %u", p->console_height, p->console_width);
+    for (size_t i = 0; s->masked_paths && s->masked_paths[i]; i++)
+        rlx_buf_add(b, REC_MASK, s->masked_paths[i]);
+    for (size_t i = 0; s->readonly_paths && s->readonly_paths[i]; i++)
+        rlx_buf_add(b, REC_READONLY, s->readonly_paths[i]);
+    if (s->root_readonly)
+        rlx_buf_add(b, REC_ROOT_RO, "1");
+    if (s->rootfs_propagation)
+        rlx_buf_add(b, REC_PROPAGATION, s->rootfs_propagation);
+    for (size_t i = 0; i < s->n_devices; i++) {
+        const struct rlx_device *d = &s->devices[i];
+        rlx_buf_addf(b, REC_DEVICE, "%c %lld %lld %o %u %u %s", d->type, (long long)d->major, (long long)d->minor,
+                     d->has_mode ? (unsigned)d->mode : 0666u, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, d->path);
+    }
+    if (s->domainname && *s->domainname)
+        rlx_buf_add(b, REC_DOMAIN, s->domainname);
+    rlx_buf_addf(b, REC_PRESERVE, "%d", preserve);
+    for (size_t i = 0; i < s->n_hooks[RLX_HOOK_START_CONTAINER]; i++) {
+        const struct rlx_hook *h = &s->hooks[RLX_HOOK_START_CONTAINER][i];
+        rlx_buf_add(b, REC_HOOK, h->path);
+        for (size_t j = 0; h->args && h->args[j]; j++)
+            rlx_buf_add(b, REC_HOOK_ARG, h->args[j]);
+        for (size_t j = 0; h->env && h->env[j]; j++)
+            rlx_buf_add(b, REC_HOOK_ENV, h->env[j]);
+        if (h->timeout)
+            rlx_buf_addf(b, REC_HOOK_TIMEOUT, "%d", h->timeout);
+    }
+    if (s->n_hooks[RLX_HOOK_START_CONTAINER])
+        rlx_buf_add(b, REC_WANT_STATE, "1");
+}
+
+/* ---- the short-lived monitor --------------------------------------------------------- */
+
+struct monitor_args {
+    const struct rlx_global *g;
+    const char *id;
+    const char *state_dir;
+    const struct rlx_spec *spec;
+    const struct rlx_lxcconf *conf;
+    int sync_fd, init_fd, first_free_fd;
+};
+
+static int move_fd_high(int fd, int min)
+{
+    int n = fcntl(fd, F_DUPFD, min);
+    if (n >= 0 && n != fd)
+        close(fd);
+    return n;
+}
+
+static void __attribute__((noreturn)) monitor_fail(int sync_fd, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    rlx_msg_send(sync_fd, MSG_ERROR, msg, strlen(msg), -1);
+    _exit(1);
+}
+
+/* Runs in the forked child: becomes liblxc's non-daemonized monitor. runlxc create kills it
+ * as soon as init reports ready, so that init is reparented to the caller's subreaper. */
+static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
+{
+    cleanup_free char *fifo = xasprintf("%s/exec.fifo", a->state_dir);
+    struct lxc_container *c;
+    int sync_fd, fifo_fd, init_fd;
+    char sync_s[16], fifo_s[16], init_path[64];
+    char *argv[4];
+
+    sigset_t none;
+    /* The payload starts with no blocked signals and default dispositions, whatever the
+     * caller (runlxc run, an engine) had. */
+    sigemptyset(&none);
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            signal(sig, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    sync_fd = move_fd_high(a->sync_fd, a->first_free_fd);
+    fifo_fd = open(fifo, O_RDONLY | O_NONBLOCK);
+    if (sync_fd < 0 || fifo_fd < 0)
+        monitor_fail(a->sync_fd, "open %s: %s", fifo, strerror(errno));
+    fifo_fd = move_fd_high(fifo_fd, a->first_free_fd);
+    init_fd = move_fd_high(a->init_fd, a->first_free_fd);
+    if (fifo_fd < 0 || init_fd < 0)
+        monitor_fail(sync_fd, "dup: %s", strerror(errno));
+    /* Join namespaces given by path; liblxc's clone() then inherits them. */
+    for (size_t i = 0; i < a->spec->n_namespaces; i++) {
+        const struct rlx_namespace *ns = &a->spec->namespaces[i];
+        int fd;
+        if (ns->path == NULL)
+            continue;
+        fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || rlx_setns(fd, ns->flag) < 0)
+            monitor_fail(sync_fd, "linux.namespaces[%zu].path: join %s namespace %s: %s", i, ns->name, ns->path,
+                         strerror(errno));
+        close(fd);
+    }
+    c = lxc_container_new(a->id, a->g->root);
+    if (c == NULL)
+        monitor_fail(sync_fd, "liblxc: cannot create container object");
+    for (size_t i = 0; i < a->conf->n; i++)
+        if (!c->set_config_item(c, a->conf->keys[i], a->conf->values[i]))
+            monitor_fail(sync_fd, "liblxc rejected %s = %s", a->conf->keys[i], a->conf->values[i]);
+    c->want_daemonize(c, false);
+    c->want_close_all_fds(c, false);
+    snprintf(sync_s, sizeof(sync_s), "%d", sync_fd);
+    snprintf(fifo_s, sizeof(fifo_s), "%d", fifo_fd);
+    snprintf(init_path, sizeof(init_path), "/proc/self/fd/%d", init_fd);
+    argv[0] = init_path;
+    argv[1] = sync_s;
+    argv[2] = fifo_s;
+    argv[3] = NULL;
+    _exit(c->start(c, 0, argv) ? 0 : 1);
+}
+
+/* ---- create -------------------------------------------------------------------------- */
+
+static int check_preserved_fds(int n, rlx_error_t *err)
+{
+    for (int fd = 3; fd < 3 + n; fd++) {
+        int fl = fcntl(fd, F_GETFD);
+        if (fl < 0)
+            return rlx_error(err, errno, "unable to stat preserved-fd %d (of --preserve-fds/LISTEN_FDS)", fd);
+        fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+    }
+    return 0;
+}
+
+static int listen_fds_count(void)
+{
+    const char *n = getenv("LISTEN_FDS"), *p = getenv("LISTEN_PID");
+    if (n == NULL || p == NULL || atoi(p) != getpid())
+        return 0;
+    return atoi(n) > 0 ? atoi(n) : 0;
+}
+
+static bool apparmor_enabled(void)
+{
+    cleanup_free char *t = NULL;
+    rlx_error_t e = NULL;
+    t = read_file("/sys/module/apparmor/parameters/enabled", NULL, &e);
+    rlx_error_release(&e);
+    return t && t[0] == 'Y' && path_exists("/sys/kernel/security/apparmor");
+}
+
+static bool spec_mounts_proc(const struct rlx_spec *s)
+{
+    for (size_t i = 0; i < s->n_mounts; i++)
+        if (strcmp(s->mounts[i].destination, "/proc") == 0 && s->mounts[i].type &&
+            strcmp(s->mounts[i].type, "proc") == 0)
+            return true;
+    return false;
+}
+
+/* Removes what a failed or deleted container leaves: processes, cgroups, the state dir. */
+static void destroy_leftovers(const char *state_dir, char **cg, char **monitor_cg, pid_t init_pid)
+{
+    if (init_pid > 0)
+        kill(init_pid, SIGKILL);
+    if (cg) {
+        if (rlx_cgroup_is_frozen(cg)) {
+            rlx_cgroup_kill_all(cg, SIGKILL);
+            rlx_cgroup_freeze(cg, false, NULL);
+        }
+        for (int i = 0; i < 200; i++) {
+            size_t n = 0;
+            free(rlx_cgroup_pids(cg, &n));
+            if (n == 0)
+                break;
+            rlx_cgroup_kill_all(cg, SIGKILL);
+            nanosleep(&(struct timespec){0, 5000000}, NULL);
+        }
+        rlx_cgroup_destroy(cg);
+    }
+    if (monitor_cg)
+        rlx_cgroup_destroy(monitor_cg);
+    if (state_dir)
+        rm_rf(state_dir);
+}
+
+int rlx_container_create(const struct rlx_global *g, const char *id, const struct rlx_create_opts *o,
+                         struct rlx_created *out, rlx_error_t *err)
+{
+    char bundle[PATH_MAX];
+    cleanup_free char *state_dir = NULL, *cfg_path = NULL, *text = NULL, *fifo = NULL, *self_cfg = NULL;
+    struct rlx_spec *spec = NULL;
+    struct rlx_lxcconf conf = {0};
+    struct rlx_cgroup_layout layout;
+    struct rlx_dialect dialect = rlx_dialect_current();
+    struct rlx_state st = {0};
+    struct rlx_buf msg = {0};
+    struct stat sb;
+    int sv[2] = {-1, -1}, init_fd = -1, listen_fds = listen_fds_count(), type;
+    pid_t monitor = -1, init_pid = 0;
+    char **monitor_cg = NULL, **expected_cg = NULL;
+    sigset_t saved_mask;
+    bool have_layout = false, made_dir = false;
+    int ret = -1;
+
+    out->pid = 0;
+    out->pty_master = -1;
+    if (rlx_id_validate(id, err) < 0)
+        return -1;
+    if (realpath(o->bundle ? o->bundle : ".", bundle) == NULL)
+        return rlx_error(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
+    cfg_path = xasprintf("%s/config.json", bundle);
+    text = read_file(cfg_path, NULL, err);
+    if (text == NULL)
+        return -1;
+    spec = rlx_spec_parse(text, bundle, err);
+    if (spec == NULL)
+        return -1;
+    if (stat(spec->root_path, &sb) < 0) {
+        rlx_error(err, errno, "root.path: %s", spec->root_path);
+        goto out;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        rlx_error(err, 0, "root.path: %s is not a directory", spec->root_path);
+        goto out;
+    }
+    if (!spec_mounts_proc(spec)) {
+        rlx_error(err, 0, "mounts: runlxc needs a proc filesystem mounted at /proc in the container");
+        goto out;
+    }
+    if (spec->process.terminal && !o->console_socket && !o->foreground) {
+        rlx_error(err, 0, "cannot allocate tty if runlxc will detach without setting console socket");
+        goto out;
+    }
+    if (o->console_socket && !spec->process.terminal) {
+        rlx_error(err, 0, "cannot use console socket if runlxc will not detach or allocate tty");
+        goto out;
+    }
+    if (o->preserve_fds < 0) {
+        rlx_error(err, 0, "--preserve-fds: must not be negative");
+        goto out;
+    }
+    if (check_preserved_fds(listen_fds + o->preserve_fds, err) < 0)
+        goto out;
+    if (rlx_cgroup_layout_load(&layout) < 0) {
+        rlx_error(err, 0, "no cgroup hierarchy is mounted on this host");
+        goto out;
+    }
+    have_layout = true;
+    state_dir = rlx_state_dir(g->root, id);
+    {
+        struct rlx_lxc_ctx ctx = {
+            .id = id, .state_dir = state_dir, .root = g->root, .self_exe = g->self_exe,
+            .log_level = g->debug ? "DEBUG" : "ERROR", .no_new_keyring = o->no_new_keyring,
+            .apparmor_enabled = apparmor_enabled(), .dialect = &dialect, .layout = &layout,
+        };
+        if (rlx_lxcconf_build(&conf, spec, &ctx, err) < 0)
+            goto out;
+    }
+    if (mkdir_p(g->root, 0711) < 0) {
+        rlx_error(err, errno, "state root %s", g->root);
+        goto out;
+    }
+    if (mkdir(state_dir, 0700) < 0) {
+        if (errno == EEXIST)
+            rlx_error(err, 0, "container with id '%s' already exists", id);
+        else
+            rlx_error(err, errno, "create state dir %s", state_dir);
+        goto out;
+    }
+    made_dir = true;
+    if (!conf.cgroup_relative) {
+        expected_cg = rlx_cgroup_paths_under_root(conf.cgroup_dir, &layout);
+        if (conf.monitor_cgroup_dir)
+            monitor_cg = rlx_cgroup_paths_under_root(conf.monitor_cgroup_dir, &layout);
+    }
+    self_cfg = xasprintf("%s/config.json", state_dir);
+    if (write_file_atomic(self_cfg, text, strlen(text), 0600, err) < 0)
+        goto out;
+    fifo = xasprintf("%s/exec.fifo", state_dir);
+    if (mkfifo(fifo, 0622) < 0) {
+        rlx_error(err, errno, "mkfifo %s", fifo);
+        goto out;
+    }
+    st.id = xstrdup(id);
+    st.oci_version = xstrdup(spec->oci_version);
+    st.bundle = xstrdup(bundle);
+    st.rootfs = xstrdup(spec->root_path);
+    st.created = now_rfc3339();
+    st.owner = xstrdup("");
+    st.annotations = spec->annotations ? json_object_get(spec->annotations) : NULL;
+    st.shared_pidns = !rlx_spec_has_namespace(spec, CLONE_NEWPID) ||
+                      rlx_spec_namespace(spec, CLONE_NEWPID)->path != NULL;
+    st.cgroup_paths = NULL;
+    if (rlx_state_save(state_dir, &st, err) < 0)
+        goto out;
+    init_fd = init_binary_fd(err);
+    if (init_fd < 0)
+        goto out;
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+        rlx_error(err, errno, "socketpair");
+        goto out;
+    }
+    setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){1}, sizeof(int));
+    {
+        sigset_t all;
+        sigfillset(&all);
+        sigprocmask(SIG_BLOCK, &all, &saved_mask);
+        monitor = fork();
+        if (monitor == 0) {
+            struct monitor_args a = {g, id, state_dir, spec, &conf, sv[1], init_fd,
+                                     3 + listen_fds + o->preserve_fds};
+            close(sv[0]);
+            monitor_main(&a);
+        }
+        sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+    }
+    if (monitor < 0) {
+        rlx_error(err, errno, "fork");
+        goto out;
+    }
+    close(sv[1]);
+    sv[1] = -1;
+    close(init_fd);
+    init_fd = -1;
+    build_init_config(&msg, spec, listen_fds, listen_fds + o->preserve_fds);
+    /* If init never comes up the send fails or the recv sees EOF: both reported below. */
+    rlx_msg_send(sv[0], MSG_CONFIG, msg.data, msg.len, -1);
+    for (;;) {
+        char *data = NULL;
+        int fd = -1;
+        pid_t pid = 0;
+        type = rlx_msg_recv(sv[0], &data, NULL, &fd, &pid);
+        if (type == MSG_PTY) {
+            if (o->console_socket) {
+                int r = rlx_console_socket_send(o->console_socket, fd, data, err);
+                close(fd);
+                if (r < 0) {
+                    free(data);
+                    goto out;
+                }
+            } else {
+                out->pty_master = fd;
+            }
+            free(data);
+            continue;
+        }
+        if (type == MSG_READY) {
+            init_pid = pid;
+            free(data);
+            break;
+        }
+        if (type == MSG_ERROR) {
+            rlx_error(err, 0, "%s", data);
+            free(data);
+            goto out;
+        }
+        free(data);
+        {
+            cleanup_free char *hook_err_path = xasprintf("%s/hook.error", state_dir);
+            cleanup_free char *reason = NULL;
+            rlx_error_t e = NULL;
+            reason = read_file(hook_err_path, NULL, &e);
+            rlx_error_release(&e);
+            if (reason == NULL)
+                reason = lxc_log_reason(state_dir);
+            rlx_error(err, 0, "liblxc could not start the container: %s",
+                      reason ? reason : "no reason logged (run with --debug and see lxc.log)");
+        }
+        goto out;
+    }
+    if (init_pid <= 0) {
+        rlx_error(err, 0, "container init did not report its pid");
+        goto out;
+    }
+    /* Where liblxc put its monitor, to remove that cgroup once the monitor is gone. */
+    strv_free(monitor_cg);
+    monitor_cg = conf.monitor_cgroup_dir ? rlx_cgroup_paths_of_pid(monitor, &layout, conf.monitor_cgroup_dir) : NULL;
+    kill(monitor, SIGKILL);
+    waitpid(monitor, NULL, 0);
+    monitor = -1;
+    rlx_cgroup_destroy(monitor_cg);
+    st.pid = init_pid;
+    st.starttime = proc_start_time(init_pid, NULL);
+    st.cgroup_paths = rlx_cgroup_paths_of_pid(init_pid, &layout, conf.cgroup_dir);
+    st.monitor_cgroup_paths = monitor_cg;
+    monitor_cg = NULL;
+    if (rlx_state_save(state_dir, &st, err) < 0)
+        goto out;
+    if (spec->n_hooks[RLX_HOOK_START_CONTAINER]) {
+        cleanup_free char *sj = state_json_text(&st, "created");
+        rlx_msg_send(sv[0], MSG_STATE, sj, strlen(sj), -1);
+    }
+    if (o->pid_file && rlx_write_pid_file(o->pid_file, init_pid, err) < 0)
+        goto out;
+    out->pid = init_pid;
+    ret = 0;
+out:
+    if (ret < 0) {
+        if (monitor > 0) {
+            kill(monitor, SIGKILL);
+            waitpid(monitor, NULL, 0);
+        }
+        if (made_dir && st.cgroup_paths) {
+            destroy_leftovers(state_dir, st.cgroup_paths, st.monitor_cgroup_paths ? st.monitor_cgroup_paths : monitor_cg,
+                              init_pid);
+        } else if (made_dir) {
+            /* init never reported: liblxc removed its cgroups itself; only empty dirs may remain.
+             * Plain rmdir: whatever has members there is not ours. */
+            if (init_pid > 0)
+                kill(init_pid, SIGKILL);
+            for (size_t i = 0; expected_cg && expected_cg[i]; i++)
+                rmdir(expected_cg[i]);
+            for (size_t i = 0; monitor_cg && monitor_cg[i]; i++)
+                rmdir(monitor_cg[i]);
+            rm_rf(state_dir);
+        }
+        if (out->pty_master >= 0) {
+            close(out->pty_master);
+            out->pty_master = -1;
+        }
+    }
+    if (sv[0] >= 0)
+        close(sv[0]);
+    if (sv[1] >= 0)
+        close(sv[1]);
+    if (init_fd >= 0)
+        close(init_fd);
+    strv_free(monitor_cg);
+    strv_free(expected_cg);
+    rlx_buf_free(&msg);
+    rlx_state_free(&st);
+    rlx_lxcconf_free(&conf);
+    if (have_layout)
+        rlx_cgroup_layout_free(&layout);
+    rlx_spec_free(spec);
+    return ret;
+}
+
+/* ---- start, kill, delete ------------------------------------------------------------- */
+
+static struct rlx_spec *load_saved_spec(const char *state_dir, const char *bundle, rlx_error_t *err)
+{
+    cleanup_free char *path = xasprintf("%s/config.json", state_dir);
+    cleanup_free char *text = read_file(path, NULL, err);
+    return text ? rlx_spec_parse(text, bundle, err) : NULL;
+}
+
+static void run_hooks_warn(const struct rlx_global *g, const char *state_dir, const struct rlx_state *st,
+                           enum rlx_hook_kind kind, const char *status)
+{
+    rlx_error_t e = NULL;
+    struct rlx_spec *s = load_saved_spec(state_dir, st->bundle, &e);
+    if (s && s->n_hooks[kind]) {
+        cleanup_free char *sj = state_json_text(st, status);
+        if (rlx_hooks_run(s->hooks[kind], s->n_hooks[kind], rlx_hook_names[kind], sj, &e) < 0)
+            rlx_log(g, "warning", "%s", rlx_error_text(&e));
+    }
+    rlx_error_release(&e);
+    rlx_spec_free(s);
+}
+
+int rlx_container_start(const struct rlx_global *g, const char *id, rlx_error_t *err)
+{
+    struct rlx_state st;
+    cleanup_free char *dir = NULL, *fifo = NULL;
+    cleanup_close int lock = -1, fd = -1;
+    const char *status;
+
+    if (rlx_state_load(g->root, id, &st, err) < 0)
+        return -1;
+    dir = rlx_state_dir(g->root, id);
+    lock = rlx_state_lock(dir, err);
+    if (lock < 0)
+        goto fail;
+    status = rlx_state_status(dir, &st);
+    if (strcmp(status, "stopped") == 0) {
+        rlx_error(err, 0, "cannot start a container that has stopped");
+        goto fail;
+    }
+    if (strcmp(status, "created") != 0) {
+        rlx_error(err, 0, "cannot start an already %s container", status);
+        goto fail;
+    }
+    if (!path_exists(st.bundle)) {
+        /* A container whose bundle vanished cannot honour its poststart/poststop hooks. */
+        rlx_error(err, ENOENT, "bundle %s of container '%s' disappeared; the container was removed", st.bundle, id);
+        destroy_leftovers(dir, st.cgroup_paths, st.monitor_cgroup_paths, st.pid);
+        goto fail;
+    }
+    fifo = xasprintf("%s/exec.fifo", dir);
+    fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        rlx_error(err, errno, "container '%s' init is not waiting on %s", id, fifo);
+        goto fail;
+    }
+    unlink(fifo);
+    if (write(fd, "0", 1) != 1) {
+        rlx_error(err, errno, "start container '%s'", id);
+        goto fail;
+    }
+    close(fd);
+    fd = -1;
+    run_hooks_warn(g, dir, &st, RLX_HOOK_POSTSTART, "running");
+    rlx_state_free(&st);
+    return 0;
+fail:
+    rlx_state_free(&st);
+    return -1;
+}
+
+int rlx_container_kill(const struct rlx_global *g, const char *id, int sig, bool all, rlx_error_t *err)
+{
+    struct rlx_state st;
+    cleanup_free char *dir = NULL;
+    const char *status;
+    int ret = 0;
+
+    if (rlx_state_load(g->root, id, &st, err) < 0)
+        return -1;
+    dir = rlx_state_dir(g->root, id);
+    status = rlx_state_status(dir, &st);
+    if (strcmp(status, "stopped") == 0 || strcmp(status, "creating") == 0) {
+        if (!all)
+            ret = rlx_error(err, 0, "container '%s' is not running", id);
+        rlx_state_free(&st);
+        return ret;
+    }
+    if (all || (sig == SIGKILL && st.shared_pidns))
+        rlx_cgroup_kill_all(st.cgroup_paths, sig);
+    if (kill(st.pid, sig) < 0 && errno != ESRCH)
+        ret = rlx_error(err, errno, "kill container '%s' (pid %d)", id, st.pid);
+    /* A frozen cgroup v1 task only dies once thawed. */
+    if (sig == SIGKILL && strcmp(status, "paused") == 0)
+        rlx_cgroup_freeze(st.cgroup_paths, false, NULL);
+    rlx_state_free(&st);
+    return ret;
+}
+
+int rlx_container_delete(const struct rlx_global *g, const char *id, bool force, rlx_error_t *err)
+{
+    struct rlx_state st;
+    cleanup_free char *dir = NULL;
+    cleanup_close int lock = -1;
+    rlx_error_t lerr = NULL;
+    const char *status;
+
+    if (rlx_id_validate(id, err) < 0)
+        return -1;
+    dir = rlx_state_dir(g->root, id);
+    if (rlx_state_load(g->root, id, &st, &lerr) < 0) {
+        bool missing = lerr->errnum == ENOENT && !path_exists(dir);
+        if (missing && force) {
+            rlx_error_release(&lerr);
+            return 0;
+        }
+        if (!missing && force) {
+            /* A damaged state dir: nothing in it can be trusted, remove it. */
+            rlx_log(g, "warning", "%s; removing it", rlx_error_text(&lerr));
+            rlx_error_release(&lerr);
+            rm_rf(dir);
+            return 0;
+        }
+        *err = lerr;
+        return -1;
+    }
+    lock = rlx_state_lock(dir, err);
+    if (lock < 0) {
+        rlx_state_free(&st);
+        return -1;
+    }
+    status = rlx_state_status(dir, &st);
+    if (!force && (strcmp(status, "running") == 0 || strcmp(status, "paused") == 0)) {
+        rlx_error(err, 0, "cannot delete container %s that is not stopped: %s", id, status);
+        rlx_state_free(&st);
+        return -1;
+    }
+    destroy_leftovers(NULL, st.cgroup_paths, st.monitor_cgroup_paths,
+                      rlx_state_init_alive(&st) ? st.pid : 0);
+    run_hooks_warn(g, dir, &st, RLX_HOOK_POSTSTOP, "stopped");
+    rm_rf(dir);
+    rlx_state_free(&st);
+    return 0;
+}

@@ -1,0 +1,37 @@
+/* The container lifecycle on liblxc (DESIGN.md section 2): create hands init over to the
+ * caller's subreaper and keeps nothing resident; start, kill and delete work from the state
+ * dir alone. */
+#ifndef RUNLXC_CONTAINER_H
+#define RUNLXC_CONTAINER_H
+#include <stdbool.h>
+#include <sys/types.h>
+#include "cli.h"
+#include "error.h"
+
+struct rlx_create_opts {
+    const char *bundle;
+    const char *pid_file;
+    const char *console_socket;
+    bool no_pivot;
+    bool no_new_keyring;
+    int preserve_fds;
+    bool foreground;          /* `run` without -d: the caller relays the terminal itself */
+};
+
+struct rlx_created {
+    pid_t pid;
+    int pty_master;           /* foreground run with a terminal, else -1 */
+};
+
+int rlx_container_create(const struct rlx_global *g, const char *id, const struct rlx_create_opts *o,
+                         struct rlx_created *out, rlx_error_t *err);
+int rlx_container_start(const struct rlx_global *g, const char *id, rlx_error_t *err);
+int rlx_container_kill(const struct rlx_global *g, const char *id, int sig, bool all, rlx_error_t *err);
+/* force: kill a running container first; a missing container is then not an error. */
+int rlx_container_delete(const struct rlx_global *g, const char *id, bool force, rlx_error_t *err);
+
+/* Console socket protocol (runc's): one message, the pty name as data, the master as SCM_RIGHTS. */
+int rlx_console_socket_send(const char *path, int master, const char *name, rlx_error_t *err);
+int rlx_write_pid_file(const char *path, pid_t pid, rlx_error_t *err);
+
+#endif

@@ -1,0 +1,67 @@
+#include "hooks.h"
+#include "util.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+static int run_one(const struct rlx_hook *h, const char *kind, size_t idx, const char *state_json,
+                   rlx_error_t *err)
+{
+    int in[2];
+    pid_t pid;
+    int status = 0;
+    struct timespec start, now;
+
+    if (pipe2(in, O_CLOEXEC) < 0)
+        return rlx_error(err, errno, "hooks.%s[%zu]: pipe", kind, idx);
+    pid = fork();
+    if (pid < 0) {
+        close(in[0]);
+        close(in[1]);
+        return rlx_error(err, errno, "hooks.%s[%zu]: fork", kind, idx);
+    }
+    if (pid == 0) {
+        char *const empty[] = {NULL};
+        char *const argv0[] = {h->path, NULL};
+        dup2(in[0], 0);
+        execve(h->path, h->args && h->args[0] ? h->args : argv0, h->env ? h->env : empty);
+        _exit(127);
+    }
+    close(in[0]);
+    /* A hook that does not read its stdin must not block us. */
+    signal(SIGPIPE, SIG_IGN);
+    write_all(in[1], state_json, strlen(state_json));
+    close(in[1]);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        pid_t r = waitpid(pid, &status, h->timeout > 0 ? WNOHANG : 0);
+        if (r == pid)
+            break;
+        if (r < 0 && errno != EINTR)
+            return rlx_error(err, errno, "hooks.%s[%zu]: wait for %s", kind, idx, h->path);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (h->timeout > 0 && now.tv_sec - start.tv_sec >= h->timeout) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            return rlx_error(err, 0, "hooks.%s[%zu]: %s timed out after %d s", kind, idx, h->path, h->timeout);
+        }
+        nanosleep(&(struct timespec){0, 2000000}, NULL);
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (WIFEXITED(status))
+        return rlx_error(err, 0, "hooks.%s[%zu]: %s exited with status %d", kind, idx, h->path, WEXITSTATUS(status));
+    return rlx_error(err, 0, "hooks.%s[%zu]: %s killed by signal %d", kind, idx, h->path, WTERMSIG(status));
+}
+
+int rlx_hooks_run(const struct rlx_hook *hooks, size_t n, const char *kind, const char *state_json,
+                  rlx_error_t *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (run_one(&hooks[i], kind, i, state_json, err) < 0)
+            return -1;
+    return 0;
+}

@@ -1,0 +1,399 @@
+/* runlxc-init: the first process of every container (DESIGN.md 2, decision 1).
+ *
+ * liblxc has built the container (namespaces, rootfs, mounts, cgroups) and execs this static
+ * binary from a memfd copy. It receives the process description from runlxc over an inherited
+ * socket, applies what liblxc does not (devices, masked and read-only paths, terminal, rlimits,
+ * identity, capabilities, no_new_privs), reports "ready" (runlxc learns its host pid from the
+ * socket credentials), blocks on the exec fifo until `runlxc start`, then execs the payload so
+ * that the payload is PID 1, as with runc.
+ *
+ *   argv: runlxc-init SYNC_FD FIFO_FD
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <termios.h>
+#include <unistd.h>
+#include "../hooks.h"
+#include "../initmsg.h"
+#include "../util.h"
+#include "syscalls.h"
+
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_RAISE 2
+#endif
+#ifndef PR_SET_NO_NEW_PRIVS
+#define PR_SET_NO_NEW_PRIVS 38
+#endif
+
+struct init_cfg {
+    char **args, **env, **masked, **readonly, **devices;
+    char *cwd, *domain, *propagation;
+    uid_t uid;
+    gid_t gid;
+    gid_t groups[256];
+    int n_groups;
+    int umask_val;
+    bool nnp, root_ro, terminal, want_state, has_oom;
+    int oom;
+    unsigned rows, cols;
+    uint64_t caps[5];
+    int preserve;
+    struct { int res; uint64_t soft, hard; } rlimits[32];
+    int n_rlimits;
+    struct rlx_hook *hooks;
+    size_t n_hooks;
+};
+
+static int sync_fd = -1;
+
+static void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    int e = errno;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    (void)e;
+    if (sync_fd >= 0)
+        rlx_msg_send(sync_fd, MSG_ERROR, msg, strlen(msg), -1);
+    else
+        fprintf(stderr, "runlxc-init: %s\n", msg);
+    _exit(sync_fd >= 0 ? 1 : 127);
+}
+
+static void parse_cfg(struct init_cfg *c, const char *data, size_t len)
+{
+    size_t pos = 0;
+    const char *v;
+    char tag;
+    memset(c, 0, sizeof(*c));
+    c->umask_val = 022;
+    while ((tag = rlx_rec_next(data, len, &pos, &v)) != 0) {
+        switch (tag) {
+        case REC_ARG: strv_push(&c->args, v); break;
+        case REC_ENV: strv_push(&c->env, v); break;
+        case REC_CWD: c->cwd = xstrdup(v); break;
+        case REC_UID: c->uid = (uid_t)strtoul(v, NULL, 10); break;
+        case REC_GID: c->gid = (gid_t)strtoul(v, NULL, 10); break;
+        case REC_GROUP:
+            if (c->n_groups < 256)
+                c->groups[c->n_groups++] = (gid_t)strtoul(v, NULL, 10);
+            break;
+        case REC_UMASK: c->umask_val = (int)strtol(v, NULL, 8); break;
+        case REC_RLIMIT:
+            if (c->n_rlimits < 32) {
+                unsigned long long s, h;
+                int r;
+                if (sscanf(v, "%d %llu %llu", &r, &s, &h) == 3) {
+                    c->rlimits[c->n_rlimits].res = r;
+                    c->rlimits[c->n_rlimits].soft = s;
+                    c->rlimits[c->n_rlimits].hard = h;
+                    c->n_rlimits++;
+                }
+            }
+            break;
+        case REC_CAPS: {
+            unsigned long long k[5];
+            if (sscanf(v, "%llx %llx %llx %llx %llx", &k[0], &k[1], &k[2], &k[3], &k[4]) == 5)
+                for (int i = 0; i < 5; i++)
+                    c->caps[i] = k[i];
+            break;
+        }
+        case REC_NNP: c->nnp = true; break;
+        case REC_OOM: c->has_oom = true; c->oom = atoi(v); break;
+        case REC_TERMINAL: c->terminal = true; sscanf(v, "%u %u", &c->rows, &c->cols); break;
+        case REC_MASK: strv_push(&c->masked, v); break;
+        case REC_READONLY: strv_push(&c->readonly, v); break;
+        case REC_ROOT_RO: c->root_ro = true; break;
+        case REC_PROPAGATION: c->propagation = xstrdup(v); break;
+        case REC_DEVICE: strv_push(&c->devices, v); break;
+        case REC_DOMAIN: c->domain = xstrdup(v); break;
+        case REC_PRESERVE: c->preserve = atoi(v); break;
+        case REC_WANT_STATE: c->want_state = true; break;
+        case REC_HOOK:
+            c->hooks = xrealloc(c->hooks, (c->n_hooks + 1) * sizeof(*c->hooks));
+            memset(&c->hooks[c->n_hooks], 0, sizeof(*c->hooks));
+            c->hooks[c->n_hooks++].path = xstrdup(v);
+            break;
+        case REC_HOOK_ARG: if (c->n_hooks) strv_push(&c->hooks[c->n_hooks - 1].args, v); break;
+        case REC_HOOK_ENV: if (c->n_hooks) strv_push(&c->hooks[c->n_hooks - 1].env, v); break;
+        case REC_HOOK_TIMEOUT: if (c->n_hooks) c->hooks[c->n_hooks - 1].timeout = atoi(v); break;
+        }
+    }
+    if (c->args == NULL)
+        fail("no process arguments received");
+}
+
+static void make_parents(const char *path)
+{
+    char *p = xstrdup(path), *slash = strrchr(p, '/');
+    if (slash && slash != p) {
+        *slash = '\0';
+        mkdir_p(p, 0755);
+    }
+    free(p);
+}
+
+static void setup_devices(struct init_cfg *c)
+{
+    for (size_t i = 0; c->devices && c->devices[i]; i++) {
+        char type, path[4096];
+        long long maj, min;
+        unsigned mode, uid, gid;
+        mode_t kind;
+        if (sscanf(c->devices[i], "%c %lld %lld %o %u %u %4095s", &type, &maj, &min, &mode, &uid, &gid, path) != 7)
+            fail("bad device record '%s'", c->devices[i]);
+        kind = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+        make_parents(path);
+        unlink(path);
+        if (mknod(path, kind | (mode & 07777), makedev(maj, min)) < 0)
+            fail("linux.devices: mknod %s: %s", path, strerror(errno));
+        if (chown(path, uid, gid) < 0 || chmod(path, mode & 07777) < 0)
+            fail("linux.devices: chown/chmod %s: %s", path, strerror(errno));
+    }
+}
+
+static unsigned long mount_flags_of(const char *path)
+{
+    struct statvfs sv;
+    unsigned long f = 0;
+    if (statvfs(path, &sv) < 0)
+        return 0;
+    if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
+    if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
+    if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
+    if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
+    if (sv.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
+    if (sv.f_flag & ST_RELATIME) f |= MS_RELATIME;
+    return f;
+}
+
+static void setup_paths(struct init_cfg *c)
+{
+    struct stat st;
+    for (size_t i = 0; c->readonly && c->readonly[i]; i++) {
+        const char *p = c->readonly[i];
+        if (lstat(p, &st) < 0) {
+            if (errno == ENOENT)
+                continue;
+            fail("linux.readonlyPaths: %s: %s", p, strerror(errno));
+        }
+        if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+            mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC | mount_flags_of(p), NULL) < 0)
+            fail("linux.readonlyPaths: %s: %s", p, strerror(errno));
+    }
+    for (size_t i = 0; c->masked && c->masked[i]; i++) {
+        const char *p = c->masked[i];
+        int r;
+        if (lstat(p, &st) < 0) {
+            if (errno == ENOENT)
+                continue;
+            fail("linux.maskedPaths: %s: %s", p, strerror(errno));
+        }
+        if (S_ISDIR(st.st_mode))
+            r = mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0k");
+        else
+            r = mount("/dev/null", p, NULL, MS_BIND, NULL);
+        if (r < 0)
+            fail("linux.maskedPaths: %s: %s", p, strerror(errno));
+    }
+    if (c->propagation) {
+        const char *p = c->propagation;
+        bool rec = p[0] == 'r';
+        unsigned long f = strstr(p, "shared") ? MS_SHARED : strstr(p, "slave") ? MS_SLAVE
+                        : strstr(p, "unbindable") ? MS_UNBINDABLE : MS_PRIVATE;
+        if (mount(NULL, "/", NULL, f | (rec ? MS_REC : 0), NULL) < 0)
+            fail("linux.rootfsPropagation: %s: %s", p, strerror(errno));
+    }
+    if (c->root_ro && mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | mount_flags_of("/"), NULL) < 0)
+        fail("root.readonly: remount / read-only: %s", strerror(errno));
+}
+
+static void setup_terminal(struct init_cfg *c)
+{
+    int master, slave, n = 0, unlock = 0;
+    char name[64];
+    master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0)
+        fail("process.terminal: open /dev/ptmx: %s", strerror(errno));
+    if (ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, &n) < 0)
+        fail("process.terminal: unlock pty: %s", strerror(errno));
+    snprintf(name, sizeof(name), "/dev/pts/%d", n);
+    slave = open(name, O_RDWR | O_NOCTTY);
+    if (slave < 0)
+        fail("process.terminal: open %s: %s", name, strerror(errno));
+    if (c->rows || c->cols) {
+        struct winsize ws = {(unsigned short)c->rows, (unsigned short)c->cols, 0, 0};
+        ioctl(slave, TIOCSWINSZ, &ws);
+    }
+    if (rlx_msg_send(sync_fd, MSG_PTY, name, strlen(name), master) < 0)
+        fail("process.terminal: send pty master: %s", strerror(errno));
+    close(master);
+    setsid();
+    if (ioctl(slave, TIOCSCTTY, 0) < 0)
+        fail("process.terminal: set controlling terminal: %s", strerror(errno));
+    for (int fd = 0; fd < 3; fd++)
+        dup2(slave, fd);
+    if (slave > 2)
+        close(slave);
+}
+
+static void setup_identity(struct init_cfg *c)
+{
+    int last = rlx_cap_last_cap();
+    for (int cap = 0; cap <= last; cap++)
+        if (!(c->caps[0] & (UINT64_C(1) << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+            fail("process.capabilities.bounding: drop %d: %s", cap, strerror(errno));
+    if (setgroups((size_t)c->n_groups, c->groups) < 0)
+        fail("process.user.additionalGids: setgroups: %s", strerror(errno));
+    if (setresgid(c->gid, c->gid, c->gid) < 0)
+        fail("process.user.gid: setgid %u: %s", c->gid, strerror(errno));
+    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+    if (setresuid(c->uid, c->uid, c->uid) < 0)
+        fail("process.user.uid: setuid %u: %s", c->uid, strerror(errno));
+    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+    if (rlx_capset(c->caps[1], c->caps[3], c->caps[2]) < 0)
+        fail("process.capabilities: capset: %s", strerror(errno));
+    /* As runc: an ambient capability that is not also inheritable and permitted cannot be
+     * raised, and kernels before 4.3 have no ambient set; neither is an error. */
+    for (int cap = 0; cap <= last; cap++)
+        if (c->caps[4] & (UINT64_C(1) << cap))
+            prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0);
+    if (c->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        fail("process.noNewPrivileges: %s", strerror(errno));
+}
+
+static const char *env_get(char **env, const char *key)
+{
+    size_t n = strlen(key);
+    for (size_t i = 0; env && env[i]; i++)
+        if (strncmp(env[i], key, n) == 0 && env[i][n] == '=')
+            return env[i] + n + 1;
+    return NULL;
+}
+
+/* execvp's lookup, done before "ready" so that a missing binary fails `create` (as runc). */
+static char *resolve_exec(struct init_cfg *c)
+{
+    const char *a0 = c->args[0], *path;
+    char *dup, *save = NULL;
+    if (strchr(a0, '/')) {
+        if (access(a0, X_OK) < 0)
+            fail("exec: \"%s\": %s", a0, strerror(errno));
+        return xstrdup(a0);
+    }
+    path = env_get(c->env, "PATH");
+    dup = xstrdup(path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    for (char *dir = strtok_r(dup, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        char *cand = xasprintf("%s/%s", *dir ? dir : ".", a0);
+        struct stat st;
+        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) {
+            free(dup);
+            return cand;
+        }
+        free(cand);
+    }
+    free(dup);
+    fail("exec: \"%s\": executable file not found in $PATH", a0);
+}
+
+static void wait_for_start(int fifo_fd)
+{
+    struct pollfd pfd = {fifo_fd, POLLIN, 0};
+    char b;
+    ssize_t r;
+    /* The fifo was opened O_NONBLOCK before any writer existed: poll blocks until
+     * `runlxc start` writes; an open+close without a byte (abort) gives POLLHUP/EOF. */
+    while (poll(&pfd, 1, -1) < 0)
+        if (errno != EINTR)
+            _exit(1);
+    do
+        r = read(fifo_fd, &b, 1);
+    while (r < 0 && errno == EINTR);
+    if (r != 1)
+        _exit(1);
+    close(fifo_fd);
+}
+
+int main(int argc, char **argv)
+{
+    struct init_cfg c;
+    char *data = NULL, *state = NULL, *exe;
+    size_t len = 0;
+    int fifo_fd, type;
+
+    /* liblxc set a parent-death signal tied to its monitor, which runlxc retires. */
+    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    if (argc < 3) {
+        fprintf(stderr, "runlxc-init: this program is started by runlxc, not by hand\n");
+        return 127;
+    }
+    sync_fd = atoi(argv[1]);
+    fifo_fd = atoi(argv[2]);
+    type = rlx_msg_recv(sync_fd, &data, &len, NULL, NULL);
+    if (type != MSG_CONFIG)
+        _exit(1);
+    parse_cfg(&c, data, len);
+    free(data);
+
+    setup_devices(&c);
+    if (c.terminal)
+        setup_terminal(&c);
+    setup_paths(&c);
+    if (c.domain && setdomainname(c.domain, strlen(c.domain)) < 0)
+        fail("domainname: %s", strerror(errno));
+    for (int i = 0; i < c.n_rlimits; i++)
+        if (rlx_setrlimit(c.rlimits[i].res, c.rlimits[i].soft, c.rlimits[i].hard) < 0)
+            fail("process.rlimits: resource %d: %s", c.rlimits[i].res, strerror(errno));
+    if (c.has_oom) {
+        char buf[16];
+        int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        snprintf(buf, sizeof(buf), "%d", c.oom);
+        if (fd < 0 || write(fd, buf, strlen(buf)) < 0)
+            fail("process.oomScoreAdj: %s", strerror(errno));
+        close(fd);
+    }
+    if (mkdir_p(c.cwd, 0755) < 0 && errno != EEXIST)
+        fail("process.cwd: create %s: %s", c.cwd, strerror(errno));
+    umask((mode_t)c.umask_val);
+    setup_identity(&c);
+    if (chdir(c.cwd) < 0)
+        fail("process.cwd: chdir %s: %s", c.cwd, strerror(errno));
+    exe = resolve_exec(&c);
+
+    if (rlx_msg_send(sync_fd, MSG_READY, "", 0, -1) < 0)
+        _exit(1);
+    if (c.want_state && rlx_msg_recv(sync_fd, &state, &len, NULL, NULL) != MSG_STATE)
+        _exit(1);
+    close(sync_fd);
+    sync_fd = -1;
+
+    wait_for_start(fifo_fd);
+    if (c.n_hooks) {
+        rlx_error_t err = NULL;
+        if (rlx_hooks_run(c.hooks, c.n_hooks, "startContainer", state ? state : "{}", &err) < 0)
+            fail("%s", rlx_error_text(&err));
+    }
+    /* Nothing of runlxc may reach the payload: only stdio and the preserved fds stay. */
+    rlx_close_fds_from(3 + c.preserve);
+    execve(exe, c.args, c.env ? c.env : (char *[]){NULL});
+    fprintf(stderr, "runlxc-init: exec %s: %s\n", exe, strerror(errno));
+    return errno == ENOENT ? 127 : 126;
+}

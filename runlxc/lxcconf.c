@@ -1,0 +1,604 @@
+#include "lxcconf.h"
+#include "util.h"
+#include <errno.h>
+#include <json-c/json.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static void add_raw(struct rlx_lxcconf *c, const char *key, const char *value)
+{
+    c->keys = xrealloc(c->keys, (c->n + 1) * sizeof(char *));
+    c->values = xrealloc(c->values, (c->n + 1) * sizeof(char *));
+    c->keys[c->n] = xstrdup(key);
+    c->values[c->n] = xstrdup(value);
+    c->n++;
+}
+
+/* Adds a dialect key; a key this liblxc lacks is an error naming what needed it. */
+static int add_key(struct rlx_lxcconf *c, const struct rlx_lxc_ctx *ctx, enum rlx_key key,
+                   const char *value, const char *why, rlx_error_t *err)
+{
+    const char *name = rlx_dialect_key(ctx->dialect, key);
+    if (name == NULL)
+        return rlx_error(err, 0, "%s: not supported by liblxc %d.%d.%d", why, ctx->dialect->major,
+                         ctx->dialect->minor, ctx->dialect->micro);
+    add_raw(c, name, value);
+    return 0;
+}
+
+static int add_prefixed(struct rlx_lxcconf *c, const struct rlx_lxc_ctx *ctx, enum rlx_key prefix,
+                        const char *suffix, const char *value, const char *why, rlx_error_t *err)
+{
+    const char *p = rlx_dialect_key(ctx->dialect, prefix);
+    cleanup_free char *key = NULL;
+    if (p == NULL)
+        return rlx_error(err, 0, "%s: not supported by liblxc %d.%d.%d", why, ctx->dialect->major,
+                         ctx->dialect->minor, ctx->dialect->micro);
+    key = xasprintf("%s%s", p, suffix);
+    add_raw(c, key, value);
+    return 0;
+}
+
+const char *rlx_lxcconf_get(const struct rlx_lxcconf *c, const char *key)
+{
+    const char *r = NULL;
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->keys[i], key) == 0)
+            r = c->values[i];
+    return r;
+}
+
+/* ---- base ---------------------------------------------------------------------------- */
+
+static bool spec_mounts_at(const struct rlx_spec *s, const char *dest, const char *type)
+{
+    for (size_t i = 0; i < s->n_mounts; i++)
+        if (strcmp(s->mounts[i].destination, dest) == 0 && s->mounts[i].type &&
+            strcmp(s->mounts[i].type, type) == 0)
+            return true;
+    return false;
+}
+
+static int tr_base(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx, rlx_error_t *err)
+{
+    cleanup_free char *log = xasprintf("%s/lxc.log", ctx->state_dir);
+    if (add_key(c, ctx, K_ROOTFS_PATH, s->root_path, "root.path", err) < 0 ||
+        add_key(c, ctx, K_CONSOLE_PATH, "none", "console", err) < 0 ||
+        add_key(c, ctx, K_AUTODEV, "1", "/dev", err) < 0 ||
+        add_key(c, ctx, K_TTY_MAX, "0", "ttys", err) < 0 ||
+        add_key(c, ctx, K_PTY_MAX, spec_mounts_at(s, "/dev/pts", "devpts") ? "1024" : "0", "/dev/pts", err) < 0 ||
+        add_key(c, ctx, K_LOG_FILE, log, "log", err) < 0 ||
+        add_key(c, ctx, K_LOG_LEVEL, ctx->log_level ? ctx->log_level : "ERROR", "log", err) < 0)
+        return -1;
+    /* Without these two, liblxc would delete the bundle's rootfs on destroy (< 3.1) and
+     * kill the container when the monitor goes away, which runlxc does on purpose. */
+    if (rlx_dialect_key(ctx->dialect, K_ROOTFS_MANAGED))
+        add_key(c, ctx, K_ROOTFS_MANAGED, "0", "", err);
+    if (rlx_dialect_key(ctx->dialect, K_MONITOR_PDEATH))
+        add_key(c, ctx, K_MONITOR_PDEATH, "0", "", err);
+    if (rlx_dialect_key(ctx->dialect, K_KEYRING_SESSION))
+        add_key(c, ctx, K_KEYRING_SESSION, ctx->no_new_keyring ? "0" : "1", "", err);
+    if (rlx_dialect_key(ctx->dialect, K_EPHEMERAL))
+        add_key(c, ctx, K_EPHEMERAL, "0", "", err);
+    return 0;
+}
+
+/* ---- namespaces and hostname --------------------------------------------------------- */
+
+static int tr_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
+                         rlx_error_t *err)
+{
+    static const struct { int flag; const char *lxc; } names[] = {
+        {CLONE_NEWNS, "mnt"}, {CLONE_NEWPID, "pid"}, {CLONE_NEWUTS, "uts"}, {CLONE_NEWIPC, "ipc"},
+        {CLONE_NEWNET, "net"}, {CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWTIME, "time"},
+    };
+    const struct rlx_namespace *mnt = rlx_spec_namespace(s, CLONE_NEWNS);
+    const struct rlx_namespace *net = rlx_spec_namespace(s, CLONE_NEWNET);
+    const struct rlx_namespace *uts = rlx_spec_namespace(s, CLONE_NEWUTS);
+    char list[128] = "";
+
+    if (mnt == NULL || mnt->path != NULL)
+        return rlx_error(err, 0, "linux.namespaces: runlxc needs a new mount namespace (type \"mount\" without a path)");
+    if (rlx_spec_has_namespace(s, CLONE_NEWUSER) || s->n_uid_mappings || s->n_gid_mappings)
+        return rlx_error(err, 0, "linux.namespaces: user namespaces (and uid/gid mappings) are not supported by runlxc yet");
+    if (s->hostname && s->hostname[0] && (uts == NULL || uts->path != NULL))
+        return rlx_error(err, 0, "hostname: setting a hostname needs a new uts namespace");
+    if (s->domainname && s->domainname[0] && (uts == NULL || uts->path != NULL))
+        return rlx_error(err, 0, "domainname: setting a domainname needs a new uts namespace");
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        const struct rlx_namespace *ns = rlx_spec_namespace(s, names[i].flag);
+        if (ns == NULL || ns->path != NULL)
+            continue;   /* shared with the host, or joined by the monitor before start */
+        if (*list)
+            strcat(list, " ");
+        strcat(list, names[i].lxc);
+    }
+    if (rlx_dialect_key(ctx->dialect, K_NAMESPACE_CLONE)) {
+        if (add_key(c, ctx, K_NAMESPACE_CLONE, list, "linux.namespaces", err) < 0)
+            return -1;
+    } else if (rlx_spec_has_namespace(s, CLONE_NEWCGROUP) || !rlx_spec_has_namespace(s, CLONE_NEWPID) ||
+               !rlx_spec_has_namespace(s, CLONE_NEWUTS) || !rlx_spec_has_namespace(s, CLONE_NEWIPC)) {
+        return rlx_error(err, 0, "linux.namespaces: this liblxc always creates pid, uts, ipc and mount namespaces and nothing else");
+    }
+    /* A new, empty network namespace, or the monitor's one (the host's, or the one it joined). */
+    if (add_key(c, ctx, K_NET_TYPE, net && net->path == NULL ? "empty" : "none", "linux.namespaces", err) < 0)
+        return -1;
+    if (s->hostname && s->hostname[0] && add_key(c, ctx, K_UTS_NAME, s->hostname, "hostname", err) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- mounts ---------------------------------------------------------------------------- */
+
+static void fstab_escape(char *out, size_t size, const char *in)
+{
+    size_t o = 0;
+    for (; *in && o + 5 < size; in++) {
+        if (*in == ' ' || *in == '\t' || *in == '\\' || *in == '\n') {
+            o += (size_t)snprintf(out + o, size - o, "\\%03o", (unsigned char)*in);
+        } else {
+            out[o++] = *in;
+        }
+    }
+    out[o] = '\0';
+}
+
+static bool has_option(char **opts, const char *o)
+{
+    for (size_t i = 0; opts && opts[i]; i++)
+        if (strcmp(opts[i], o) == 0)
+            return true;
+    return false;
+}
+
+static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
+                          size_t idx, rlx_error_t *err)
+{
+    const struct rlx_mount *m = &s->mounts[idx];
+    const char *type = m->type ? m->type : "none";
+    bool bind = has_option(m->options, "bind") || has_option(m->options, "rbind") ||
+                strcmp(type, "bind") == 0;
+    char src[4096 * 4], dst[4096 * 4], opts[4096] = "";
+    const char *create = "dir";
+    cleanup_free char *line = NULL;
+
+    if (strcmp(m->destination, "/dev") == 0 && strcmp(type, "tmpfs") == 0)
+        return 0;   /* lxc.autodev mounts a tmpfs on /dev and creates the standard nodes */
+    if (strcmp(m->destination, "/dev/pts") == 0 && strcmp(type, "devpts") == 0)
+        return 0;   /* lxc.pty.max gives a private devpts instance with /dev/ptmx */
+    if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0) {
+        const char *how = has_option(m->options, "ro") ? "ro" : "rw";
+        cleanup_free char *v = NULL;
+        if (strcmp(m->destination, "/sys/fs/cgroup") != 0)
+            return rlx_error(err, 0, "mounts[%zu].destination: cgroup filesystems can only be mounted at /sys/fs/cgroup", idx);
+        if (ctx->layout->mode == RLX_CGROUP_V2)
+            v = xasprintf("cgroup2%s:force", strcmp(how, "ro") == 0 ? ":ro" : "");
+        else
+            v = xasprintf("cgroup:%s:force", how);
+        return add_key(c, ctx, K_MOUNT_AUTO, v, "mounts", err);
+    }
+    if (bind) {
+        struct stat st;
+        if (m->source == NULL)
+            return rlx_error(err, 0, "mounts[%zu].source: required for a bind mount", idx);
+        if (m->source[0] != '/')
+            return rlx_error(err, 0, "mounts[%zu].source: '%s' must be an absolute path", idx, m->source);
+        if (stat(m->source, &st) < 0)
+            return rlx_error(err, errno, "mounts[%zu].source: '%s'", idx, m->source);
+        if (!S_ISDIR(st.st_mode))
+            create = "file";
+        type = "none";
+    }
+    for (size_t i = 0; m->options && m->options[i]; i++) {
+        const char *o = m->options[i];
+        /* "bind" becomes liblxc's own bind handling; rbind is passed through. */
+        if (strcmp(o, "bind") == 0 && has_option(m->options, "rbind"))
+            continue;
+        if (strlen(opts) + strlen(o) + 2 >= sizeof(opts))
+            return rlx_error(err, 0, "mounts[%zu].options: too long", idx);
+        if (*opts)
+            strcat(opts, ",");
+        strcat(opts, o);
+    }
+    if (strcmp(type, "bind") == 0)
+        type = "none";
+    if (bind && !has_option(m->options, "bind") && !has_option(m->options, "rbind")) {
+        if (*opts)
+            strcat(opts, ",");
+        strcat(opts, "bind");
+    }
+    fstab_escape(src, sizeof(src), m->source && *m->source ? m->source : type);
+    fstab_escape(dst, sizeof(dst), m->destination + 1);
+    line = xasprintf("%s %s %s %s%screate=%s 0 0", src, *dst ? dst : ".", type, opts, *opts ? "," : "", create);
+    return add_key(c, ctx, K_MOUNT_ENTRY, line, "mounts", err);
+}
+
+static int tr_mounts(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx, rlx_error_t *err)
+{
+    if (add_key(c, ctx, K_MOUNT_AUTO, "", "mounts", err) < 0)
+        return -1;
+    for (size_t i = 0; i < s->n_mounts; i++)
+        if (tr_mount_entry(c, s, ctx, i, err) < 0)
+            return -1;
+    return 0;
+}
+
+/* ---- cgroups ------------------------------------------------------------------------- */
+
+struct cg_writer {
+    struct rlx_lxcconf *c;
+    const struct rlx_lxc_ctx *ctx;
+};
+
+/* Sets controller file values: v1 or v2 spelling chosen by where the controller lives.
+ * A NULL spelling for the host's version means the field cannot be honoured here. */
+static int cg_set(struct cg_writer *w, const char *field, const char *controller, const char *v1file,
+                  const char *v2file, const char *value, rlx_error_t *err)
+{
+    const struct rlx_cgroup_layout *l = w->ctx->layout;
+    int h = rlx_cgroup_layout_find(l, controller);
+    if (h < 0)
+        return rlx_error(err, 0, "%s: the %s cgroup controller is not available on this host", field, controller);
+    if (l->h[h].v2) {
+        if (v2file == NULL)
+            return rlx_error(err, 0, "%s: not supported on cgroup v2", field);
+        return add_prefixed(w->c, w->ctx, K_CGROUP_V2, v2file, value, field, err);
+    }
+    if (v1file == NULL)
+        return rlx_error(err, 0, "%s: not supported on cgroup v1", field);
+    {
+        cleanup_free char *probe = xasprintf("%s/%s", l->h[h].mountpoint, v1file);
+        if (!path_exists(probe))
+            return rlx_error(err, 0, "%s: this kernel has no %s", field, v1file);
+    }
+    return add_prefixed(w->c, w->ctx, K_CGROUP_V1, v1file, value, field, err);
+}
+
+static char *num_or_max(int64_t v)
+{
+    return v < 0 ? xstrdup("max") : xasprintf("%lld", (long long)v);
+}
+
+static int tr_resources(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
+                        rlx_error_t *err)
+{
+    const struct rlx_resources *r = &s->resources;
+    struct cg_writer w = {c, ctx};
+    const struct rlx_cgroup_layout *l = ctx->layout;
+    char buf[128];
+
+    if (r->mem_limit != RLX_UNSET) {
+        cleanup_free char *v2 = num_or_max(r->mem_limit);
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->mem_limit);
+        if (cg_set(&w, "linux.resources.memory.limit", "memory", "memory.limit_in_bytes",
+                   rlx_cgroup_controller_is_v2(l, "memory") ? "memory.max" : NULL,
+                   rlx_cgroup_controller_is_v2(l, "memory") ? v2 : buf, err) < 0)
+            return -1;
+    }
+    if (r->mem_reservation != RLX_UNSET) {
+        cleanup_free char *v = num_or_max(r->mem_reservation);
+        if (cg_set(&w, "linux.resources.memory.reservation", "memory", "memory.soft_limit_in_bytes",
+                   "memory.low", v, err) < 0)
+            return -1;
+    }
+    if (r->mem_swap != RLX_UNSET) {
+        if (rlx_cgroup_controller_is_v2(l, "memory")) {
+            cleanup_free char *v = NULL;
+            if (r->mem_limit == RLX_UNSET || r->mem_limit < 0 || r->mem_swap < 0)
+                v = num_or_max(r->mem_swap);
+            else if (r->mem_swap < r->mem_limit)
+                return rlx_error(err, 0, "linux.resources.memory.swap: must be at least memory.limit");
+            else
+                v = xasprintf("%lld", (long long)(r->mem_swap - r->mem_limit));
+            if (cg_set(&w, "linux.resources.memory.swap", "memory", NULL, "memory.swap.max", v, err) < 0)
+                return -1;
+        } else {
+            snprintf(buf, sizeof(buf), "%lld", (long long)r->mem_swap);
+            if (cg_set(&w, "linux.resources.memory.swap", "memory", "memory.memsw.limit_in_bytes", NULL, buf, err) < 0)
+                return -1;
+        }
+    }
+    if (r->mem_kernel != RLX_UNSET) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->mem_kernel);
+        if (cg_set(&w, "linux.resources.memory.kernel", "memory", "memory.kmem.limit_in_bytes", NULL, buf, err) < 0)
+            return -1;
+    }
+    if (r->mem_swappiness != RLX_UNSET) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->mem_swappiness);
+        if (cg_set(&w, "linux.resources.memory.swappiness", "memory", "memory.swappiness", NULL, buf, err) < 0)
+            return -1;
+    }
+    if (r->mem_disable_oom_killer &&
+        cg_set(&w, "linux.resources.memory.disableOOMKiller", "memory", "memory.oom_control", NULL, "1", err) < 0)
+        return -1;
+    if (r->cpu_shares != RLX_UNSET) {
+        bool v2 = rlx_cgroup_controller_is_v2(l, "cpu");
+        long long sh = r->cpu_shares;
+        /* The cgroup v2 weight range [1, 10000] maps from shares [2, 262144] (runc's formula). */
+        if (v2)
+            snprintf(buf, sizeof(buf), "%lld", sh == 0 ? 100 : 1 + ((sh - 2) * 9999) / 262142);
+        else
+            snprintf(buf, sizeof(buf), "%lld", sh);
+        if (cg_set(&w, "linux.resources.cpu.shares", "cpu", "cpu.shares", "cpu.weight", buf, err) < 0)
+            return -1;
+    }
+    if (r->cpu_quota != RLX_UNSET || r->cpu_period != RLX_UNSET) {
+        if (rlx_cgroup_controller_is_v2(l, "cpu")) {
+            cleanup_free char *q = num_or_max(r->cpu_quota == RLX_UNSET ? -1 : r->cpu_quota);
+            snprintf(buf, sizeof(buf), "%s %lld", q, (long long)(r->cpu_period == RLX_UNSET ? 100000 : r->cpu_period));
+            if (cg_set(&w, "linux.resources.cpu.quota", "cpu", NULL, "cpu.max", buf, err) < 0)
+                return -1;
+        } else {
+            if (r->cpu_period != RLX_UNSET) {
+                snprintf(buf, sizeof(buf), "%lld", (long long)r->cpu_period);
+                if (cg_set(&w, "linux.resources.cpu.period", "cpu", "cpu.cfs_period_us", NULL, buf, err) < 0)
+                    return -1;
+            }
+            if (r->cpu_quota != RLX_UNSET) {
+                snprintf(buf, sizeof(buf), "%lld", (long long)r->cpu_quota);
+                if (cg_set(&w, "linux.resources.cpu.quota", "cpu", "cpu.cfs_quota_us", NULL, buf, err) < 0)
+                    return -1;
+            }
+        }
+    }
+    if (r->cpu_rt_period != RLX_UNSET) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->cpu_rt_period);
+        if (cg_set(&w, "linux.resources.cpu.realtimePeriod", "cpu", "cpu.rt_period_us", NULL, buf, err) < 0)
+            return -1;
+    }
+    if (r->cpu_rt_runtime != RLX_UNSET) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->cpu_rt_runtime);
+        if (cg_set(&w, "linux.resources.cpu.realtimeRuntime", "cpu", "cpu.rt_runtime_us", NULL, buf, err) < 0)
+            return -1;
+    }
+    if (r->cpu_cpus && *r->cpu_cpus &&
+        cg_set(&w, "linux.resources.cpu.cpus", "cpuset", "cpuset.cpus", "cpuset.cpus", r->cpu_cpus, err) < 0)
+        return -1;
+    if (r->cpu_mems && *r->cpu_mems &&
+        cg_set(&w, "linux.resources.cpu.mems", "cpuset", "cpuset.mems", "cpuset.mems", r->cpu_mems, err) < 0)
+        return -1;
+    if (r->pids_limit != RLX_UNSET) {
+        cleanup_free char *v = num_or_max(r->pids_limit <= 0 ? -1 : r->pids_limit);
+        if (cg_set(&w, "linux.resources.pids.limit", "pids", "pids.max", "pids.max", v, err) < 0)
+            return -1;
+    }
+    if (r->blkio_weight != RLX_UNSET) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->blkio_weight);
+        if (cg_set(&w, "linux.resources.blockIO.weight", rlx_cgroup_controller_is_v2(l, "io") ? "io" : "blkio",
+                   "blkio.weight", "io.bfq.weight", buf, err) < 0)
+            return -1;
+    }
+    if (r->blkio_leaf_weight != RLX_UNSET) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->blkio_leaf_weight);
+        if (cg_set(&w, "linux.resources.blockIO.leafWeight", "blkio", "blkio.leaf_weight", NULL, buf, err) < 0)
+            return -1;
+    }
+    {
+        static const char *const v1files[4] = {"blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
+                                               "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device"};
+        static const char *const v2keys[4] = {"rbps", "wbps", "riops", "wiops"};
+        bool v2 = rlx_cgroup_controller_is_v2(l, "io");
+        for (int k = 0; k < 4; k++)
+            for (size_t i = 0; i < r->n_throttle[k]; i++) {
+                const struct rlx_throttle *t = &r->throttle[k][i];
+                if (v2)
+                    snprintf(buf, sizeof(buf), "%lld:%lld %s=%llu", (long long)t->major, (long long)t->minor,
+                             v2keys[k], (unsigned long long)t->rate);
+                else
+                    snprintf(buf, sizeof(buf), "%lld:%lld %llu", (long long)t->major, (long long)t->minor,
+                             (unsigned long long)t->rate);
+                if (cg_set(&w, "linux.resources.blockIO.throttle", v2 ? "io" : "blkio", v1files[k], "io.max", buf, err) < 0)
+                    return -1;
+            }
+    }
+    for (size_t i = 0; i < r->n_hugepages; i++) {
+        cleanup_free char *f1 = xasprintf("hugetlb.%s.limit_in_bytes", r->hugepages[i].page_size);
+        cleanup_free char *f2 = xasprintf("hugetlb.%s.max", r->hugepages[i].page_size);
+        snprintf(buf, sizeof(buf), "%llu", (unsigned long long)r->hugepages[i].limit);
+        if (cg_set(&w, "linux.resources.hugepageLimits", "hugetlb", f1, f2, buf, err) < 0)
+            return -1;
+    }
+    if (r->unified) {
+        json_object_object_foreach(r->unified, key, val) {
+            cleanup_free char *ctrl = xstrdup(key);
+            char *dot = strchr(ctrl, '.');
+            if (json_object_get_type(val) != json_type_string)
+                return rlx_error(err, 0, "linux.resources.unified.%s: expected a string", key);
+            if (dot == NULL || strchr(key, '/'))
+                return rlx_error(err, 0, "linux.resources.unified.%s: not a cgroup v2 file name", key);
+            *dot = '\0';
+            if (l->unified < 0 || (strcmp(ctrl, "cgroup") != 0 && !rlx_cgroup_controller_is_v2(l, ctrl)))
+                return rlx_error(err, 0, "linux.resources.unified.%s: controller '%s' is not on cgroup v2 on this host",
+                                 key, ctrl);
+            if (add_prefixed(c, ctx, K_CGROUP_V2, key, json_object_get_string(val), "linux.resources.unified", err) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* The devices runc always allows (libcontainer/specconv AllowedDevices). */
+static const char *const default_device_rules[] = {
+    "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:8 rwm", "c 1:7 rwm", "c 5:0 rwm", "c 1:5 rwm", "c 1:9 rwm",
+    "c 5:1 rwm", "c 136:* rwm", "c 5:2 rwm", "c 10:200 rwm", NULL,
+};
+
+static int tr_device_rules(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
+                           rlx_error_t *err)
+{
+    const struct rlx_resources *r = &s->resources;
+    bool v2 = ctx->layout->mode == RLX_CGROUP_V2 || rlx_cgroup_layout_find(ctx->layout, "devices") < 0;
+    enum rlx_key prefix = v2 ? K_CGROUP_V2 : K_CGROUP_V1;
+    char rule[96];
+
+    if (r->n_devices == 0 && s->n_devices == 0)
+        return 0;
+    for (size_t i = 0; i < r->n_devices; i++) {
+        const struct rlx_device_rule *d = &r->devices[i];
+        if (d->type == 'a')
+            snprintf(rule, sizeof(rule), "a");
+        else {
+            char maj[24] = "*", min[24] = "*";
+            if (d->major >= 0)
+                snprintf(maj, sizeof(maj), "%lld", (long long)d->major);
+            if (d->minor >= 0)
+                snprintf(min, sizeof(min), "%lld", (long long)d->minor);
+            snprintf(rule, sizeof(rule), "%c %s:%s %s", d->type, maj, min, d->access);
+        }
+        if (add_prefixed(c, ctx, prefix, d->allow ? "devices.allow" : "devices.deny", rule,
+                         "linux.resources.devices", err) < 0)
+            return -1;
+    }
+    for (size_t i = 0; default_device_rules[i]; i++)
+        if (add_prefixed(c, ctx, prefix, "devices.allow", default_device_rules[i], "linux.resources.devices", err) < 0)
+            return -1;
+    for (size_t i = 0; i < s->n_devices; i++) {
+        const struct rlx_device *d = &s->devices[i];
+        if (d->type == 'p')
+            continue;
+        snprintf(rule, sizeof(rule), "%c %lld:%lld rwm", d->type == 'u' ? 'c' : d->type, (long long)d->major,
+                 (long long)d->minor);
+        if (add_prefixed(c, ctx, prefix, "devices.allow", rule, "linux.devices", err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int tr_cgroup_dir(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
+                         rlx_error_t *err)
+{
+    const char *p = s->cgroups_path;
+    if (p && strchr(p, ':') && p[0] != '/')
+        return rlx_error(err, 0, "linux.cgroupsPath: '%s' is a systemd cgroup path; runlxc supports cgroupfs paths only", p);
+    c->cgroup_relative = p && *p && p[0] != '/';
+    while (p && *p == '/')
+        p++;
+    c->cgroup_dir = p && *p ? xstrdup(p) : xstrdup(ctx->id);
+    c->monitor_cgroup_dir = xasprintf("runlxc.monitor/%s", ctx->id);
+    if (rlx_dialect_key(ctx->dialect, K_CGROUP_DIR_CONTAINER)) {
+        if (add_key(c, ctx, K_CGROUP_DIR_CONTAINER, c->cgroup_dir, "linux.cgroupsPath", err) < 0 ||
+            add_key(c, ctx, K_CGROUP_DIR_MONITOR, c->monitor_cgroup_dir, "linux.cgroupsPath", err) < 0)
+            return -1;
+    } else if (rlx_dialect_key(ctx->dialect, K_CGROUP_DIR)) {
+        free(c->monitor_cgroup_dir);
+        c->monitor_cgroup_dir = NULL;
+        if (add_key(c, ctx, K_CGROUP_DIR, c->cgroup_dir, "linux.cgroupsPath", err) < 0)
+            return -1;
+    } else if (s->cgroups_path) {
+        return rlx_error(err, 0, "linux.cgroupsPath: this liblxc places containers by lxc.cgroup.pattern only");
+    }
+    if (c->cgroup_relative)
+        add_raw(c, "lxc.cgroup.relative", "1");
+    return 0;
+}
+
+static int tr_sysctl(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx, rlx_error_t *err)
+{
+    for (size_t i = 0; s->sysctl && s->sysctl[i]; i++) {
+        cleanup_free char *k = xstrdup(s->sysctl[i]);
+        char *eq = strchr(k, '=');
+        *eq = '\0';
+        if (add_prefixed(c, ctx, K_SYSCTL, k, eq + 1, "linux.sysctl", err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int tr_lsm(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx, rlx_error_t *err)
+{
+    if (s->process.apparmor_profile && *s->process.apparmor_profile) {
+        if (!ctx->apparmor_enabled)
+            return rlx_error(err, 0, "process.apparmorProfile: AppArmor is not enabled on this host");
+        return add_key(c, ctx, K_APPARMOR_PROFILE, s->process.apparmor_profile, "process.apparmorProfile", err);
+    }
+    if (ctx->apparmor_enabled)
+        add_key(c, ctx, K_APPARMOR_PROFILE, "unconfined", "", err);
+    if (s->process.selinux_label && *s->process.selinux_label)
+        return rlx_error(err, 0, "process.selinuxLabel: SELinux is not supported by runlxc on this host");
+    if (s->mount_label && *s->mount_label)
+        return rlx_error(err, 0, "linux.mountLabel: SELinux is not supported by runlxc on this host");
+    return 0;
+}
+
+static int tr_hooks(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx, rlx_error_t *err)
+{
+    /* liblxc runs these through /bin/sh -c and appends "<name> lxc <hook-type>". */
+    if (s->n_hooks[RLX_HOOK_PRESTART] || s->n_hooks[RLX_HOOK_CREATE_RUNTIME]) {
+        cleanup_free char *cmd = xasprintf("%s --root %s hook", ctx->self_exe, ctx->root);
+        if (add_key(c, ctx, K_HOOK_START_HOST, cmd, "hooks.createRuntime", err) < 0)
+            return -1;
+    }
+    if (s->n_hooks[RLX_HOOK_CREATE_CONTAINER]) {
+        cleanup_free char *cmd = xasprintf("%s --root %s hook", ctx->self_exe, ctx->root);
+        if (add_key(c, ctx, K_HOOK_MOUNT, cmd, "hooks.createContainer", err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int tr_unsupported(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
+                          rlx_error_t *err)
+{
+    (void)c;
+    (void)ctx;
+    if (s->has_seccomp)
+        return rlx_error(err, 0, "linux.seccomp: seccomp profiles are not supported by runlxc yet");
+    return 0;
+}
+
+/* The translation, one entry per concern, applied in order. */
+static const struct {
+    const char *name;
+    int (*fn)(struct rlx_lxcconf *, const struct rlx_spec *, const struct rlx_lxc_ctx *, rlx_error_t *);
+} translators[] = {
+    {"unsupported", tr_unsupported}, {"base", tr_base}, {"namespaces", tr_namespaces},
+    {"cgroup-dir", tr_cgroup_dir}, {"mounts", tr_mounts}, {"resources", tr_resources},
+    {"devices", tr_device_rules}, {"sysctl", tr_sysctl}, {"lsm", tr_lsm}, {"hooks", tr_hooks},
+};
+
+int rlx_lxcconf_build(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
+                      rlx_error_t *err)
+{
+    memset(c, 0, sizeof(*c));
+    for (size_t i = 0; i < sizeof(translators) / sizeof(translators[0]); i++)
+        if (translators[i].fn(c, s, ctx, err) < 0) {
+            rlx_lxcconf_free(c);
+            return -1;
+        }
+    return 0;
+}
+
+void rlx_lxcconf_free(struct rlx_lxcconf *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->keys[i]);
+        free(c->values[i]);
+    }
+    free(c->keys);
+    free(c->values);
+    free(c->cgroup_dir);
+    free(c->monitor_cgroup_dir);
+    memset(c, 0, sizeof(*c));
+}
+
+char *rlx_lxcconf_format(const struct rlx_lxcconf *c)
+{
+    size_t len = 1;
+    char *out, *p;
+    for (size_t i = 0; i < c->n; i++)
+        len += strlen(c->keys[i]) + strlen(c->values[i]) + 4;
+    out = p = xmalloc(len);
+    *p = '\0';
+    for (size_t i = 0; i < c->n; i++)
+        p += sprintf(p, "%s = %s\n", c->keys[i], c->values[i]);
+    return out;
+}

@@ -1,0 +1,39 @@
+/* Typed spec -> LXC configuration items, spelled in the dialect of the running liblxc.
+ * Fields liblxc cannot express are left to runlxc-init (see init/runlxc-init.c); fields
+ * nothing can honour on this host are errors naming the JSON path. */
+#ifndef RUNLXC_LXCCONF_H
+#define RUNLXC_LXCCONF_H
+#include <stdbool.h>
+#include "dialect.h"
+#include "probe.h"
+#include "spec.h"
+
+struct rlx_lxcconf {
+    char **keys;
+    char **values;
+    size_t n;
+    char *cgroup_dir;          /* container cgroup, relative to the root or the caller's cgroup */
+    bool cgroup_relative;
+    char *monitor_cgroup_dir;
+};
+
+struct rlx_lxc_ctx {
+    const char *id;
+    const char *state_dir;
+    const char *root;          /* --root */
+    const char *self_exe;      /* runlxc binary, for hook callbacks */
+    const char *log_level;     /* liblxc log level name */
+    bool no_new_keyring;
+    bool apparmor_enabled;
+    const struct rlx_dialect *dialect;
+    const struct rlx_cgroup_layout *layout;
+};
+
+int rlx_lxcconf_build(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
+                      rlx_error_t *err);
+void rlx_lxcconf_free(struct rlx_lxcconf *c);
+/* "key = value\n" lines, as liblxc's save_config writes them (for debugging and golden tests). */
+char *rlx_lxcconf_format(const struct rlx_lxcconf *c);
+const char *rlx_lxcconf_get(const struct rlx_lxcconf *c, const char *key);
+
+#endif

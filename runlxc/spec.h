@@ -1,0 +1,162 @@
+/* config.json -> typed struct. Every error names the JSON path of the offending field. */
+#ifndef RUNLXC_SPEC_H
+#define RUNLXC_SPEC_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "error.h"
+
+struct json_object;
+
+enum rlx_hook_kind {
+    RLX_HOOK_PRESTART, RLX_HOOK_CREATE_RUNTIME, RLX_HOOK_CREATE_CONTAINER,
+    RLX_HOOK_START_CONTAINER, RLX_HOOK_POSTSTART, RLX_HOOK_POSTSTOP, RLX_HOOK_KINDS
+};
+extern const char *const rlx_hook_names[RLX_HOOK_KINDS];
+
+struct rlx_hook {
+    char *path;
+    char **args;
+    char **env;
+    int timeout;           /* seconds; 0 = none */
+};
+
+struct rlx_mount {
+    char *destination;
+    char *type;
+    char *source;
+    char **options;
+};
+
+struct rlx_rlimit {
+    int resource;
+    uint64_t soft, hard;
+};
+
+enum rlx_capset { RLX_CAP_BOUNDING, RLX_CAP_EFFECTIVE, RLX_CAP_INHERITABLE, RLX_CAP_PERMITTED,
+                  RLX_CAP_AMBIENT, RLX_CAP_SETS };
+
+struct rlx_process {
+    bool terminal;
+    unsigned console_height, console_width;
+    char **args;
+    char **env;
+    char *cwd;
+    uid_t uid;
+    gid_t gid;
+    gid_t *additional_gids;
+    size_t n_additional_gids;
+    int umask;             /* -1 = unset */
+    struct rlx_rlimit *rlimits;
+    size_t n_rlimits;
+    bool has_caps;
+    uint64_t caps[RLX_CAP_SETS];
+    bool no_new_privileges;
+    bool has_oom_score_adj;
+    int oom_score_adj;
+    char *apparmor_profile;
+    char *selinux_label;
+};
+
+struct rlx_namespace {
+    int flag;              /* CLONE_NEW* */
+    const char *name;      /* static: "pid", "network", ... */
+    char *path;            /* join this namespace, or NULL for a new one */
+};
+
+struct rlx_device {
+    char type;             /* c b u p */
+    char *path;
+    int64_t major, minor;
+    bool has_mode, has_uid, has_gid;
+    mode_t mode;
+    uid_t uid;
+    gid_t gid;
+};
+
+struct rlx_device_rule {
+    bool allow;
+    char type;             /* a c b */
+    int64_t major, minor;  /* -1 = any */
+    char access[4];
+};
+
+struct rlx_throttle {
+    int64_t major, minor;
+    uint64_t rate;
+};
+
+struct rlx_idmap {
+    uint32_t container_id, host_id, size;
+};
+
+#define RLX_UNSET INT64_MIN
+struct rlx_resources {
+    int64_t mem_limit, mem_reservation, mem_swap, mem_kernel, mem_swappiness;
+    bool mem_disable_oom_killer;
+    int64_t cpu_shares, cpu_quota, cpu_period, cpu_rt_runtime, cpu_rt_period;
+    char *cpu_cpus, *cpu_mems;
+    int64_t pids_limit;
+    int64_t blkio_weight, blkio_leaf_weight;
+    struct rlx_throttle *throttle[4];   /* read_bps, write_bps, read_iops, write_iops */
+    size_t n_throttle[4];
+    struct rlx_device_rule *devices;
+    size_t n_devices;
+    struct { char *page_size; uint64_t limit; } *hugepages;
+    size_t n_hugepages;
+    struct json_object *unified;        /* cgroup v2 key/values, kept as JSON */
+};
+
+struct rlx_spec {
+    char *oci_version;
+    char *root_path;       /* absolute (resolved against the bundle) */
+    bool root_readonly;
+    char *hostname;
+    char *domainname;
+    struct rlx_process process;
+    struct rlx_mount *mounts;
+    size_t n_mounts;
+    struct rlx_hook *hooks[RLX_HOOK_KINDS];
+    size_t n_hooks[RLX_HOOK_KINDS];
+    struct json_object *annotations;    /* object or NULL */
+    /* linux */
+    struct rlx_namespace *namespaces;
+    size_t n_namespaces;
+    struct rlx_idmap *uid_mappings, *gid_mappings;
+    size_t n_uid_mappings, n_gid_mappings;
+    struct rlx_device *devices;
+    size_t n_devices;
+    char *cgroups_path;
+    struct rlx_resources resources;
+    char **sysctl;         /* key=value pairs */
+    char **masked_paths;
+    char **readonly_paths;
+    char *rootfs_propagation;
+    char *mount_label;
+    bool has_seccomp;
+    struct json_object *seccomp;
+    struct json_object *root;           /* the whole document */
+};
+
+/* Parses config.json text. bundle is used to resolve a relative root.path. */
+struct rlx_spec *rlx_spec_parse(const char *text, const char *bundle, rlx_error_t *err);
+struct rlx_spec *rlx_spec_load(const char *bundle, rlx_error_t *err);
+void rlx_spec_free(struct rlx_spec *s);
+bool rlx_spec_has_namespace(const struct rlx_spec *s, int flag);
+const struct rlx_namespace *rlx_spec_namespace(const struct rlx_spec *s, int flag);
+
+/* Internals shared by spec.c and spec_linux.c (json helpers that name the path). */
+int spec_get_string(struct json_object *o, const char *key, const char *path, bool required,
+                    char **out, rlx_error_t *err);
+int spec_get_bool(struct json_object *o, const char *key, const char *path, bool *out, rlx_error_t *err);
+int spec_get_int64(struct json_object *o, const char *key, const char *path, int64_t *out,
+                   rlx_error_t *err);
+int spec_get_strv(struct json_object *o, const char *key, const char *path, char ***out,
+                  rlx_error_t *err);
+int spec_get_typed(struct json_object *o, const char *key, const char *path, int type,
+                   struct json_object **out, rlx_error_t *err);
+int spec_parse_linux(struct rlx_spec *s, struct json_object *linux_obj, rlx_error_t *err);
+int spec_parse_hooks(struct rlx_hook **out, size_t *n, struct json_object *arr, const char *path,
+                     rlx_error_t *err);
+
+#endif

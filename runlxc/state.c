@@ -1,0 +1,190 @@
+#include "state.h"
+#include "cgroup.h"
+#include "util.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+int rlx_id_validate(const char *id, rlx_error_t *err)
+{
+    if (id == NULL || *id == '\0')
+        return rlx_error(err, 0, "container id must not be empty");
+    if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+        return rlx_error(err, 0, "invalid container id '%s'", id);
+    if (strlen(id) > 1024)
+        return rlx_error(err, 0, "invalid container id: longer than 1024 characters");
+    for (const char *p = id; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '+' || *p == '-' || *p == '.'))
+            return rlx_error(err, 0, "invalid container id '%s': only [A-Za-z0-9_+.-] are allowed", id);
+    return 0;
+}
+
+char *rlx_state_dir(const char *root, const char *id)
+{
+    return xasprintf("%s/%s", root, id);
+}
+
+static char *get_str(struct json_object *o, const char *k)
+{
+    struct json_object *v;
+    if (!json_object_object_get_ex(o, k, &v) || json_object_get_type(v) != json_type_string)
+        return NULL;
+    return xstrdup(json_object_get_string(v));
+}
+
+static char **get_strv(struct json_object *o, const char *k)
+{
+    struct json_object *v;
+    char **out = NULL;
+    if (!json_object_object_get_ex(o, k, &v) || json_object_get_type(v) != json_type_array)
+        return NULL;
+    for (size_t i = 0; i < json_object_array_length(v); i++)
+        strv_push(&out, json_object_get_string(json_object_array_get_idx(v, i)));
+    return out;
+}
+
+int rlx_state_load(const char *root, const char *id, struct rlx_state *st, rlx_error_t *err)
+{
+    cleanup_free char *dir = NULL, *path = NULL, *text = NULL;
+    struct json_object *o, *v;
+    rlx_error_t rerr = NULL;
+
+    memset(st, 0, sizeof(*st));
+    if (rlx_id_validate(id, err) < 0)
+        return -1;
+    dir = rlx_state_dir(root, id);
+    path = xasprintf("%s/state.json", dir);
+    text = read_file(path, NULL, &rerr);
+    if (text == NULL) {
+        int e = rerr->errnum;
+        rlx_error_release(&rerr);
+        if (e == ENOENT && !path_exists(dir))
+            return rlx_error(err, ENOENT, "container '%s' does not exist", id);
+        return rlx_error(err, e, "container '%s': state file %s is unreadable", id, path);
+    }
+    o = json_tokener_parse(text);
+    if (o == NULL || json_object_get_type(o) != json_type_object) {
+        json_object_put(o);
+        return rlx_error(err, 0, "container '%s': state file %s is damaged (not a JSON object)", id, path);
+    }
+    st->id = get_str(o, "id");
+    st->oci_version = get_str(o, "ociVersion");
+    st->bundle = get_str(o, "bundle");
+    st->rootfs = get_str(o, "rootfs");
+    st->created = get_str(o, "created");
+    st->owner = get_str(o, "owner");
+    if (json_object_object_get_ex(o, "pid", &v))
+        st->pid = (pid_t)json_object_get_int64(v);
+    if (json_object_object_get_ex(o, "starttime", &v))
+        st->starttime = (unsigned long long)json_object_get_int64(v);
+    if (json_object_object_get_ex(o, "shared_pidns", &v))
+        st->shared_pidns = json_object_get_boolean(v);
+    if (json_object_object_get_ex(o, "annotations", &v) && json_object_get_type(v) == json_type_object)
+        st->annotations = json_object_get(v);
+    st->cgroup_paths = get_strv(o, "cgroup_paths");
+    st->monitor_cgroup_paths = get_strv(o, "monitor_cgroup_paths");
+    json_object_put(o);
+    if (st->id == NULL || strcmp(st->id, id) != 0 || st->bundle == NULL || st->pid < 0) {
+        rlx_state_free(st);
+        return rlx_error(err, 0, "container '%s': state file %s is damaged (id, bundle or pid invalid)", id, path);
+    }
+    return 0;
+}
+
+static struct json_object *strv_json(char **v)
+{
+    struct json_object *a = json_object_new_array();
+    for (size_t i = 0; v && v[i]; i++)
+        json_object_array_add(a, json_object_new_string(v[i]));
+    return a;
+}
+
+int rlx_state_save(const char *dir, const struct rlx_state *st, rlx_error_t *err)
+{
+    struct json_object *o = rlx_state_to_json(st, NULL);
+    cleanup_free char *path = xasprintf("%s/state.json", dir);
+    const char *text;
+    int r;
+
+    json_object_object_add(o, "starttime", json_object_new_int64((int64_t)st->starttime));
+    json_object_object_add(o, "shared_pidns", json_object_new_boolean(st->shared_pidns));
+    json_object_object_add(o, "cgroup_paths", strv_json(st->cgroup_paths));
+    json_object_object_add(o, "monitor_cgroup_paths", strv_json(st->monitor_cgroup_paths));
+    text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+    r = write_file_atomic(path, text, strlen(text), 0600, err);
+    json_object_put(o);
+    return r;
+}
+
+void rlx_state_free(struct rlx_state *st)
+{
+    free(st->id);
+    free(st->oci_version);
+    free(st->bundle);
+    free(st->rootfs);
+    free(st->created);
+    free(st->owner);
+    json_object_put(st->annotations);
+    strv_free(st->cgroup_paths);
+    strv_free(st->monitor_cgroup_paths);
+    memset(st, 0, sizeof(*st));
+}
+
+bool rlx_state_init_alive(const struct rlx_state *st)
+{
+    bool zombie = false;
+    unsigned long long t;
+    if (st->pid <= 0)
+        return false;
+    t = proc_start_time(st->pid, &zombie);
+    return t != 0 && t == st->starttime && !zombie;
+}
+
+const char *rlx_state_status(const char *dir, const struct rlx_state *st)
+{
+    cleanup_free char *fifo = xasprintf("%s/exec.fifo", dir);
+    if (!rlx_state_init_alive(st))
+        return st->pid == 0 && path_exists(fifo) ? "creating" : "stopped";
+    if (path_exists(fifo))
+        return "created";
+    if (rlx_cgroup_is_frozen(st->cgroup_paths))
+        return "paused";
+    return "running";
+}
+
+struct json_object *rlx_state_to_json(const struct rlx_state *st, const char *status)
+{
+    struct json_object *o = json_object_new_object();
+    bool stopped = status && strcmp(status, "stopped") == 0;
+    json_object_object_add(o, "ociVersion", json_object_new_string(st->oci_version ? st->oci_version : "1.0.2"));
+    json_object_object_add(o, "id", json_object_new_string(st->id));
+    json_object_object_add(o, "pid", json_object_new_int(stopped ? 0 : st->pid));
+    if (status)
+        json_object_object_add(o, "status", json_object_new_string(status));
+    json_object_object_add(o, "bundle", json_object_new_string(st->bundle));
+    json_object_object_add(o, "rootfs", json_object_new_string(st->rootfs ? st->rootfs : ""));
+    json_object_object_add(o, "created", json_object_new_string(st->created ? st->created : ""));
+    if (st->annotations && json_object_object_length(st->annotations) > 0)
+        json_object_object_add(o, "annotations", json_object_get(st->annotations));
+    json_object_object_add(o, "owner", json_object_new_string(st->owner ? st->owner : ""));
+    return o;
+}
+
+int rlx_state_lock(const char *dir, rlx_error_t *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return rlx_error(err, errno, "open state dir %s", dir);
+    while (flock(fd, LOCK_EX) < 0) {
+        if (errno != EINTR) {
+            int e = errno;
+            close(fd);
+            return rlx_error(err, e, "lock state dir %s", dir);
+        }
+    }
+    return fd;
+}

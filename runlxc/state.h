@@ -1,0 +1,40 @@
+/* <root>/<id>/: the container's state dir. state.json is written atomically; commands on
+ * one container serialise on a flock of the directory. */
+#ifndef RUNLXC_STATE_H
+#define RUNLXC_STATE_H
+#include <stdbool.h>
+#include <sys/types.h>
+#include "error.h"
+
+struct json_object;
+
+struct rlx_state {
+    char *id;
+    char *oci_version;
+    char *bundle;
+    char *rootfs;
+    char *created;
+    char *owner;
+    pid_t pid;                       /* init's host pid, 0 before it exists */
+    unsigned long long starttime;    /* guards against pid reuse */
+    struct json_object *annotations; /* owned */
+    char **cgroup_paths;             /* absolute cgroup dirs of the container */
+    char **monitor_cgroup_paths;     /* where the short-lived liblxc monitor lived */
+    bool shared_pidns;               /* no private pid namespace: kill every cgroup member */
+};
+
+/* Checks an id the way runc does: [A-Za-z0-9_+.-], not "." or "..", no '/'. */
+int rlx_id_validate(const char *id, rlx_error_t *err);
+char *rlx_state_dir(const char *root, const char *id);
+int rlx_state_load(const char *root, const char *id, struct rlx_state *st, rlx_error_t *err);
+int rlx_state_save(const char *dir, const struct rlx_state *st, rlx_error_t *err);
+void rlx_state_free(struct rlx_state *st);
+/* created | running | paused | stopped */
+const char *rlx_state_status(const char *dir, const struct rlx_state *st);
+bool rlx_state_init_alive(const struct rlx_state *st);
+/* The OCI state object as runc prints it. */
+struct json_object *rlx_state_to_json(const struct rlx_state *st, const char *status);
+/* Takes the per-container lock (blocking). Returns the lock fd or -1. */
+int rlx_state_lock(const char *dir, rlx_error_t *err);
+
+#endif

@@ -1,0 +1,52 @@
+/* Small helpers shared by every part of runlxc: cleanup attributes, allocation that
+ * cannot fail silently, whole-file I/O, atomic writes. */
+#ifndef RUNLXC_UTIL_H
+#define RUNLXC_UTIL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/types.h>
+#include "error.h"
+
+static inline void rlx_freep(void *p) { free(*(void **)p); }
+static inline void rlx_closep(int *fd);
+static inline void rlx_fclosep(FILE **f) { if (*f) fclose(*f); }
+static inline void rlx_error_releasep(rlx_error_t *e) { rlx_error_release(e); }
+#define cleanup_free __attribute__((cleanup(rlx_freep)))
+#define cleanup_close __attribute__((cleanup(rlx_closep)))
+#define cleanup_file __attribute__((cleanup(rlx_fclosep)))
+#define cleanup_error __attribute__((cleanup(rlx_error_releasep)))
+
+static inline void rlx_closep(int *fd) { if (*fd >= 0) close(*fd); *fd = -1; }
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* NULL-terminated string vectors. */
+size_t strv_len(char *const *v);
+void strv_free(char **v);
+void strv_push(char ***v, const char *s);
+
+/* Reads a whole file (NUL-terminated). Returns NULL and records the error. */
+char *read_file(const char *path, size_t *len, rlx_error_t *err);
+/* Writes data to path via a temp file + rename in the same dir (readers never see half). */
+int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, rlx_error_t *err);
+int write_file(const char *path, const char *data, rlx_error_t *err);
+int write_all(int fd, const void *buf, size_t len);
+int mkdir_p(const char *path, mode_t mode);
+/* Removes a directory tree (no symlink following). */
+int rm_rf(const char *path);
+bool path_exists(const char *path);
+/* True if any component of path is "..". */
+bool path_has_dotdot(const char *path);
+/* Process start time (field 22 of /proc/PID/stat), 0 if gone; zombie is reported by *zombie. */
+unsigned long long proc_start_time(pid_t pid, bool *zombie);
+/* Now in RFC 3339 with nanoseconds, UTC. */
+char *now_rfc3339(void);
+
+#endif
