@@ -54,11 +54,35 @@ char **rlx_cgroup_paths_of_pid(pid_t pid, const struct rlx_cgroup_layout *l, con
     return out;
 }
 
-char **rlx_cgroup_paths_under_root(const char *dir, const struct rlx_cgroup_layout *l)
+static char *own_cgroup(const struct rlx_cgroup_layout *l, int h)
+{
+    cleanup_file FILE *f = fopen("/proc/self/cgroup", "re");
+    char *line = NULL, *out = NULL;
+    size_t cap = 0;
+    while (f && out == NULL && getline(&line, &cap, f) > 0) {
+        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (c2 == NULL)
+            continue;
+        *c2 = '\0';
+        c2[1 + strcspn(c2 + 1, "\n")] = '\0';
+        if (hierarchy_for(l, c1 + 1) == h)
+            out = xstrdup(strcmp(c2 + 1, "/") == 0 ? "" : c2 + 1);
+    }
+    free(line);
+    return out ? out : xstrdup("");
+}
+
+char *rlx_cgroup_container_path(const struct rlx_cgroup_layout *l, int h, const char *dir, bool relative)
+{
+    cleanup_free char *base = relative ? own_cgroup(l, h) : xstrdup("");
+    return xasprintf("%s%s/%s", l->h[h].mountpoint, base, dir);
+}
+
+char **rlx_cgroup_container_paths(const struct rlx_cgroup_layout *l, const char *dir, bool relative)
 {
     char **out = NULL;
     for (int i = 0; i < l->n; i++) {
-        cleanup_free char *p = xasprintf("%s/%s", l->h[i].mountpoint, dir);
+        cleanup_free char *p = rlx_cgroup_container_path(l, i, dir, relative);
         strv_push(&out, p);
     }
     return out;

@@ -11,8 +11,11 @@
  * only those that end in "/" + suffix: a hierarchy where liblxc left the process in another
  * cgroup (the caller's, or the root) must never be killed or removed on its behalf. */
 char **rlx_cgroup_paths_of_pid(pid_t pid, const struct rlx_cgroup_layout *l, const char *suffix);
-/* The directories dir (relative to each hierarchy's root) would have in every hierarchy. */
-char **rlx_cgroup_paths_under_root(const char *dir, const struct rlx_cgroup_layout *l);
+/* The absolute directory a container cgroup dir gets in hierarchy h: under the hierarchy's
+ * root, or (relative) under the cgroup this process is in. */
+char *rlx_cgroup_container_path(const struct rlx_cgroup_layout *l, int h, const char *dir, bool relative);
+/* The same for every hierarchy (NULL-terminated). */
+char **rlx_cgroup_container_paths(const struct rlx_cgroup_layout *l, const char *dir, bool relative);
 /* Pids in the container's cgroup (first hierarchy that answers). */
 pid_t *rlx_cgroup_pids(char **paths, size_t *n);
 int rlx_cgroup_kill_all(char **paths, int sig);

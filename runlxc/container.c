@@ -174,6 +174,10 @@ static void build_init_config(struct rlx_buf *b, const struct rlx_spec *s, int l
         rlx_buf_add(b, REC_MASK, s->masked_paths[i]);
     for (size_t i = 0; s->readonly_paths && s->readonly_paths[i]; i++)
         rlx_buf_add(b, REC_READONLY, s->readonly_paths[i]);
+    for (size_t i = 0; i < s->n_mounts; i++)
+        if (s->mounts[i].type && strncmp(s->mounts[i].type, "cgroup", 6) == 0 &&
+            strcmp(s->mounts[i].destination, "/sys/fs/cgroup") == 0 && strv_has(s->mounts[i].options, "ro"))
+            rlx_buf_add(b, REC_READONLY, "/sys/fs/cgroup");
     if (s->root_readonly)
         rlx_buf_add(b, REC_ROOT_RO, "1");
     if (s->rootfs_propagation)
@@ -436,11 +440,9 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         goto out;
     }
     made_dir = true;
-    if (!conf.cgroup_relative) {
-        expected_cg = rlx_cgroup_paths_under_root(conf.cgroup_dir, &layout);
-        if (conf.monitor_cgroup_dir)
-            monitor_cg = rlx_cgroup_paths_under_root(conf.monitor_cgroup_dir, &layout);
-    }
+    expected_cg = rlx_cgroup_container_paths(&layout, conf.cgroup_dir, conf.cgroup_relative);
+    if (conf.monitor_cgroup_dir)
+        monitor_cg = rlx_cgroup_container_paths(&layout, conf.monitor_cgroup_dir, conf.cgroup_relative);
     self_cfg = xasprintf("%s/config.json", state_dir);
     if (write_file_atomic(self_cfg, text, strlen(text), 0600, err) < 0)
         goto out;

@@ -1,4 +1,5 @@
 #include "lxcconf.h"
+#include "cgroup.h"
 #include "util.h"
 #include <errno.h>
 #include <json-c/json.h>
@@ -152,12 +153,34 @@ static void fstab_escape(char *out, size_t size, const char *in)
     out[o] = '\0';
 }
 
-static bool has_option(char **opts, const char *o)
+/* The container's own cgroups at /sys/fs/cgroup, as runc shows them: each hierarchy's
+ * container directory bound at /sys/fs/cgroup/<hierarchy> (v1, hybrid) or at
+ * /sys/fs/cgroup itself (v2). liblxc's cgroup automount would mirror the host's paths
+ * below unreadable directories instead. runlxc-init makes the tmpfs read-only at the end. */
+static int tr_cgroup_mount(struct rlx_lxcconf *c, const struct rlx_lxc_ctx *ctx, size_t idx,
+                           const struct rlx_mount *m, rlx_error_t *err)
 {
-    for (size_t i = 0; opts && opts[i]; i++)
-        if (strcmp(opts[i], o) == 0)
-            return true;
-    return false;
+    const struct rlx_cgroup_layout *l = ctx->layout;
+    const char *ro = strv_has(m->options, "ro") ? ",ro" : "";
+    if (strcmp(m->destination, "/sys/fs/cgroup") != 0)
+        return rlx_error(err, 0, "mounts[%zu].destination: cgroup filesystems can only be mounted at /sys/fs/cgroup", idx);
+    if (l->mode == RLX_CGROUP_V2) {
+        cleanup_free char *p = rlx_cgroup_container_path(l, l->unified, c->cgroup_dir, c->cgroup_relative);
+        cleanup_free char *line = xasprintf("%s sys/fs/cgroup none bind,nosuid,nodev,noexec%s,create=dir 0 0", p, ro);
+        return add_key(c, ctx, K_MOUNT_ENTRY, line, "mounts", err);
+    }
+    if (add_key(c, ctx, K_MOUNT_ENTRY, "tmpfs sys/fs/cgroup tmpfs rw,nosuid,nodev,noexec,mode=755,size=64k,create=dir 0 0",
+                "mounts", err) < 0)
+        return -1;
+    for (int h = 0; h < l->n; h++) {
+        cleanup_free char *p = rlx_cgroup_container_path(l, h, c->cgroup_dir, c->cgroup_relative);
+        const char *name = strrchr(l->h[h].mountpoint, '/');
+        cleanup_free char *line = xasprintf("%s sys/fs/cgroup/%s none bind,nosuid,nodev,noexec%s,create=dir 0 0", p,
+                                            name ? name + 1 : l->h[h].mountpoint, ro);
+        if (add_key(c, ctx, K_MOUNT_ENTRY, line, "mounts", err) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
@@ -165,7 +188,7 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
 {
     const struct rlx_mount *m = &s->mounts[idx];
     const char *type = m->type ? m->type : "none";
-    bool bind = has_option(m->options, "bind") || has_option(m->options, "rbind") ||
+    bool bind = strv_has(m->options, "bind") || strv_has(m->options, "rbind") ||
                 strcmp(type, "bind") == 0;
     char src[4096 * 4], dst[4096 * 4], opts[4096] = "";
     const char *create = "dir";
@@ -175,17 +198,8 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
         return 0;   /* lxc.autodev mounts a tmpfs on /dev and creates the standard nodes */
     if (strcmp(m->destination, "/dev/pts") == 0 && strcmp(type, "devpts") == 0)
         return 0;   /* lxc.pty.max gives a private devpts instance with /dev/ptmx */
-    if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0) {
-        const char *how = has_option(m->options, "ro") ? "ro" : "rw";
-        cleanup_free char *v = NULL;
-        if (strcmp(m->destination, "/sys/fs/cgroup") != 0)
-            return rlx_error(err, 0, "mounts[%zu].destination: cgroup filesystems can only be mounted at /sys/fs/cgroup", idx);
-        if (ctx->layout->mode == RLX_CGROUP_V2)
-            v = xasprintf("cgroup2%s:force", strcmp(how, "ro") == 0 ? ":ro" : "");
-        else
-            v = xasprintf("cgroup:%s:force", how);
-        return add_key(c, ctx, K_MOUNT_AUTO, v, "mounts", err);
-    }
+    if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)
+        return tr_cgroup_mount(c, ctx, idx, m, err);
     if (bind) {
         struct stat st;
         if (m->source == NULL)
@@ -201,7 +215,7 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
     for (size_t i = 0; m->options && m->options[i]; i++) {
         const char *o = m->options[i];
         /* "bind" becomes liblxc's own bind handling; rbind is passed through. */
-        if (strcmp(o, "bind") == 0 && has_option(m->options, "rbind"))
+        if (strcmp(o, "bind") == 0 && strv_has(m->options, "rbind"))
             continue;
         if (strlen(opts) + strlen(o) + 2 >= sizeof(opts))
             return rlx_error(err, 0, "mounts[%zu].options: too long", idx);
@@ -211,7 +225,7 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
     }
     if (strcmp(type, "bind") == 0)
         type = "none";
-    if (bind && !has_option(m->options, "bind") && !has_option(m->options, "rbind")) {
+    if (bind && !strv_has(m->options, "bind") && !strv_has(m->options, "rbind")) {
         if (*opts)
             strcat(opts, ",");
         strcat(opts, "bind");

@@ -76,6 +76,14 @@ void strv_push(char ***v, const char *s)
     (*v)[n + 1] = NULL;
 }
 
+bool strv_has(char *const *v, const char *s)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        if (strcmp(v[i], s) == 0)
+            return true;
+    return false;
+}
+
 char *read_file(const char *path, size_t *len, rlx_error_t *err)
 {
     cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -31,6 +31,7 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 size_t strv_len(char *const *v);
 void strv_free(char **v);
 void strv_push(char ***v, const char *s);
+bool strv_has(char *const *v, const char *s);
 
 /* Reads a whole file (NUL-terminated). Returns NULL and records the error. */
 char *read_file(const char *path, size_t *len, rlx_error_t *err);

@@ -1,0 +1,245 @@
+#!/usr/bin/env bats
+# The runc lifecycle through the real binary: create, start, state, kill, delete, run.
+load helpers
+
+setup() { setup_bundle; }
+teardown() { teardown_bundle; }
+
+@test "run: exit status of the payload is passed through" {
+    args sh -c 'exit 3'
+    run rl run "$ID"
+    [ "$status" -eq 3 ]
+    assert_no_leftovers "$ID"
+}
+
+@test "run: a payload killed by a signal exits 128+signal" {
+    # Without a pid namespace the payload is not a namespace init and can die by its own signal.
+    cfg 'del(.linux.namespaces[] | select(.type == "pid"))'
+    args sh -c 'kill -9 $$'
+    run rl run "$ID"
+    [ "$status" -eq 137 ]
+    assert_no_leftovers "$ID"
+}
+
+@test "run: a payload killed by SIGKILL from outside exits 137" {
+    args sh -c 'echo ready; sleep 1000'
+    (cd "$B" && exec "$RUNLXC" --root "$ROOT" run "$ID") > "$T/out" 2>&1 &
+    local pid=$!
+    for i in $(seq 100); do grep -q ready "$T/out" 2>/dev/null && break; sleep 0.05; done
+    rl kill "$ID" KILL
+    wait $pid || st=$?
+    [ "${st:-0}" -eq 137 ]
+}
+
+@test "run: a payload killed by SIGHUP exits 129 and is not restarted" {
+    cfg 'del(.linux.namespaces[] | select(.type == "pid"))'
+    args sh -c 'echo started; kill -HUP $$'
+    run rl run "$ID"
+    [ "$status" -eq 129 ]
+    [ "$(echo "$output" | grep -c started)" -eq 1 ]
+}
+
+@test "run: payload is PID 1 with the spec hostname, stdout and stderr pass through" {
+    args sh -c 'echo "pid=$$ host=$(hostname)"; echo to-stderr >&2'
+    run --separate-stderr rl run "$ID"
+    [ "$status" -eq 0 ]
+    [ "$output" = "pid=1 host=runlxc" ]
+    [ "$stderr" = "to-stderr" ]
+}
+
+@test "run: stdin passes through" {
+    args sh -c 'read line; echo "got:$line"'
+    run bash -c "cd $B && echo hello | $RUNLXC --root $ROOT run $ID"
+    [ "$status" -eq 0 ]
+    [ "$output" = "got:hello" ]
+}
+
+@test "run: forwards signals to the container and exits with its status" {
+    args sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.05; done'
+    (cd "$B" && exec "$RUNLXC" --root "$ROOT" run "$ID") > "$T/out" 2>&1 &
+    local pid=$!
+    for i in $(seq 100); do grep -q ready "$T/out" 2>/dev/null && break; sleep 0.05; done
+    kill -TERM $pid
+    wait $pid || st=$?
+    [ "${st:-0}" -eq 7 ]
+    grep -q got-term "$T/out"
+}
+
+@test "run -d: detached container keeps running, --keep keeps a stopped one" {
+    args sleep 100
+    rl run -d "$ID"
+    [ "$(state_field "$ID" status)" = running ]
+    rl delete --force "$ID"
+    args true
+    rl run --keep "$ID"
+    [ "$(state_field "$ID" status)" = stopped ]
+    rl delete "$ID"
+    assert_no_leftovers "$ID"
+}
+
+@test "create/start: two phases through the exec fifo, pid file is init's host pid" {
+    args sh -c 'echo started > /dev/shm/x; sleep 100'
+    rl create --bundle "$B" --pid-file "$T/pid" "$ID"
+    [ "$(state_field "$ID" status)" = created ]
+    local pid; pid=$(cat "$T/pid")
+    [ "$(state_field "$ID" pid)" = "$pid" ]
+    [ -e "$ROOT/$ID/exec.fifo" ]
+    # not started: the payload has not run
+    ! grep -q sleep "/proc/$pid/cmdline"
+    rl start "$ID"
+    [ "$(state_field "$ID" status)" = running ]
+    [ ! -e "$ROOT/$ID/exec.fifo" ]
+    for i in $(seq 50); do grep -q sleep "/proc/$pid/cmdline" && break; sleep 0.02; done
+    [ "$(tr '\0' ' ' < /proc/$pid/cmdline)" = "sleep 100 " ]
+    run rl start "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"already running"* ]]
+}
+
+@test "create: no runlxc or liblxc monitor stays resident; init is reparented to the subreaper" {
+    args sleep 100
+    rl create --bundle "$B" --pid-file "$T/pid" "$ID"
+    local pid; pid=$(cat "$T/pid")
+    # Outside a subreaper, init's parent is the host's init.
+    local ppid; ppid=$(awk '{print $4}' "/proc/$pid/stat")
+    [ "$(tr '\0' ' ' < /proc/$ppid/cmdline | grep -c 'runlxc\|lxc monitor')" -eq 0 ]
+    ! pgrep -f "lxc monitor.*$ID"
+    rl start "$ID"
+    ! pgrep -f "lxc monitor.*$ID"
+}
+
+@test "create under a subreaper: the subreaper reaps the payload with its exact status" {
+    args sh -c 'exit 42'
+    cat > "$T/reaper.py" <<PY
+import ctypes, os, sys, subprocess
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+subprocess.check_call(["$RUNLXC", "--root", "$ROOT", "create", "--bundle", "$B", "--pid-file", "$T/pid", "$ID"])
+pid = int(open("$T/pid").read())
+subprocess.check_call(["$RUNLXC", "--root", "$ROOT", "start", "$ID"])
+while True:
+    p, st = os.waitpid(-1, 0)
+    if p == pid:
+        print(os.waitstatus_to_exitcode(st)); break
+PY
+    run python3 "$T/reaper.py"
+    [ "$status" -eq 0 ]
+    [ "$output" = "42" ]
+}
+
+@test "state: OCI fields, stopped container has pid 0" {
+    cfg '.annotations = {"org.example.k": "v"}'
+    args sh -c 'exit 0'
+    rl create --bundle "$B" "$ID"
+    run rl state "$ID"
+    [ "$status" -eq 0 ]
+    echo "$output" | jq -e --arg id "$ID" --arg b "$B" \
+        '.id == $id and .bundle == $b and .status == "created" and .pid > 0 and .ociVersion and .created and .annotations["org.example.k"] == "v"'
+    rl start "$ID"
+    for i in $(seq 100); do [ "$(state_field "$ID" status)" = stopped ] && break; sleep 0.02; done
+    [ "$(state_field "$ID" status)" = stopped ]
+    [ "$(state_field "$ID" pid)" = 0 ]
+}
+
+@test "kill: signal names and numbers; a stopped container is an error; --all reaches every process" {
+    args sh -c 'trap "exit 0" USR1; sleep 1000 & wait'
+    rl run -d "$ID"
+    rl kill "$ID" SIGUSR1
+    for i in $(seq 100); do [ "$(state_field "$ID" status)" = stopped ] && break; sleep 0.02; done
+    [ "$(state_field "$ID" status)" = stopped ]
+    run rl kill "$ID" 9
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"not running"* ]]
+    rl delete "$ID"
+    args sh -c 'sleep 1000 & sleep 1000 & wait'
+    rl run -d "$ID"
+    rl kill --all "$ID" KILL
+    for i in $(seq 100); do [ "$(state_field "$ID" status)" = stopped ] && break; sleep 0.02; done
+    [ "$(state_field "$ID" status)" = stopped ]
+    run rl kill "$ID" NOSUCHSIG
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"unknown signal"* ]]
+}
+
+@test "delete: refuses a running container, --force kills it, missing container" {
+    args sleep 100
+    rl run -d "$ID"
+    run rl delete "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"not stopped: running"* ]]
+    rl delete --force "$ID"
+    assert_no_leftovers "$ID"
+    run rl delete "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"does not exist"* ]]
+    rl delete --force "$ID"
+}
+
+@test "delete: a created container is killed and removed" {
+    args sleep 100
+    rl create --bundle "$B" --pid-file "$T/pid" "$ID"
+    local pid; pid=$(cat "$T/pid")
+    rl delete "$ID"
+    sleep 0.1
+    ! kill -0 "$pid" 2>/dev/null || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ]
+    assert_no_leftovers "$ID"
+}
+
+@test "list: table, json and quiet" {
+    args sleep 100
+    rl run -d "$ID"
+    run rl list
+    [[ "${lines[0]}" == ID*PID*STATUS*BUNDLE*CREATED*OWNER ]]
+    [[ "$output" == *"$ID"*running* ]]
+    rl list --format json | jq -e --arg id "$ID" '.[0].id == $id and .[0].status == "running"'
+    [ "$(rl list -q)" = "$ID" ]
+}
+
+@test "pause/resume freeze and thaw the container; ps lists its pids" {
+    args sh -c 'sleep 1000'
+    rl run -d "$ID"
+    local pid; pid=$(state_field "$ID" pid)
+    rl ps --format json "$ID" | jq -e --argjson p "$pid" 'index($p) != null'
+    rl pause "$ID"
+    [ "$(state_field "$ID" status)" = paused ]
+    grep -q FROZEN "$(grep -l . /sys/fs/cgroup/freezer/$ID/freezer.state)"
+    run rl pause "$ID"
+    [ "$status" -eq 1 ]
+    rl resume "$ID"
+    [ "$(state_field "$ID" status)" = running ]
+    run rl resume "$ID"
+    [ "$status" -eq 1 ]
+}
+
+@test "spec: writes a config.json runlxc runs as is, refuses to overwrite" {
+    rm "$B/config.json"
+    rl spec --bundle "$B"
+    jq -e '.process.args == ["sh"] and .root.path == "rootfs"' "$B/config.json"
+    run rl spec --bundle "$B"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *exists* ]]
+    run bash -c "cd $B && echo 'echo ran-default-spec' | $RUNLXC --root $ROOT run $ID"
+    [ "$status" -eq 0 ]
+    [ "$output" = ran-default-spec ]
+}
+
+@test "features: truthful JSON for this host" {
+    run rl features
+    [ "$status" -eq 0 ]
+    echo "$output" | jq -e '.ociVersionMin and (.linux.namespaces | index("pid")) and (.linux.capabilities | index("CAP_SYS_ADMIN")) and (.hooks | length == 6)'
+    echo "$output" | jq -e ".linux.cgroup.v1 == $( [ -d /sys/fs/cgroup/memory ] && echo true || echo false)"
+    echo "$output" | jq -e '.linux.seccomp.enabled == false'
+}
+
+@test "--version, --log json records the error message, unknown command" {
+    run rl --version
+    [[ "${lines[0]}" == "runlxc version "* ]]
+    run "$RUNLXC" --root "$ROOT" --log "$T/log.json" --log-format json start nosuch
+    [ "$status" -eq 1 ]
+    tail -1 "$T/log.json" | jq -e '.level == "error" and (.msg | contains("does not exist")) and .time'
+    run rl frobnicate
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"unknown command"* ]]
+    run "$RUNLXC" --systemd-cgroup --root "$ROOT" list
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"systemd"* ]]
+}
