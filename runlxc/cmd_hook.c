@@ -1,6 +1,5 @@
-/* hook: called back by liblxc (lxc.hook.start-host / lxc.hook.mount) as
- * "runlxc --root R hook ID lxc TYPE"; runs the OCI prestart+createRuntime or createContainer
- * hooks with the state on stdin. A failure is left in hook.error for `create` to report. */
+/* hook: called back by liblxc (lxc.hook.start-host) as "runlxc --root R hook ID lxc TYPE";
+ * runs the OCI prestart, createRuntime and createContainer hooks with the state on stdin. A failure is left in hook.error for `create` to report. */
 #include "cli.h"
 #include <stddef.h>
 #include "hooks.h"
@@ -43,9 +42,9 @@ int cmd_hook(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err
         if (r == 0)
             r = rlx_hooks_run(s->hooks[RLX_HOOK_CREATE_RUNTIME], s->n_hooks[RLX_HOOK_CREATE_RUNTIME],
                               "createRuntime", sj, err);
-    } else if (strcmp(type, "mount") == 0) {
-        r = rlx_hooks_run(s->hooks[RLX_HOOK_CREATE_CONTAINER], s->n_hooks[RLX_HOOK_CREATE_CONTAINER],
-                          "createContainer", sj, err);
+        if (r == 0)
+            r = rlx_hooks_run(s->hooks[RLX_HOOK_CREATE_CONTAINER], s->n_hooks[RLX_HOOK_CREATE_CONTAINER],
+                              "createContainer", sj, err);
     } else {
         r = rlx_error(err, 0, "hook: unknown hook type '%s'", type);
     }

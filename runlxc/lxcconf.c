@@ -269,7 +269,9 @@ static int cg_set(struct cg_writer *w, const char *field, const char *controller
     }
     if (v1file == NULL)
         return rlx_error(err, 0, "%s: not supported on cgroup v1", field);
-    {
+    /* Files that only some kernels (or configs) have: check at the hierarchy root. */
+    if (strstr(v1file, "memsw") || strstr(v1file, "kmem") || strncmp(v1file, "blkio.", 6) == 0 ||
+        strncmp(v1file, "cpu.rt_", 7) == 0 || strncmp(v1file, "hugetlb.", 8) == 0) {
         cleanup_free char *probe = xasprintf("%s/%s", l->h[h].mountpoint, v1file);
         if (!path_exists(probe))
             return rlx_error(err, 0, "%s: this kernel has no %s", field, v1file);
@@ -543,17 +545,16 @@ static int tr_lsm(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct 
     return 0;
 }
 
+/* liblxc runs hooks through /bin/sh -c and appends "<name> lxc <hook-type>". All three
+ * creation-time hook kinds run from start-host, after the namespaces and cgroups exist and
+ * before the payload: that keeps the OCI order (prestart, createRuntime, createContainer) and
+ * gives them the init's host pid. liblxc's mount hook would run createContainer before
+ * createRuntime and without a pid. */
 static int tr_hooks(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx, rlx_error_t *err)
 {
-    /* liblxc runs these through /bin/sh -c and appends "<name> lxc <hook-type>". */
-    if (s->n_hooks[RLX_HOOK_PRESTART] || s->n_hooks[RLX_HOOK_CREATE_RUNTIME]) {
+    if (s->n_hooks[RLX_HOOK_PRESTART] || s->n_hooks[RLX_HOOK_CREATE_RUNTIME] || s->n_hooks[RLX_HOOK_CREATE_CONTAINER]) {
         cleanup_free char *cmd = xasprintf("%s --root %s hook", ctx->self_exe, ctx->root);
-        if (add_key(c, ctx, K_HOOK_START_HOST, cmd, "hooks.createRuntime", err) < 0)
-            return -1;
-    }
-    if (s->n_hooks[RLX_HOOK_CREATE_CONTAINER]) {
-        cleanup_free char *cmd = xasprintf("%s --root %s hook", ctx->self_exe, ctx->root);
-        if (add_key(c, ctx, K_HOOK_MOUNT, cmd, "hooks.createContainer", err) < 0)
+        if (add_key(c, ctx, K_HOOK_START_HOST, cmd, "hooks", err) < 0)
             return -1;
     }
     return 0;

@@ -353,6 +353,9 @@ int main(int argc, char **argv)
     parse_cfg(&c, data, len);
     free(data);
 
+    /* As runc, the working directory is created before the root becomes read-only. */
+    if (mkdir_p(c.cwd, 0755) < 0 && errno != EEXIST)
+        fail("process.cwd: create %s: %s", c.cwd, strerror(errno));
     setup_devices(&c);
     if (c.terminal)
         setup_terminal(&c);
@@ -370,8 +373,6 @@ int main(int argc, char **argv)
             fail("process.oomScoreAdj: %s", strerror(errno));
         close(fd);
     }
-    if (mkdir_p(c.cwd, 0755) < 0 && errno != EEXIST)
-        fail("process.cwd: create %s: %s", c.cwd, strerror(errno));
     umask((mode_t)c.umask_val);
     setup_identity(&c);
     if (chdir(c.cwd) < 0)

@@ -31,14 +31,15 @@ teardown_bundle() {
 # runc semantics: the bundle defaults to the current directory.
 rl() { (cd "$B" && "$RUNLXC" --root "$ROOT" "$@"); }
 
-# config edits: cfg 'JQ FILTER' [jq args...]
+# config edits: cfg [jq options...] 'JQ FILTER' (the filter comes last)
 cfg() {
-    local f=$1; shift
-    jq "$@" "$f" "$B/config.json" > "$B/config.json.new" && mv "$B/config.json.new" "$B/config.json"
+    local filter=${*: -1}
+    set -- "${@:1:$(($# - 1))}"
+    jq "$@" "$filter" "$B/config.json" > "$B/config.json.new" && mv "$B/config.json.new" "$B/config.json"
 }
 args() { # set process.args
     local a; a=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
-    cfg '.process.args = $a' --argjson a "$a"
+    cfg --argjson a "$a" '.process.args = $a'
 }
 
 # Nothing of container $1 may remain: state dir, cgroups, processes.

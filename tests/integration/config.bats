@@ -1,0 +1,290 @@
+#!/usr/bin/env bats
+# Every config.json field of the core, checked from inside a real container.
+load helpers
+
+setup() { setup_bundle; }
+teardown() { teardown_bundle; }
+
+runc_out() { run --separate-stderr rl run "$ID"; }
+
+@test "process: env, cwd (created if missing), uid/gid/additionalGids, umask" {
+    cfg '.process.env = ["PATH=/bin", "FOO=bar baz"] | .process.cwd = "/tmp/work" | .process.user = {"uid": 1000, "gid": 1001, "additionalGids": [5, 7], "umask": 63}'
+    args sh -c 'echo "$FOO|$(pwd)|$(id -u):$(id -g)|$(id -G)|$(umask)"'
+    runc_out
+    [ "$status" -eq 0 ]
+    [ "$output" = "bar baz|/tmp/work|1000:1001|1001 5 7|0077" ]
+}
+
+@test "process: rlimits" {
+    cfg '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 321, "hard": 654}, {"type": "RLIMIT_NPROC", "soft": 77, "hard": 88}]'
+    args sh -c 'echo "$(ulimit -n) $(ulimit -Hn) $(ulimit -u)"'
+    runc_out
+    [ "$output" = "321 654 77" ]
+}
+
+@test "process: capabilities sets, noNewPrivileges, oomScoreAdj" {
+    cfg '.process.capabilities = {"bounding": ["CAP_KILL", "CAP_CHOWN"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL", "CAP_CHOWN"], "inheritable": []} | .process.noNewPrivileges = true | .process.oomScoreAdj = 123'
+    args sh -c 'grep -E "^(CapBnd|CapEff|CapPrm|NoNewPrivs)" /proc/self/status | tr -s "\t" " "; cat /proc/self/oom_score_adj'
+    runc_out
+    [[ "$output" == *"CapPrm: 0000000000000021"* ]]
+    [[ "$output" == *"CapEff: 0000000000000021"* ]]   # root: effective = permitted after execve
+    [[ "$output" == *"CapBnd: 0000000000000021"* ]]
+    [[ "$output" == *"NoNewPrivs: 1"* ]]
+    [ "${lines[4]}" = 123 ]
+}
+
+@test "process: no capabilities when the field is absent; noNewPrivileges false" {
+    cfg 'del(.process.capabilities) | .process.noNewPrivileges = false'
+    args sh -c 'grep -E "^(CapEff|NoNewPrivs)" /proc/self/status | tr -s "\t" " "'
+    runc_out
+    [[ "$output" == *"CapEff: 0000000000000000"* ]]
+    [[ "$output" == *"NoNewPrivs: 0"* ]]
+}
+
+@test "root: readonly true makes / read-only, false leaves it writable" {
+    args sh -c 'touch /x 2>/dev/null && echo writable || echo readonly'
+    runc_out
+    [ "$output" = readonly ]
+    rl delete --force "$ID" || true
+    cfg '.root.readonly = false'
+    runc_out
+    [ "$output" = writable ]
+    [ -e "$B/rootfs/x" ]
+}
+
+@test "hostname and domainname" {
+    cfg '.hostname = "box1" | .domainname = "example.org"'
+    args sh -c 'echo "$(hostname) $(cat /proc/sys/kernel/domainname)"'
+    runc_out
+    [ "$output" = "box1 example.org" ]
+}
+
+@test "mounts: bind rw and ro, file bind, tmpfs with options" {
+    mkdir -p "$T/shared"; echo host-data > "$T/shared/f"; echo file-data > "$T/onefile"
+    cfg --arg s "$T/shared" --arg f "$T/onefile" '.mounts += [
+        {"destination": "/data", "type": "bind", "source": $s, "options": ["rbind", "rw"]},
+        {"destination": "/rodata", "type": "bind", "source": $s, "options": ["bind", "ro"]},
+        {"destination": "/etc/one", "type": "bind", "source": $f, "options": ["bind", "ro"]},
+        {"destination": "/scratch", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m", "mode=700"]}]'
+    args sh -c 'cat /data/f; echo new > /data/g; touch /rodata/h 2>/dev/null || echo ro-ok; cat /etc/one; stat -c %a /scratch; grep " /scratch " /proc/mounts | grep -o size=[0-9a-z]*'
+    runc_out
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = host-data ]
+    [ "${lines[1]}" = ro-ok ]
+    [ "${lines[2]}" = file-data ]
+    [ "${lines[3]}" = 700 ]
+    [ "${lines[4]}" = size=1024k ]
+    [ "$(cat "$T/shared/g")" = new ]
+}
+
+@test "mounts: proc, sysfs read-only, devpts, mqueue, /dev/shm, cgroup read-only" {
+    args sh -c 'ls /proc/self/stat >/dev/null && echo proc; touch /sys/x 2>/dev/null || echo sys-ro; grep -c " /dev/pts devpts" /proc/mounts; grep -c " /dev/mqueue mqueue" /proc/mounts; grep -c " /dev/shm tmpfs" /proc/mounts; touch /sys/fs/cgroup/memory/x 2>/dev/null || echo cg-ro; ls /dev/null /dev/zero /dev/urandom /dev/tty /dev/ptmx | wc -l'
+    runc_out
+    [ "$output" = "$(printf 'proc\nsys-ro\n1\n1\n1\ncg-ro\n5')" ]
+}
+
+@test "namespaces: new network has only loopback; host network when absent; joined by path" {
+    args sh -c 'ls /sys/class/net | tr "\n" " "'
+    runc_out
+    [ "$output" = "lo " ]
+    rl delete --force "$ID" || true
+    cfg 'del(.linux.namespaces[] | select(.type == "network"))'
+    runc_out
+    [ "$output" = "$(ls /sys/class/net | tr '\n' ' ')" ]
+    rl delete --force "$ID" || true
+    local ns=rlxt$$
+    ip netns add $ns
+    local want; want=$(ip netns exec $ns readlink /proc/self/ns/net)
+    cfg --arg p /var/run/netns/$ns '.linux.namespaces += [{"type": "network", "path": $p}]'
+    args readlink /proc/self/ns/net
+    runc_out
+    ip netns del $ns
+    [ "$output" = "$want" ]
+}
+
+@test "namespaces: pid namespace gives PID 1; without it the host pid is seen" {
+    args sh -c 'echo $$'
+    runc_out
+    [ "$output" = 1 ]
+    rl delete --force "$ID" || true
+    cfg 'del(.linux.namespaces[] | select(.type == "pid"))'
+    runc_out
+    [ "$output" -gt 1 ]
+}
+
+@test "namespaces: ipc and uts are private" {
+    args sh -c 'readlink /proc/self/ns/ipc /proc/self/ns/uts'
+    runc_out
+    [ "${lines[0]}" != "$(readlink /proc/self/ns/ipc)" ]
+    [ "${lines[1]}" != "$(readlink /proc/self/ns/uts)" ]
+}
+
+@test "devices: linux.devices creates nodes with mode and owner, cgroup allows them" {
+    cfg '.linux.devices = [{"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 438, "uid": 12, "gid": 34}] | .linux.resources.devices = [{"allow": false, "access": "rwm"}]'
+    args sh -c 'stat -c "%t:%T %a %u:%g" /dev/mynull; echo x > /dev/mynull && echo write-ok; head -c1 /dev/full >/dev/null && echo full-ok'
+    runc_out
+    [ "${lines[0]}" = "1:3 666 12:34" ]
+    [ "${lines[1]}" = write-ok ]
+}
+
+@test "devices: the device cgroup denies what it does not allow" {
+    cfg '.linux.resources.devices = [{"allow": false, "access": "rwm"}]'
+    cfg '.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] | .process.capabilities.permitted += ["CAP_MKNOD"]'
+    args sh -c 'mknod /dev/sda-x b 8 0 && head -c1 /dev/sda-x 2>&1; head -c1 /dev/zero | wc -c'
+    runc_out
+    [[ "${lines[0]}" == *"not permitted"* ]]
+    [ "${lines[1]}" = 1 ]
+}
+
+@test "resources: memory, cpu shares/quota, cpuset, pids, blkio weight on this host's cgroups" {
+    cfg '.linux.resources.memory = {"limit": 67108864, "reservation": 33554432} | .linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"} | .linux.resources.pids = {"limit": 42}'
+    args sleep 100
+    rl run -d "$ID"
+    local pid; pid=$(state_field "$ID" pid)
+    local mem; mem=$(grep ':memory:' /proc/$pid/cgroup | cut -d: -f3)
+    [ "$(cat /sys/fs/cgroup/memory$mem/memory.limit_in_bytes)" = 67108864 ]
+    [ "$(cat /sys/fs/cgroup/memory$mem/memory.soft_limit_in_bytes)" = 33554432 ]
+    local cpu; cpu=$(grep ':cpu:' /proc/$pid/cgroup | cut -d: -f3)
+    [ "$(cat /sys/fs/cgroup/cpu$cpu/cpu.shares)" = 512 ]
+    [ "$(cat /sys/fs/cgroup/cpu$cpu/cpu.cfs_quota_us)" = 50000 ]
+    local cs; cs=$(grep ':cpuset:' /proc/$pid/cgroup | cut -d: -f3)
+    [ "$(cat /sys/fs/cgroup/cpuset$cs/cpuset.cpus)" = 0 ]
+    local pids; pids=$(grep ':pids:' /proc/$pid/cgroup | cut -d: -f3)
+    [ "$(cat /sys/fs/cgroup/pids$pids/pids.max)" = 42 ]
+}
+
+@test "resources: cgroupsPath places the container; the memory limit is enforced" {
+    cfg --arg p "/runlxc-test/$ID" '.linux.cgroupsPath = $p | .linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+    args sh -c 'echo $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes); dd if=/dev/zero of=/dev/shm/big bs=1M count=64 2>/dev/null; echo survived'
+    cfg '.mounts |= map(if .destination == "/dev/shm" then .options = ["size=128m"] else . end)'
+    rl run -d "$ID" || true
+    run rl run "$ID-2" 2>/dev/null
+    true
+    rl delete --force "$ID"
+    cfg --arg p "/runlxc-test/$ID" '.linux.cgroupsPath = $p'
+    args sleep 100
+    rl run -d "$ID"
+    local pid; pid=$(state_field "$ID" pid)
+    grep -q ":memory:/runlxc-test/$ID\$" /proc/$pid/cgroup
+    [ -d "/sys/fs/cgroup/memory/runlxc-test/$ID" ]
+    rl delete --force "$ID"
+    [ ! -d "/sys/fs/cgroup/memory/runlxc-test/$ID" ]
+    rmdir /sys/fs/cgroup/*/runlxc-test 2>/dev/null || true
+}
+
+@test "sysctl: namespaced sysctls are set in the container only" {
+    cfg '.linux.sysctl = {"net.ipv4.ip_forward": "1", "kernel.shmmax": "12345678"}'
+    args sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax'
+    local host_fwd; host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+    runc_out
+    [ "$output" = "$(printf '1\n12345678')" ]
+    [ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host_fwd" ]
+}
+
+@test "maskedPaths hide files and directories, readonlyPaths are read-only" {
+    cfg '.linux.maskedPaths = ["/proc/keys", "/proc/timer_list", "/sys/firmware", "/proc/does-not-exist"]'
+    args sh -c 'wc -c < /proc/keys; wc -c < /proc/timer_list; ls /sys/firmware | wc -l; echo 1 > /proc/sys/kernel/domainname 2>/dev/null || echo sys-ro'
+    cfg '.process.capabilities.effective += ["CAP_SYS_ADMIN"] | .process.capabilities.bounding += ["CAP_SYS_ADMIN"] | .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+    runc_out
+    [ "$output" = "$(printf '0\n0\n0\nsys-ro')" ]
+    [ "$(wc -c < /proc/timer_list)" -gt 0 ]
+}
+
+@test "rootfsPropagation is applied to the container's root" {
+    args sh -c 'awk "\$5 == \"/\"" /proc/self/mountinfo | grep -c shared:'
+    cfg '.linux.rootfsPropagation = "private"'
+    runc_out
+    [ "$output" = 0 ]
+    rl delete --force "$ID" || true
+    cfg '.linux.rootfsPropagation = "shared"'
+    runc_out
+    [ "$output" = 1 ]
+}
+
+@test "hooks: all six kinds run in order with the state on stdin" {
+    local log=$T/hooks.log
+    cat > "$T/hook.sh" <<SH
+#!/bin/sh
+state=\$(cat)
+echo "\$1 \$(echo "\$state" | jq -r '.id + " " + .status + " " + (.pid|tostring)')" >> $log
+SH
+    chmod +x "$T/hook.sh"
+    # startContainer runs inside the container: a hook reachable there
+    mkdir -p "$B/rootfs/hooks"
+    printf '#!/bin/sh\ncat > /dev/null; echo start-container-ran > /dev/shm/sc\n' > "$B/rootfs/hooks/sc.sh"
+    chmod +x "$B/rootfs/hooks/sc.sh"
+    local h='{"path": $p, "args": ["hook.sh", "x"]}'
+    cfg --arg p "$T/hook.sh" ".hooks = {
+        \"prestart\": [($h | .args[1] = \"prestart\")],
+        \"createRuntime\": [($h | .args[1] = \"createRuntime\")],
+        \"createContainer\": [($h | .args[1] = \"createContainer\")],
+        \"startContainer\": [{\"path\": \"/hooks/sc.sh\"}],
+        \"poststart\": [($h | .args[1] = \"poststart\")],
+        \"poststop\": [($h | .args[1] = \"poststop\")]}"
+    mkdir -p "$T/out"
+    cfg --arg s "$T/out" '.mounts += [{"destination": "/out", "type": "bind", "source": $s, "options": ["bind"]}]'
+    args sh -c 'cat /dev/shm/sc > /out/sc'
+    rl create --bundle "$B" "$ID"
+    rl start "$ID"
+    for i in $(seq 100); do [ "$(state_field "$ID" status)" = stopped ] && break; sleep 0.02; done
+    rl delete "$ID"
+    cat "$log"
+    [ "$(cut -d' ' -f1 "$log" | tr '\n' ' ')" = "prestart createRuntime createContainer poststart poststop " ]
+    grep -q "^prestart $ID creating [1-9]" "$log"
+    grep -q "^createContainer $ID creating [1-9]" "$log"
+    grep -q "^poststart $ID running" "$log"
+    grep -q "^poststop $ID stopped" "$log"
+    [ "$(cat "$T/out/sc")" = start-container-ran ]
+}
+
+@test "hooks: a failing createRuntime hook fails create and leaves nothing; a timeout kills the hook" {
+    printf '#!/bin/sh\necho oops >&2; exit 3\n' > "$T/fail.sh"; chmod +x "$T/fail.sh"
+    cfg --arg p "$T/fail.sh" '.hooks = {"createRuntime": [{"path": $p}]}'
+    run rl create --bundle "$B" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"hooks.createRuntime[0]"*"exited with status 3"* ]]
+    assert_no_leftovers "$ID"
+    cfg --arg p /bin/sleep '.hooks = {"prestart": [{"path": $p, "args": ["sleep", "30"], "timeout": 1}]}'
+    run rl create --bundle "$B" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"timed out after 1 s"* ]]
+    assert_no_leftovers "$ID"
+}
+
+@test "fds: inherited fds do not reach the container; --preserve-fds and LISTEN_FDS do" {
+    args sh -c 'ls /proc/self/fd | sort -n | tr "\n" " "'
+    run bash -c "cd $B && exec 5</etc/hostname && $RUNLXC --root $ROOT run $ID"
+    [ "$output" = "0 1 2 3 " ]   # 3 is ls's own directory fd
+    rl delete --force "$ID" || true
+    run bash -c "cd $B && exec 3</etc/hostname 4</etc/hostname && $RUNLXC --root $ROOT run --preserve-fds 1 $ID"
+    [ "$output" = "0 1 2 3 4 " ]
+    rl delete --force "$ID" || true
+    args sh -c 'echo "$LISTEN_FDS $LISTEN_PID"; ls /proc/self/fd | sort -n | tr "\n" " "'
+    run bash -c "cd $B && exec 3</etc/hostname 4</etc/hostname && exec env LISTEN_FDS=2 bash -c 'LISTEN_PID=\$\$ exec $RUNLXC --root $ROOT run $ID'"
+    [ "${lines[0]}" = "2 1" ]
+    [ "${lines[1]}" = "0 1 2 3 4 5 " ]
+}
+
+@test "terminal: --console-socket receives the pty master (runc protocol) and the payload has a tty" {
+    cfg '.process.terminal = true | .process.consoleSize = {"height": 33, "width": 101}'
+    args sh -c 'tty; stty size; sleep 0.3'
+    python3 "$TOP/tests/integration/console-recv.py" "$T/console.sock" "$T/console.out" &
+    local rpid=$!
+    for i in $(seq 50); do [ -S "$T/console.sock" ] && break; sleep 0.02; done
+    rl create --bundle "$B" --console-socket "$T/console.sock" "$ID"
+    rl start "$ID"
+    wait $rpid
+    cat "$T/console.out"
+    grep -q "^name=/dev/pts/" "$T/console.out"
+    grep -q "/dev/pts/0" "$T/console.out"
+    grep -q "33 101" "$T/console.out"
+}
+
+@test "terminal: a foreground run relays the pty" {
+    cfg '.process.terminal = true'
+    args sh -c 'tty; echo done'
+    run rl run "$ID"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"/dev/pts/0"* ]]
+    [[ "$output" == *done* ]]
+}
