@@ -53,7 +53,8 @@ assert_no_leftovers() {
     for f in $left; do
         local p=${f#/proc/}; p=${p%/cmdline}
         [ "$p" = "$BASHPID" ] && continue
-        tr '\0' ' ' < "$f" | grep -q -- "runlxc\|lxc" && { echo "process $p left behind: $(tr '\0' ' ' < "$f")"; return 1; }
+        tr '\0' ' ' < "$f" 2>/dev/null | grep -q -- "runlxc\|lxc" &&
+            { echo "process $p left behind: $(tr '\0' ' ' < "$f")"; return 1; }
     done
     return 0
 }
