@@ -28,7 +28,8 @@ fi
 rm -f "$dir/config.json"
 "$runlxc" spec --bundle "$dir"
 if [ $# -gt 0 ]; then
-    args=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
+    args='[]'
+    for a in "$@"; do args=$(jq -c --arg a "$a" '. + [$a]' <<< "$args"); done
     jq --argjson a "$args" '.process.args = $a' "$dir/config.json" > "$dir/config.json.new"
     mv "$dir/config.json.new" "$dir/config.json"
 fi

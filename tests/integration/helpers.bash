@@ -38,7 +38,8 @@ cfg() {
     jq "$@" "$filter" "$B/config.json" > "$B/config.json.new" && mv "$B/config.json.new" "$B/config.json"
 }
 args() { # set process.args
-    local a; a=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
+    local a='[]' x
+    for x in "$@"; do a=$(jq -c --arg x "$x" '. + [$x]' <<< "$a"); done
     cfg --argjson a "$a" '.process.args = $a'
 }
 
