@@ -4,6 +4,7 @@
 #include "cli.h"
 #include <stddef.h>
 #include "probe.h"
+#include "seccomp_profile.h"
 #include "syscalls.h"
 #include "util.h"
 #include <json-c/json.h>
@@ -76,7 +77,12 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
     json_object_object_add(cg, "systemdUser", json_object_new_boolean(0));
     json_object_object_add(lx, "cgroup", cg);
     a = json_object_new_object();
-    json_object_object_add(a, "enabled", json_object_new_boolean(0));
+    json_object_object_add(a, "enabled", json_object_new_boolean(1));
+    json_object_object_add(a, "actions", strs(rlx_seccomp_actions));
+    json_object_object_add(a, "operators", strs(rlx_seccomp_operators));
+    json_object_object_add(a, "archs", rlx_seccomp_archs_json());
+    json_object_object_add(a, "knownFlags", strs(rlx_seccomp_flags));
+    json_object_object_add(a, "supportedFlags", strs(rlx_seccomp_flags));
     json_object_object_add(lx, "seccomp", a);
     a = json_object_new_object();
     json_object_object_add(a, "enabled", json_object_new_boolean(0));

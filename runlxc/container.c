@@ -5,6 +5,7 @@
 #include "initmsg.h"
 #include "lxcconf.h"
 #include "probe.h"
+#include "seccomp_profile.h"
 #include "spec.h"
 #include "state.h"
 #include "syscalls.h"
@@ -140,7 +141,8 @@ static char *state_json_text(const struct rlx_state *st, const char *status)
 
 /* ---- the process description for runlxc-init ------------------------------------------ */
 
-static void build_init_config(struct rlx_buf *b, const struct rlx_spec *s, int listen_fds, int preserve)
+static void build_init_config(struct rlx_buf *b, const struct rlx_spec *s, int listen_fds, int preserve,
+                              const struct rlx_seccomp_prog *sc)
 {
     const struct rlx_process *p = &s->process;
     for (size_t i = 0; p->args[i]; i++)
@@ -202,6 +204,18 @@ static void build_init_config(struct rlx_buf *b, const struct rlx_spec *s, int l
     }
     if (s->n_hooks[RLX_HOOK_START_CONTAINER])
         rlx_buf_add(b, REC_WANT_STATE, "1");
+    if (sc->len) {
+        static const char hex[] = "0123456789abcdef";
+        char *h = xmalloc(sc->len * 2 + 1);
+        for (size_t i = 0; i < sc->len; i++) {
+            h[2 * i] = hex[sc->bpf[i] >> 4];
+            h[2 * i + 1] = hex[sc->bpf[i] & 15];
+        }
+        h[sc->len * 2] = '\0';
+        rlx_buf_add(b, REC_SECCOMP, h);
+        rlx_buf_addf(b, REC_SECCOMP_FLAGS, "%u", sc->flags);
+        free(h);
+    }
 }
 
 /* ---- the short-lived monitor --------------------------------------------------------- */
@@ -366,6 +380,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     struct rlx_dialect dialect = rlx_dialect_current();
     struct rlx_state st = {0};
     struct rlx_buf msg = {0};
+    struct rlx_seccomp_prog seccomp = {0};
     struct stat sb;
     int sv[2] = {-1, -1}, init_fd = -1, listen_fds = listen_fds_count(), type;
     pid_t monitor = -1, init_pid = 0;
@@ -412,6 +427,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         goto out;
     }
     if (check_preserved_fds(listen_fds + o->preserve_fds, err) < 0)
+        goto out;
+    if (spec->has_seccomp && rlx_seccomp_build(spec->seccomp, &seccomp, err) < 0)
         goto out;
     if (rlx_cgroup_layout_load(&layout) < 0) {
         rlx_error(err, 0, "no cgroup hierarchy is mounted on this host");
@@ -492,7 +509,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     sv[1] = -1;
     close(init_fd);
     init_fd = -1;
-    build_init_config(&msg, spec, listen_fds, listen_fds + o->preserve_fds);
+    build_init_config(&msg, spec, listen_fds, listen_fds + o->preserve_fds, &seccomp);
     /* If init never comes up the send fails or the recv sees EOF: both reported below. */
     rlx_msg_send(sv[0], MSG_CONFIG, msg.data, msg.len, -1);
     for (;;) {
@@ -598,6 +615,7 @@ out:
     strv_free(monitor_cg);
     strv_free(expected_cg);
     rlx_buf_free(&msg);
+    rlx_seccomp_prog_free(&seccomp);
     rlx_state_free(&st);
     rlx_lxcconf_free(&conf);
     if (have_layout)

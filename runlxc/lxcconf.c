@@ -565,8 +565,6 @@ static int tr_unsupported(struct rlx_lxcconf *c, const struct rlx_spec *s, const
 {
     (void)c;
     (void)ctx;
-    if (s->has_seccomp)
-        return rlx_error(err, 0, "linux.seccomp: seccomp profiles are not supported by runlxc yet");
     return 0;
 }
 

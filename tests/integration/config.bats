@@ -288,3 +288,43 @@ SH
     [[ "$output" == *"/dev/pts/0"* ]]
     [[ "$output" == *done* ]]
 }
+
+@test "seccomp: errno and kill actions, argument conditions, default action" {
+    cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+        "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13},
+                     {"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]},
+                     {"names": ["no_such_syscall_in_any_libseccomp", "getpid"], "action": "SCMP_ACT_ALLOW"}]}'
+    args sh -c 'mkdir /tmp/x 2>&1; echo rc=$?'
+    runc_out
+    [[ "${lines[0]}" == *"Permission denied"* ]]
+    [ "${lines[1]}" = rc=1 ]
+    rl delete --force "$ID" || true
+    cfg '.linux.seccomp.defaultAction = "SCMP_ACT_ERRNO" | .linux.seccomp.defaultErrnoRet = 1 | .linux.seccomp.syscalls = [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]'
+    run rl run "$ID"
+    [ "$status" -ne 0 ]   # everything else is denied: the payload cannot even start
+}
+
+@test "seccomp: a profile that blocks a syscall the payload uses kills it with SIGSYS" {
+    cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_KILL_PROCESS"}]}'
+    args sh -c 'echo before; mkdir /tmp/y; echo after'
+    run rl run "$ID"
+    [ "$status" -eq 159 ]   # 128 + SIGSYS
+    [ "$output" = before ]
+}
+
+@test "seccomp: bad profiles are errors naming the field" {
+    cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_BOGUS"}'
+    run rl create --bundle "$B" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"linux.seccomp.defaultAction: unknown action 'SCMP_ACT_BOGUS'"* ]]
+    cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_Z80"]}'
+    run rl create --bundle "$B" "$ID"
+    [[ "$output" == *"linux.seccomp.architectures[0]: unknown architecture 'SCMP_ARCH_Z80'"* ]]
+    cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["bogus_call"], "action": "SCMP_ACT_ERRNO"}]}'
+    run rl create --bundle "$B" "$ID"
+    [[ "$output" == *"linux.seccomp.syscalls[0].names: unknown syscall 'bogus_call'"* ]]
+    cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 9, "value": 1, "op": "SCMP_CMP_EQ"}]}]}'
+    run rl create --bundle "$B" "$ID"
+    [[ "$output" == *"linux.seccomp.syscalls[0].names[0].args[0].index: 9 is not an argument index"* ]]
+    assert_no_leftovers "$ID"
+}

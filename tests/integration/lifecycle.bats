@@ -227,7 +227,7 @@ PY
     [ "$status" -eq 0 ]
     echo "$output" | jq -e '.ociVersionMin and (.linux.namespaces | index("pid")) and (.linux.capabilities | index("CAP_SYS_ADMIN")) and (.hooks | length == 6)'
     echo "$output" | jq -e ".linux.cgroup.v1 == $( [ -d /sys/fs/cgroup/memory ] && echo true || echo false)"
-    echo "$output" | jq -e '.linux.seccomp.enabled == false'
+    echo "$output" | jq -e '.linux.seccomp.enabled == true and (.linux.seccomp.actions | index("SCMP_ACT_ERRNO")) and (.linux.seccomp.archs | index("SCMP_ARCH_X86_64"))'
 }
 
 @test "--version, --log json records the error message, unknown command" {
