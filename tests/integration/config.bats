@@ -306,7 +306,7 @@ SH
 
 @test "seccomp: a profile that blocks a syscall the payload uses kills it with SIGSYS" {
     cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_KILL_PROCESS"}]}'
-    args sh -c 'echo before; mkdir /tmp/y; echo after'
+    args sh -c 'echo before; exec mkdir /tmp/y'
     run rl run "$ID"
     [ "$status" -eq 159 ]   # 128 + SIGSYS
     [ "$output" = before ]
