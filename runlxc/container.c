@@ -306,6 +306,22 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
 
 /* ---- create -------------------------------------------------------------------------- */
 
+/* After a failure, let liblxc's monitor tear down what it built (init exits after reporting
+ * its error, and start() then removes the cgroups); kill it only if it does not finish. */
+static void retire_monitor(pid_t monitor, int sync_fd)
+{
+    if (sync_fd >= 0)
+        shutdown(sync_fd, SHUT_RDWR);
+    for (int i = 0; i < 500; i++) {
+        pid_t r = waitpid(monitor, NULL, WNOHANG);
+        if (r == monitor || (r < 0 && errno == ECHILD))
+            return;
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+    }
+    kill(monitor, SIGKILL);
+    waitpid(monitor, NULL, 0);
+}
+
 static int check_preserved_fds(int n, rlx_error_t *err)
 {
     for (int fd = 3; fd < 3 + n; fd++) {
@@ -583,10 +599,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     ret = 0;
 out:
     if (ret < 0) {
-        if (monitor > 0) {
-            kill(monitor, SIGKILL);
-            waitpid(monitor, NULL, 0);
-        }
+        if (monitor > 0)
+            retire_monitor(monitor, sv[0]);
         if (made_dir && st.cgroup_paths) {
             destroy_leftovers(state_dir, st.cgroup_paths, st.monitor_cgroup_paths ? st.monitor_cgroup_paths : monitor_cg,
                               init_pid);
