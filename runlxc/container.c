@@ -3,6 +3,7 @@
 #include "dialect.h"
 #include "hooks.h"
 #include "initmsg.h"
+#include "init_launch.h"
 #include "lxcconf.h"
 #include "probe.h"
 #include "seccomp_profile.h"
@@ -26,18 +27,6 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
-
-#ifndef MFD_CLOEXEC
-#define MFD_CLOEXEC 0x0001U
-#define MFD_ALLOW_SEALING 0x0002U
-#endif
-#ifndef F_ADD_SEALS
-#define F_ADD_SEALS 1033
-#define F_SEAL_SEAL 0x0001
-#define F_SEAL_SHRINK 0x0002
-#define F_SEAL_GROW 0x0004
-#define F_SEAL_WRITE 0x0008
-#endif
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
@@ -78,36 +67,6 @@ int rlx_console_socket_send(const char *path, int master, const char *name, rlx_
     return 0;
 }
 
-/* A sealed in-memory copy of runlxc-init: the container can never write to the host binary
- * through /proc/1/exe (the CVE-2019-5736 class). */
-static int init_binary_fd(rlx_error_t *err)
-{
-    cleanup_close int src = open(RUNLXC_INIT_PATH, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    int mfd;
-    off_t off = 0;
-
-    if (src < 0 || fstat(src, &st) < 0)
-        return rlx_error(err, errno, "runlxc-init %s", RUNLXC_INIT_PATH);
-    mfd = rlx_memfd_create("runlxc-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    if (mfd < 0) {
-        /* Kernels before 3.17: exec the installed binary (read-only to the container). */
-        int fd = src;
-        src = -1;
-        return fd;
-    }
-    while (off < st.st_size) {
-        ssize_t n = sendfile(mfd, src, NULL, (size_t)(st.st_size - off));
-        if (n <= 0) {
-            close(mfd);
-            return rlx_error(err, errno, "copy runlxc-init");
-        }
-        off += n;
-    }
-    fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
-    return mfd;
-}
-
 /* The first ERROR liblxc logged is usually the cause; later ones are consequences. */
 static char *lxc_log_reason(const char *state_dir)
 {
@@ -137,85 +96,6 @@ static char *state_json_text(const struct rlx_state *st, const char *status)
     char *s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
     json_object_put(o);
     return s;
-}
-
-/* ---- the process description for runlxc-init ------------------------------------------ */
-
-static void build_init_config(struct rlx_buf *b, const struct rlx_spec *s, int listen_fds, int preserve,
-                              const struct rlx_seccomp_prog *sc)
-{
-    const struct rlx_process *p = &s->process;
-    for (size_t i = 0; p->args[i]; i++)
-        rlx_buf_add(b, REC_ARG, p->args[i]);
-    for (size_t i = 0; p->env && p->env[i]; i++)
-        rlx_buf_add(b, REC_ENV, p->env[i]);
-    if (listen_fds > 0) {
-        rlx_buf_addf(b, REC_ENV, "LISTEN_FDS=%d", listen_fds);
-        rlx_buf_add(b, REC_ENV, "LISTEN_PID=1");
-    }
-    rlx_buf_add(b, REC_CWD, p->cwd);
-    rlx_buf_addf(b, REC_UID, "%u", p->uid);
-    rlx_buf_addf(b, REC_GID, "%u", p->gid);
-    for (size_t i = 0; i < p->n_additional_gids; i++)
-        rlx_buf_addf(b, REC_GROUP, "%u", p->additional_gids[i]);
-    if (p->umask >= 0)
-        rlx_buf_addf(b, REC_UMASK, "%o", p->umask);
-    for (size_t i = 0; i < p->n_rlimits; i++)
-        rlx_buf_addf(b, REC_RLIMIT, "%d %llu %llu", p->rlimits[i].resource,
-                     (unsigned long long)p->rlimits[i].soft, (unsigned long long)p->rlimits[i].hard);
-    rlx_buf_addf(b, REC_CAPS, "%llx %llx %llx %llx %llx", (unsigned long long)p->caps[RLX_CAP_BOUNDING],
-                 (unsigned long long)p->caps[RLX_CAP_EFFECTIVE], (unsigned long long)p->caps[RLX_CAP_INHERITABLE],
-                 (unsigned long long)p->caps[RLX_CAP_PERMITTED], (unsigned long long)p->caps[RLX_CAP_AMBIENT]);
-    if (p->no_new_privileges)
-        rlx_buf_add(b, REC_NNP, "1");
-    if (p->has_oom_score_adj)
-        rlx_buf_addf(b, REC_OOM, "%d", p->oom_score_adj);
-    if (p->terminal)
-        rlx_buf_addf(b, REC_TERMINAL, "%u %u", p->console_height, p->console_width);
-    for (size_t i = 0; s->masked_paths && s->masked_paths[i]; i++)
-        rlx_buf_add(b, REC_MASK, s->masked_paths[i]);
-    for (size_t i = 0; s->readonly_paths && s->readonly_paths[i]; i++)
-        rlx_buf_add(b, REC_READONLY, s->readonly_paths[i]);
-    for (size_t i = 0; i < s->n_mounts; i++)
-        if (s->mounts[i].type && strncmp(s->mounts[i].type, "cgroup", 6) == 0 &&
-            strcmp(s->mounts[i].destination, "/sys/fs/cgroup") == 0 && strv_has(s->mounts[i].options, "ro"))
-            rlx_buf_add(b, REC_READONLY, "/sys/fs/cgroup");
-    if (s->root_readonly)
-        rlx_buf_add(b, REC_ROOT_RO, "1");
-    if (s->rootfs_propagation)
-        rlx_buf_add(b, REC_PROPAGATION, s->rootfs_propagation);
-    for (size_t i = 0; i < s->n_devices; i++) {
-        const struct rlx_device *d = &s->devices[i];
-        rlx_buf_addf(b, REC_DEVICE, "%c %lld %lld %o %u %u %s", d->type, (long long)d->major, (long long)d->minor,
-                     d->has_mode ? (unsigned)d->mode : 0666u, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, d->path);
-    }
-    if (s->domainname && *s->domainname)
-        rlx_buf_add(b, REC_DOMAIN, s->domainname);
-    rlx_buf_addf(b, REC_PRESERVE, "%d", preserve);
-    for (size_t i = 0; i < s->n_hooks[RLX_HOOK_START_CONTAINER]; i++) {
-        const struct rlx_hook *h = &s->hooks[RLX_HOOK_START_CONTAINER][i];
-        rlx_buf_add(b, REC_HOOK, h->path);
-        for (size_t j = 0; h->args && h->args[j]; j++)
-            rlx_buf_add(b, REC_HOOK_ARG, h->args[j]);
-        for (size_t j = 0; h->env && h->env[j]; j++)
-            rlx_buf_add(b, REC_HOOK_ENV, h->env[j]);
-        if (h->timeout)
-            rlx_buf_addf(b, REC_HOOK_TIMEOUT, "%d", h->timeout);
-    }
-    if (s->n_hooks[RLX_HOOK_START_CONTAINER])
-        rlx_buf_add(b, REC_WANT_STATE, "1");
-    if (sc->len) {
-        static const char hex[] = "0123456789abcdef";
-        char *h = xmalloc(sc->len * 2 + 1);
-        for (size_t i = 0; i < sc->len; i++) {
-            h[2 * i] = hex[sc->bpf[i] >> 4];
-            h[2 * i + 1] = hex[sc->bpf[i] & 15];
-        }
-        h[sc->len * 2] = '\0';
-        rlx_buf_add(b, REC_SECCOMP, h);
-        rlx_buf_addf(b, REC_SECCOMP_FLAGS, "%u", sc->flags);
-        free(h);
-    }
 }
 
 /* ---- the short-lived monitor --------------------------------------------------------- */
@@ -496,7 +376,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     st.cgroup_paths = NULL;
     if (rlx_state_save(state_dir, &st, err) < 0)
         goto out;
-    init_fd = init_binary_fd(err);
+    init_fd = rlx_init_binary_fd(err);
     if (init_fd < 0)
         goto out;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -525,50 +405,23 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     sv[1] = -1;
     close(init_fd);
     init_fd = -1;
-    build_init_config(&msg, spec, listen_fds, listen_fds + o->preserve_fds, &seccomp);
+    rlx_init_records_process(&msg, &spec->process, listen_fds, listen_fds + o->preserve_fds, &seccomp);
+    rlx_init_records_container(&msg, spec);
     /* If init never comes up the send fails or the recv sees EOF: both reported below. */
     rlx_msg_send(sv[0], MSG_CONFIG, msg.data, msg.len, -1);
-    for (;;) {
-        char *data = NULL;
-        int fd = -1;
-        pid_t pid = 0;
-        type = rlx_msg_recv(sv[0], &data, NULL, &fd, &pid);
-        if (type == MSG_PTY) {
-            if (o->console_socket) {
-                int r = rlx_console_socket_send(o->console_socket, fd, data, err);
-                close(fd);
-                if (r < 0) {
-                    free(data);
-                    goto out;
-                }
-            } else {
-                out->pty_master = fd;
-            }
-            free(data);
-            continue;
-        }
-        if (type == MSG_READY) {
-            init_pid = pid;
-            free(data);
-            break;
-        }
-        if (type == MSG_ERROR) {
-            rlx_error(err, 0, "%s", data);
-            free(data);
-            goto out;
-        }
-        free(data);
-        {
-            cleanup_free char *hook_err_path = xasprintf("%s/hook.error", state_dir);
-            cleanup_free char *reason = NULL;
-            rlx_error_t e = NULL;
-            reason = read_file(hook_err_path, NULL, &e);
-            rlx_error_release(&e);
-            if (reason == NULL)
-                reason = lxc_log_reason(state_dir);
-            rlx_error(err, 0, "liblxc could not start the container: %s",
-                      reason ? reason : "no reason logged (run with --debug and see lxc.log)");
-        }
+    type = rlx_init_handshake(sv[0], o->console_socket, &out->pty_master, &init_pid, err);
+    if (type == -1)
+        goto out;
+    if (type == -2) {
+        cleanup_free char *hook_err_path = xasprintf("%s/hook.error", state_dir);
+        cleanup_free char *reason = NULL;
+        rlx_error_t e = NULL;
+        reason = read_file(hook_err_path, NULL, &e);
+        rlx_error_release(&e);
+        if (reason == NULL)
+            reason = lxc_log_reason(state_dir);
+        rlx_error(err, 0, "liblxc could not start the container: %s",
+                  reason ? reason : "no reason logged (run with --debug and see lxc.log)");
         goto out;
     }
     if (init_pid <= 0) {

@@ -299,9 +299,12 @@ SH
     [[ "${lines[0]}" == *"Permission denied"* ]]
     [ "${lines[1]}" = rc=1 ]
     rl delete --force "$ID" || true
-    cfg '.linux.seccomp.defaultAction = "SCMP_ACT_ERRNO" | .linux.seccomp.defaultErrnoRet = 1 | .linux.seccomp.syscalls = [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]'
-    run rl run "$ID"
-    [ "$status" -ne 0 ]   # everything else is denied: the payload cannot even start
+    # argument conditions: kill(_, SIGUSR1) is refused, kill(_, 0) is not
+    cfg '.linux.seccomp.syscalls = [{"names": ["kill"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1, "args": [{"index": 1, "value": 10, "op": "SCMP_CMP_EQ"}]}]'
+    args sh -c 'trap "" USR1; kill -0 $$; echo zero=$?; kill -USR1 $$ 2>/dev/null; echo usr1=$?'
+    runc_out
+    [ "${lines[0]}" = zero=0 ]
+    [ "${lines[1]}" = usr1=1 ]
 }
 
 @test "seccomp: a profile that blocks a syscall the payload uses kills it with SIGSYS" {

@@ -1,0 +1,166 @@
+#include "init_launch.h"
+#include "container.h"
+#include "syscalls.h"
+#include "util.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+
+#ifndef MFD_CLOEXEC
+#define MFD_CLOEXEC 0x0001U
+#define MFD_ALLOW_SEALING 0x0002U
+#endif
+#ifndef F_ADD_SEALS
+#define F_ADD_SEALS 1033
+#define F_SEAL_SEAL 0x0001
+#define F_SEAL_SHRINK 0x0002
+#define F_SEAL_GROW 0x0004
+#define F_SEAL_WRITE 0x0008
+#endif
+
+/* A sealed in-memory copy of runlxc-init: the container can never write to the host binary
+ * through /proc/1/exe (the CVE-2019-5736 class). */
+int rlx_init_binary_fd(rlx_error_t *err)
+{
+    cleanup_close int src = open(RUNLXC_INIT_PATH, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    int mfd;
+    off_t off = 0;
+
+    if (src < 0 || fstat(src, &st) < 0)
+        return rlx_error(err, errno, "runlxc-init %s", RUNLXC_INIT_PATH);
+    mfd = rlx_memfd_create("runlxc-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (mfd < 0) {
+        /* Kernels before 3.17: exec the installed binary (read-only to the container). */
+        int fd = src;
+        src = -1;
+        return fd;
+    }
+    while (off < st.st_size) {
+        ssize_t n = sendfile(mfd, src, NULL, (size_t)(st.st_size - off));
+        if (n <= 0) {
+            close(mfd);
+            return rlx_error(err, errno, "copy runlxc-init");
+        }
+        off += n;
+    }
+    fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
+    return mfd;
+}
+
+void rlx_init_records_process(struct rlx_buf *b, const struct rlx_process *p, int listen_fds, int preserve,
+                              const struct rlx_seccomp_prog *sc)
+{
+    for (size_t i = 0; p->args[i]; i++)
+        rlx_buf_add(b, REC_ARG, p->args[i]);
+    for (size_t i = 0; p->env && p->env[i]; i++)
+        rlx_buf_add(b, REC_ENV, p->env[i]);
+    if (listen_fds > 0) {
+        rlx_buf_addf(b, REC_ENV, "LISTEN_FDS=%d", listen_fds);
+        rlx_buf_add(b, REC_ENV, "LISTEN_PID=1");
+    }
+    rlx_buf_add(b, REC_CWD, p->cwd);
+    rlx_buf_addf(b, REC_UID, "%u", p->uid);
+    rlx_buf_addf(b, REC_GID, "%u", p->gid);
+    for (size_t i = 0; i < p->n_additional_gids; i++)
+        rlx_buf_addf(b, REC_GROUP, "%u", p->additional_gids[i]);
+    if (p->umask >= 0)
+        rlx_buf_addf(b, REC_UMASK, "%o", p->umask);
+    for (size_t i = 0; i < p->n_rlimits; i++)
+        rlx_buf_addf(b, REC_RLIMIT, "%d %llu %llu", p->rlimits[i].resource,
+                     (unsigned long long)p->rlimits[i].soft, (unsigned long long)p->rlimits[i].hard);
+    rlx_buf_addf(b, REC_CAPS, "%llx %llx %llx %llx %llx", (unsigned long long)p->caps[RLX_CAP_BOUNDING],
+                 (unsigned long long)p->caps[RLX_CAP_EFFECTIVE], (unsigned long long)p->caps[RLX_CAP_INHERITABLE],
+                 (unsigned long long)p->caps[RLX_CAP_PERMITTED], (unsigned long long)p->caps[RLX_CAP_AMBIENT]);
+    if (p->no_new_privileges)
+        rlx_buf_add(b, REC_NNP, "1");
+    if (p->has_oom_score_adj)
+        rlx_buf_addf(b, REC_OOM, "%d", p->oom_score_adj);
+    if (p->terminal)
+        rlx_buf_addf(b, REC_TERMINAL, "%u %u", p->console_height, p->console_width);
+    rlx_buf_addf(b, REC_PRESERVE, "%d", preserve);
+    if (sc->len) {
+        static const char hex[] = "0123456789abcdef";
+        char *h = xmalloc(sc->len * 2 + 1);
+        for (size_t i = 0; i < sc->len; i++) {
+            h[2 * i] = hex[sc->bpf[i] >> 4];
+            h[2 * i + 1] = hex[sc->bpf[i] & 15];
+        }
+        h[sc->len * 2] = '\0';
+        rlx_buf_add(b, REC_SECCOMP, h);
+        rlx_buf_addf(b, REC_SECCOMP_FLAGS, "%u", sc->flags);
+        free(h);
+    }
+}
+
+
+void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s)
+{
+    for (size_t i = 0; s->masked_paths && s->masked_paths[i]; i++)
+        rlx_buf_add(b, REC_MASK, s->masked_paths[i]);
+    for (size_t i = 0; s->readonly_paths && s->readonly_paths[i]; i++)
+        rlx_buf_add(b, REC_READONLY, s->readonly_paths[i]);
+    for (size_t i = 0; i < s->n_mounts; i++)
+        if (s->mounts[i].type && strncmp(s->mounts[i].type, "cgroup", 6) == 0 &&
+            strcmp(s->mounts[i].destination, "/sys/fs/cgroup") == 0 && strv_has(s->mounts[i].options, "ro"))
+            rlx_buf_add(b, REC_READONLY, "/sys/fs/cgroup");
+    if (s->root_readonly)
+        rlx_buf_add(b, REC_ROOT_RO, "1");
+    if (s->rootfs_propagation)
+        rlx_buf_add(b, REC_PROPAGATION, s->rootfs_propagation);
+    for (size_t i = 0; i < s->n_devices; i++) {
+        const struct rlx_device *d = &s->devices[i];
+        rlx_buf_addf(b, REC_DEVICE, "%c %lld %lld %o %u %u %s", d->type, (long long)d->major, (long long)d->minor,
+                     d->has_mode ? (unsigned)d->mode : 0666u, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, d->path);
+    }
+    if (s->domainname && *s->domainname)
+        rlx_buf_add(b, REC_DOMAIN, s->domainname);
+    for (size_t i = 0; i < s->n_hooks[RLX_HOOK_START_CONTAINER]; i++) {
+        const struct rlx_hook *h = &s->hooks[RLX_HOOK_START_CONTAINER][i];
+        rlx_buf_add(b, REC_HOOK, h->path);
+        for (size_t j = 0; h->args && h->args[j]; j++)
+            rlx_buf_add(b, REC_HOOK_ARG, h->args[j]);
+        for (size_t j = 0; h->env && h->env[j]; j++)
+            rlx_buf_add(b, REC_HOOK_ENV, h->env[j]);
+        if (h->timeout)
+            rlx_buf_addf(b, REC_HOOK_TIMEOUT, "%d", h->timeout);
+    }
+    if (s->n_hooks[RLX_HOOK_START_CONTAINER])
+        rlx_buf_add(b, REC_WANT_STATE, "1");
+}
+
+int rlx_init_handshake(int sock, const char *console_socket, int *pty_master, pid_t *pid, rlx_error_t *err)
+{
+    for (;;) {
+        cleanup_free char *data = NULL;
+        int fd = -1, type;
+        pid_t sender = 0;
+        type = rlx_msg_recv(sock, &data, NULL, &fd, &sender);
+        if (type == MSG_PTY) {
+            if (console_socket) {
+                int r = rlx_console_socket_send(console_socket, fd, data, err);
+                close(fd);
+                if (r < 0)
+                    return -1;
+            } else if (pty_master) {
+                *pty_master = fd;
+            } else {
+                close(fd);
+            }
+            continue;
+        }
+        if (fd >= 0)
+            close(fd);
+        if (type == MSG_READY) {
+            *pid = sender;
+            if (sender <= 0)
+                return rlx_error(err, 0, "runlxc-init did not report its pid");
+            return 0;
+        }
+        if (type == MSG_ERROR)
+            return rlx_error(err, 0, "%s", data);
+        return -2;
+    }
+}

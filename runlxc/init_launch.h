@@ -1,0 +1,25 @@
+/* Launching runlxc-init, shared by create (liblxc starts it as the container's first process)
+ * and exec (runlxc starts it inside the container's namespaces): the sealed binary, the
+ * process description it receives, and the handshake until it reports ready. */
+#ifndef RUNLXC_INIT_LAUNCH_H
+#define RUNLXC_INIT_LAUNCH_H
+#include <sys/types.h>
+#include "error.h"
+#include "initmsg.h"
+#include "seccomp_profile.h"
+#include "spec.h"
+
+/* A sealed in-memory copy of runlxc-init (close-on-exec; the caller clears that). */
+int rlx_init_binary_fd(rlx_error_t *err);
+/* Records for the process itself: args, env, identity, limits, caps, terminal, seccomp. */
+void rlx_init_records_process(struct rlx_buf *b, const struct rlx_process *p, int listen_fds, int preserve,
+                              const struct rlx_seccomp_prog *sc);
+/* Records only the container's first process needs: devices, masked and read-only paths,
+ * root read-only, propagation, domainname, startContainer hooks. */
+void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s);
+/* Reads init's messages until it is ready. A pty master goes to console_socket if given,
+ * else to *pty_master. Returns 0 (ready, *pid = init's pid in our pid namespace), -1 (init
+ * reported an error: in err) or -2 (init went away without a word). */
+int rlx_init_handshake(int sock, const char *console_socket, int *pty_master, pid_t *pid, rlx_error_t *err);
+
+#endif
