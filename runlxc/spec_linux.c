@@ -26,16 +26,21 @@ static int parse_namespaces(struct rlx_spec *s, struct json_object *arr, rlx_err
         struct json_object *e = json_object_array_get_idx(arr, i);
         cleanup_free char *path = xasprintf("linux.namespaces[%zu]", i);
         cleanup_free char *type = NULL;
-        struct rlx_namespace *ns = &s->namespaces[s->n_namespaces];
+        struct rlx_namespace ns_new = {0}, *ns = &ns_new;
         size_t k;
         if (json_object_get_type(e) != json_type_object)
             return rlx_error(err, 0, "%s: expected an object", path);
         if (spec_get_string(e, "type", path, true, &type, err) < 0 ||
-            spec_get_string(e, "path", path, false, &ns->path, err) < 0)
+            spec_get_string(e, "path", path, false, &ns->path, err) < 0) {
+            free(ns->path);
             return -1;
+        }
         for (k = 0; k < sizeof(ns_table) / sizeof(ns_table[0]); k++)
             if (strcmp(ns_table[k].name, type) == 0)
                 break;
+        /* Owned by the spec from here on, so that every error path frees it. */
+        s->namespaces[s->n_namespaces++] = ns_new;
+        ns = &s->namespaces[s->n_namespaces - 1];
         if (k == sizeof(ns_table) / sizeof(ns_table[0]))
             return rlx_error(err, 0, "%s.type: unknown namespace type '%s'", path, type);
         if (rlx_spec_has_namespace(s, ns_table[k].flag))
@@ -46,7 +51,6 @@ static int parse_namespaces(struct rlx_spec *s, struct json_object *arr, rlx_err
             return rlx_error(err, errno, "%s.path: namespace file '%s'", path, ns->path);
         ns->flag = ns_table[k].flag;
         ns->name = ns_table[k].name;
-        s->n_namespaces++;
     }
     return 0;
 }
