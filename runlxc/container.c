@@ -493,7 +493,7 @@ out:
 
 /* ---- start, kill, delete ------------------------------------------------------------- */
 
-static struct rlx_spec *load_saved_spec(const char *state_dir, const char *bundle, rlx_error_t *err)
+struct rlx_spec *rlx_container_load_spec(const char *state_dir, const char *bundle, rlx_error_t *err)
 {
     cleanup_free char *path = xasprintf("%s/config.json", state_dir);
     cleanup_free char *text = read_file(path, NULL, err);
@@ -504,7 +504,7 @@ static void run_hooks_warn(const struct rlx_global *g, const char *state_dir, co
                            enum rlx_hook_kind kind, const char *status)
 {
     rlx_error_t e = NULL;
-    struct rlx_spec *s = load_saved_spec(state_dir, st->bundle, &e);
+    struct rlx_spec *s = rlx_container_load_spec(state_dir, st->bundle, &e);
     if (s && s->n_hooks[kind]) {
         cleanup_free char *sj = state_json_text(st, status);
         if (rlx_hooks_run(s->hooks[kind], s->n_hooks[kind], rlx_hook_names[kind], sj, &e) < 0)

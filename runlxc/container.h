@@ -30,6 +30,23 @@ int rlx_container_kill(const struct rlx_global *g, const char *id, int sig, bool
 /* force: kill a running container first; a missing container is then not an error. */
 int rlx_container_delete(const struct rlx_global *g, const char *id, bool force, rlx_error_t *err);
 
+struct rlx_spec;
+/* The config.json saved in the state dir at create (the bundle's may have changed since). */
+struct rlx_spec *rlx_container_load_spec(const char *state_dir, const char *bundle, rlx_error_t *err);
+
+struct rlx_exec_opts {
+    const char *process_path;     /* --process FILE (then the flags below are not applied) */
+    char **args;                  /* command line, without --process */
+    bool tty, detach, no_new_privs, ignore_paused;
+    const char *console_socket, *pid_file, *cwd, *user, *apparmor, *process_label, *cgroup;
+    char **env, **caps, **additional_gids;
+    int preserve_fds;
+};
+
+/* Runs a new process in the container's namespaces and cgroup. Foreground: returns its exit
+ * code (>= 0); detached: 0 once it runs. -1 on a runtime error. */
+int rlx_container_exec(const struct rlx_global *g, const char *id, const struct rlx_exec_opts *o, rlx_error_t *err);
+
 /* Console socket protocol (runc's): one message, the pty name as data, the master as SCM_RIGHTS. */
 int rlx_console_socket_send(const char *path, int master, const char *name, rlx_error_t *err);
 int rlx_write_pid_file(const char *path, pid_t pid, rlx_error_t *err);

@@ -12,6 +12,7 @@ static const struct rlx_command commands[] = {
     {"create", cmd_create, "create a container from a bundle (waits for start)"},
     {"start", cmd_start, "start the user process of a created container"},
     {"run", cmd_run, "create and start a container"},
+    {"exec", cmd_exec, "run a new process inside a running container"},
     {"state", cmd_state, "print the OCI state of a container"},
     {"kill", cmd_kill, "send a signal to the container's init (or all processes)"},
     {"delete", cmd_delete, "delete a container and everything it holds"},
@@ -122,8 +123,12 @@ int main(int argc, char **argv)
         if (strcmp(commands[c].name, argv[i]) != 0)
             continue;
         r = commands[c].run(&g, argc - i, argv + i, &err);
-        if (r < 0)
-            goto fail;
+        if (r < 0) {
+            rlx_log(&g, "error", "%s", rlx_error_text(&err));
+            rlx_error_release(&err);
+            /* runc: a failing exec exits 255, so it cannot be mistaken for the process's status. */
+            return strcmp(commands[c].name, "exec") == 0 ? 255 : 1;
+        }
         return 0;
     }
     rlx_error(&err, 0, "unknown command '%s'", argv[i]);

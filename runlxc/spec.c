@@ -182,7 +182,7 @@ static int parse_caps(struct rlx_process *p, struct json_object *caps, rlx_error
     return 0;
 }
 
-static int parse_process(struct rlx_process *p, struct json_object *o, rlx_error_t *err)
+int rlx_spec_parse_process(struct rlx_process *p, struct json_object *o, rlx_error_t *err)
 {
     struct json_object *v;
     int64_t i64;
@@ -380,7 +380,7 @@ struct rlx_spec *rlx_spec_parse(const char *text, const char *bundle, rlx_error_
         rlx_error(err, 0, "process: required field is missing");
         goto fail;
     }
-    if (parse_process(&s->process, v, err) < 0)
+    if (rlx_spec_parse_process(&s->process, v, err) < 0)
         goto fail;
     if ((r = spec_get_typed(root, "mounts", "", json_type_array, &v, err)) < 0)
         goto fail;
@@ -456,6 +456,18 @@ static void free_hooks(struct rlx_hook *h, size_t n)
     free(h);
 }
 
+void rlx_process_free(struct rlx_process *p)
+{
+    strv_free(p->args);
+    strv_free(p->env);
+    free(p->cwd);
+    free(p->additional_gids);
+    free(p->rlimits);
+    free(p->apparmor_profile);
+    free(p->selinux_label);
+    memset(p, 0, sizeof(*p));
+}
+
 void rlx_spec_free(struct rlx_spec *s)
 {
     if (s == NULL)
@@ -464,13 +476,7 @@ void rlx_spec_free(struct rlx_spec *s)
     free(s->root_path);
     free(s->hostname);
     free(s->domainname);
-    strv_free(s->process.args);
-    strv_free(s->process.env);
-    free(s->process.cwd);
-    free(s->process.additional_gids);
-    free(s->process.rlimits);
-    free(s->process.apparmor_profile);
-    free(s->process.selinux_label);
+    rlx_process_free(&s->process);
     for (size_t i = 0; i < s->n_mounts; i++) {
         free(s->mounts[i].destination);
         free(s->mounts[i].type);

@@ -142,6 +142,9 @@ struct rlx_spec {
 struct rlx_spec *rlx_spec_parse(const char *text, const char *bundle, rlx_error_t *err);
 struct rlx_spec *rlx_spec_load(const char *bundle, rlx_error_t *err);
 void rlx_spec_free(struct rlx_spec *s);
+/* The "process" object alone (runlxc exec --process FILE); errors name process.* paths. */
+int rlx_spec_parse_process(struct rlx_process *p, struct json_object *o, rlx_error_t *err);
+void rlx_process_free(struct rlx_process *p);
 bool rlx_spec_has_namespace(const struct rlx_spec *s, int flag);
 const struct rlx_namespace *rlx_spec_namespace(const struct rlx_spec *s, int flag);
 

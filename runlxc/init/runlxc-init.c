@@ -7,6 +7,9 @@
  * socket credentials), blocks on the exec fifo until `runlxc start`, then execs the payload so
  * that the payload is PID 1, as with runc.
  *
+ * For `runlxc exec` it is started inside the container's namespaces instead, with FIFO_FD -1:
+ * it sets up the new process the same way and execs it as soon as it is ready.
+ *
  *   argv: runlxc-init SYNC_FD FIFO_FD
  */
 #include <errno.h>
@@ -355,6 +358,25 @@ static char *resolve_exec(struct init_cfg *c)
     fail("exec: \"%s\": executable file not found in $PATH", a0);
 }
 
+/* Drops every fd the caller's side may have leaked into us (a host directory fd would
+ * otherwise be a way out through process.cwd = /proc/self/fd/N: the CVE-2024-21626 class).
+ * What stays: stdio, the preserved fds, and our two channels. */
+static void close_inherited_fds(int preserve, int keep1, int keep2)
+{
+    int max = 3 + preserve;
+    if (keep1 < keep2) {
+        int t = keep1;
+        keep1 = keep2;
+        keep2 = t;
+    }
+    /* keep1 > keep2 now; close the gaps around them. */
+    for (int fd = max; fd < (keep2 >= max ? keep2 : max); fd++)
+        close(fd);
+    for (int fd = (keep2 >= max ? keep2 + 1 : max); fd < keep1; fd++)
+        close(fd);
+    rlx_close_fds_from(keep1 + 1 > max ? keep1 + 1 : max);
+}
+
 static void wait_for_start(int fifo_fd)
 {
     struct pollfd pfd = {fifo_fd, POLLIN, 0};
@@ -393,6 +415,7 @@ int main(int argc, char **argv)
         _exit(1);
     parse_cfg(&c, data, len);
     free(data);
+    close_inherited_fds(c.preserve, sync_fd, fifo_fd);
 
     /* As runc, the working directory is created before the root becomes read-only. */
     if (mkdir_p(c.cwd, 0755) < 0 && errno != EEXIST)
@@ -422,6 +445,12 @@ int main(int argc, char **argv)
         load_seccomp(&c);
     if (chdir(c.cwd) < 0)
         fail("process.cwd: chdir %s: %s", c.cwd, strerror(errno));
+    {
+        /* A cwd outside our root shows as "(unreachable)/..." or not at all. */
+        char here[4096];
+        if (getcwd(here, sizeof(here)) == NULL || here[0] != '/')
+            fail("process.cwd: %s is outside the container", c.cwd);
+    }
     exe = resolve_exec(&c);
 
     if (rlx_msg_send(sync_fd, MSG_READY, "", 0, -1) < 0)
@@ -431,7 +460,8 @@ int main(int argc, char **argv)
     close(sync_fd);
     sync_fd = -1;
 
-    wait_for_start(fifo_fd);
+    if (fifo_fd >= 0)
+        wait_for_start(fifo_fd);
     if (c.n_hooks) {
         rlx_error_t err = NULL;
         if (rlx_hooks_run(c.hooks, c.n_hooks, "startContainer", state ? state : "{}", &err) < 0)

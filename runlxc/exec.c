@@ -1,0 +1,392 @@
+/* exec: a new process inside a running container, entered with setns(2) by runlxc itself
+ * (liblxc's attach() needs the monitor that runlxc does not keep). The process is set up by
+ * runlxc-init exactly like the container's first process, so both get the same rlimits,
+ * capabilities, no_new_privs and seccomp semantics.
+ *
+ *   runlxc exec ─fork─> C: joins the cgroup and namespaces ─fork─> G: execs runlxc-init
+ *   C exits at once; G is reparented to runlxc exec (a subreaper in the foreground) or to the
+ *   caller's subreaper (detached, as engines expect from --pid-file). */
+#include "cgroup.h"
+#include "container.h"
+#include "init_launch.h"
+#include "seccomp_profile.h"
+#include "spec.h"
+#include "state.h"
+#include "supervise.h"
+#include "syscalls.h"
+#include "util.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#ifndef PR_SET_CHILD_SUBREAPER
+#define PR_SET_CHILD_SUBREAPER 36
+#endif
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+
+/* Entered in this order: the user namespace first (it grants the rights for the others),
+ * the mount namespace last (it changes our root). */
+static const struct { const char *name; int flag; } ns_order[] = {
+    {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS}, {"net", CLONE_NEWNET},
+    {"pid", CLONE_NEWPID}, {"cgroup", 0x02000000}, {"time", 0x00000080}, {"mnt", CLONE_NEWNS},
+};
+#define NS_COUNT (sizeof(ns_order) / sizeof(ns_order[0]))
+
+static int open_namespaces(pid_t pid, int fds[NS_COUNT], rlx_error_t *err)
+{
+    for (size_t i = 0; i < NS_COUNT; i++) {
+        char theirs[64], ours[64];
+        struct stat a, b;
+        fds[i] = -1;
+        snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", pid, ns_order[i].name);
+        snprintf(ours, sizeof(ours), "/proc/self/ns/%s", ns_order[i].name);
+        if (stat(theirs, &a) < 0) {
+            if (errno == ENOENT)
+                continue;   /* this kernel has no such namespace type */
+            return rlx_error(err, errno, "exec: %s", theirs);
+        }
+        if (stat(ours, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+            continue;       /* shared with us: nothing to enter */
+        fds[i] = open(theirs, O_RDONLY | O_CLOEXEC);
+        if (fds[i] < 0)
+            return rlx_error(err, errno, "exec: open %s", theirs);
+    }
+    return 0;
+}
+
+static int apply_overrides(struct rlx_process *p, const struct rlx_exec_opts *o, rlx_error_t *err)
+{
+    if (o->args == NULL || o->args[0] == NULL)
+        return rlx_error(err, 0, "exec: no command given (and no --process)");
+    strv_free(p->args);
+    p->args = NULL;
+    for (size_t i = 0; o->args[i]; i++)
+        strv_push(&p->args, o->args[i]);
+    if (o->cwd) {
+        if (o->cwd[0] != '/')
+            return rlx_error(err, 0, "exec: --cwd '%s' must be an absolute path", o->cwd);
+        free(p->cwd);
+        p->cwd = xstrdup(o->cwd);
+    }
+    for (size_t i = 0; o->env && o->env[i]; i++) {
+        const char *eq = strchr(o->env[i], '=');
+        size_t klen = eq ? (size_t)(eq - o->env[i]) : 0;
+        bool replaced = false;
+        if (eq == NULL || klen == 0)
+            return rlx_error(err, 0, "exec: --env '%s' is not KEY=VALUE", o->env[i]);
+        for (size_t j = 0; p->env && p->env[j]; j++)
+            if (strncmp(p->env[j], o->env[i], klen + 1) == 0) {
+                free(p->env[j]);
+                p->env[j] = xstrdup(o->env[i]);
+                replaced = true;
+            }
+        if (!replaced)
+            strv_push(&p->env, o->env[i]);
+    }
+    if (o->user) {
+        char *end;
+        unsigned long uid = strtoul(o->user, &end, 10), gid = p->gid;
+        if (end == o->user || (*end && *end != ':'))
+            return rlx_error(err, 0, "exec: --user '%s' is not uid[:gid]", o->user);
+        if (*end == ':') {
+            char *end2;
+            gid = strtoul(end + 1, &end2, 10);
+            if (end2 == end + 1 || *end2)
+                return rlx_error(err, 0, "exec: --user '%s' is not uid[:gid]", o->user);
+        }
+        p->uid = (uid_t)uid;
+        p->gid = (gid_t)gid;
+    }
+    for (size_t i = 0; o->additional_gids && o->additional_gids[i]; i++) {
+        char *end;
+        unsigned long g = strtoul(o->additional_gids[i], &end, 10);
+        if (end == o->additional_gids[i] || *end)
+            return rlx_error(err, 0, "exec: --additional-gids '%s' is not a gid", o->additional_gids[i]);
+        p->additional_gids = xrealloc(p->additional_gids, (p->n_additional_gids + 1) * sizeof(gid_t));
+        p->additional_gids[p->n_additional_gids++] = (gid_t)g;
+    }
+    for (size_t i = 0; o->caps && o->caps[i]; i++) {
+        char lower[64];
+        cap_value_t cap;
+        snprintf(lower, sizeof(lower), "%s", o->caps[i]);
+        for (char *c = lower; *c; c++)
+            *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+        if (cap_from_name(lower, &cap) < 0)
+            return rlx_error(err, 0, "exec: --cap '%s' is not a capability", o->caps[i]);
+        p->has_caps = true;
+        p->caps[RLX_CAP_BOUNDING] |= UINT64_C(1) << cap;
+        p->caps[RLX_CAP_EFFECTIVE] |= UINT64_C(1) << cap;
+        p->caps[RLX_CAP_PERMITTED] |= UINT64_C(1) << cap;
+    }
+    if (o->no_new_privs)
+        p->no_new_privileges = true;
+    if (o->apparmor && *o->apparmor)
+        return rlx_error(err, 0, "exec: --apparmor: AppArmor is not enabled on this host");
+    if (o->process_label && *o->process_label)
+        return rlx_error(err, 0, "exec: --process-label: SELinux is not supported by runlxc on this host");
+    p->terminal = o->tty;
+    return 0;
+}
+
+static int load_process_file(const char *path, struct rlx_process *p, rlx_error_t *err)
+{
+    cleanup_free char *text = read_file(path, NULL, err);
+    struct json_object *o;
+    int r;
+    if (text == NULL)
+        return -1;
+    o = json_tokener_parse(text);
+    if (o == NULL || json_object_get_type(o) != json_type_object) {
+        json_object_put(o);
+        return rlx_error(err, 0, "exec: --process %s: not a JSON object", path);
+    }
+    r = rlx_spec_parse_process(p, o, err);
+    json_object_put(o);
+    if (r < 0)
+        rlx_error_wrap(err, "exec: --process %s", path);
+    return r;
+}
+
+static char **exec_cgroup_paths(char **paths, const char *sub, rlx_error_t *err)
+{
+    char **out = NULL;
+    const char *colon = sub ? strchr(sub, ':') : NULL;
+    for (size_t i = 0; paths && paths[i]; i++) {
+        cleanup_free char *p = NULL;
+        if (sub == NULL) {
+            p = xstrdup(paths[i]);
+        } else if (colon == NULL) {
+            p = xasprintf("%s/%s", paths[i], sub);
+        } else {
+            /* controller:path applies to the hierarchy whose directory names that controller */
+            cleanup_free char *ctrl = xasprintf("/%.*s/", (int)(colon - sub), sub);
+            p = strstr(paths[i], ctrl) ? xasprintf("%s/%s", paths[i], colon + 1) : xstrdup(paths[i]);
+        }
+        if (sub && (path_has_dotdot(sub) || !path_exists(p))) {
+            strv_free(out);
+            rlx_error(err, 0, "exec: --cgroup %s: %s is not a cgroup of this container", sub, p);
+            return NULL;
+        }
+        strv_push(&out, p);
+    }
+    return out;
+}
+
+static void __attribute__((noreturn)) child_fail(int sync_fd, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    rlx_msg_send(sync_fd, MSG_ERROR, msg, strlen(msg), -1);
+    _exit(1);
+}
+
+/* C: runs in a fork of runlxc exec. */
+static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, int first_free, char **cgroups,
+                                                      int nsfds[NS_COUNT])
+{
+    sigset_t none;
+    char pid_s[24], sync_s[16], path[64];
+    pid_t g;
+
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            signal(sig, SIG_DFL);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    sync_fd = fcntl(sync_fd, F_DUPFD, first_free);
+    init_fd = fcntl(init_fd, F_DUPFD, first_free);
+    if (sync_fd < 0 || init_fd < 0)
+        _exit(1);
+    snprintf(pid_s, sizeof(pid_s), "%d", getpid());
+    for (size_t i = 0; cgroups && cgroups[i]; i++) {
+        cleanup_free char *procs = xasprintf("%s/cgroup.procs", cgroups[i]);
+        rlx_error_t e = NULL;
+        if (write_file(procs, pid_s, &e) < 0)
+            child_fail(sync_fd, "exec: join cgroup: %s", rlx_error_text(&e));
+    }
+    for (size_t i = 0; i < NS_COUNT; i++)
+        if (nsfds[i] >= 0 && rlx_setns(nsfds[i], ns_order[i].flag) < 0)
+            child_fail(sync_fd, "exec: enter the container's %s namespace: %s%s", ns_order[i].name, strerror(errno),
+                       errno == ENOSYS || errno == EINVAL ? " (this kernel cannot setns into it)" : "");
+    if (chdir("/") < 0)
+        child_fail(sync_fd, "exec: chdir / in the container: %s", strerror(errno));
+    /* Only a child of ours is born into the pid namespace we entered. */
+    g = fork();
+    if (g < 0)
+        child_fail(sync_fd, "exec: fork: %s", strerror(errno));
+    if (g > 0)
+        _exit(0);
+    snprintf(sync_s, sizeof(sync_s), "%d", sync_fd);
+    {
+        char *argv[] = {(char *)"runlxc-init", sync_s, (char *)"-1", NULL};
+        char *envp[] = {NULL};
+        int fl = fcntl(sync_fd, F_GETFD);
+        fcntl(sync_fd, F_SETFD, fl & ~FD_CLOEXEC);
+#ifdef SYS_execveat
+        syscall(SYS_execveat, init_fd, "", argv, envp, AT_EMPTY_PATH);
+#endif
+        /* Kernels before 3.19: through the container's /proc. */
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", init_fd);
+        fcntl(init_fd, F_SETFD, 0);
+        execve(path, argv, envp);
+        child_fail(sync_fd, "exec: start runlxc-init in the container: %s", strerror(errno));
+    }
+}
+
+int rlx_container_exec(const struct rlx_global *g, const char *id, const struct rlx_exec_opts *o, rlx_error_t *err)
+{
+    struct rlx_state st = {0};
+    struct rlx_spec *spec = NULL;
+    struct rlx_process proc = {0};
+    struct rlx_process *p;
+    struct rlx_seccomp_prog seccomp = {0};
+    struct rlx_buf msg = {0};
+    cleanup_free char *dir = NULL;
+    char **cgroups = NULL;
+    int nsfds[NS_COUNT], sv[2] = {-1, -1}, init_fd = -1, master = -1, sfd = -1, ret = -1, r;
+    pid_t child, pid = 0;
+    sigset_t all, saved;
+    const char *status;
+    bool blocked = false;
+
+    for (size_t i = 0; i < NS_COUNT; i++)
+        nsfds[i] = -1;
+    if (o->tty && o->detach && !o->console_socket)
+        return rlx_error(err, 0, "exec: cannot allocate tty if runlxc will detach without setting console socket");
+    if (o->console_socket && !(o->tty || o->process_path))
+        return rlx_error(err, 0, "exec: cannot use console socket if runlxc will not detach or allocate tty");
+    if (rlx_state_load(g->root, id, &st, err) < 0)
+        return -1;
+    dir = rlx_state_dir(g->root, id);
+    status = rlx_state_status(dir, &st);
+    if (strcmp(status, "stopped") == 0 || strcmp(status, "creating") == 0) {
+        rlx_error(err, 0, "exec: cannot exec in a stopped container '%s'", id);
+        goto out;
+    }
+    if (strcmp(status, "paused") == 0 && !o->ignore_paused) {
+        rlx_error(err, 0, "exec: cannot exec in a paused container '%s' (use --ignore-paused)", id);
+        goto out;
+    }
+    spec = rlx_container_load_spec(dir, st.bundle, err);
+    if (spec == NULL)
+        goto out;
+    if (o->process_path) {
+        if (load_process_file(o->process_path, &proc, err) < 0)
+            goto out;
+        p = &proc;
+    } else {
+        p = &spec->process;
+        if (apply_overrides(p, o, err) < 0)
+            goto out;
+    }
+    if (p->terminal && !o->console_socket && o->detach) {
+        rlx_error(err, 0, "exec: cannot allocate tty if runlxc will detach without setting console socket");
+        goto out;
+    }
+    for (int fd = 3; fd < 3 + o->preserve_fds; fd++)
+        if (fcntl(fd, F_GETFD) < 0) {
+            rlx_error(err, errno, "exec: unable to stat preserved-fd %d", fd);
+            goto out;
+        } else {
+            fcntl(fd, F_SETFD, 0);
+        }
+    if (spec->has_seccomp && rlx_seccomp_build(spec->seccomp, &seccomp, err) < 0)
+        goto out;
+    cgroups = exec_cgroup_paths(st.cgroup_paths, o->cgroup, err);
+    if (o->cgroup && cgroups == NULL)
+        goto out;
+    if (open_namespaces(st.pid, nsfds, err) < 0)
+        goto out;
+    rlx_init_records_process(&msg, p, 0, o->preserve_fds, &seccomp);
+    init_fd = rlx_init_binary_fd(err);
+    if (init_fd < 0)
+        goto out;
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+        rlx_error(err, errno, "exec: socketpair");
+        goto out;
+    }
+    setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){1}, sizeof(int));
+    if (!o->detach) {
+        /* The process is reparented to us when C exits; its signals are ours to forward. */
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        sigfillset(&all);
+        sigdelset(&all, SIGSEGV);
+        sigdelset(&all, SIGBUS);
+        sigdelset(&all, SIGILL);
+        sigdelset(&all, SIGFPE);
+        sigprocmask(SIG_BLOCK, &all, &saved);
+        blocked = true;
+    }
+    child = fork();
+    if (child < 0) {
+        rlx_error(err, errno, "exec: fork");
+        goto out;
+    }
+    if (child == 0) {
+        close(sv[0]);
+        enter_and_spawn(sv[1], init_fd, 3 + o->preserve_fds, cgroups, nsfds);
+    }
+    close(sv[1]);
+    sv[1] = -1;
+    rlx_msg_send(sv[0], MSG_CONFIG, msg.data, msg.len, -1);
+    r = rlx_init_handshake(sv[0], o->console_socket, o->detach ? NULL : &master, &pid, err);
+    waitpid(child, NULL, 0);
+    if (r == -2)
+        rlx_error(err, 0, "exec: the process could not be started in container '%s'", id);
+    if (r < 0)
+        goto out;
+    if (o->pid_file && rlx_write_pid_file(o->pid_file, pid, err) < 0) {
+        kill(pid, SIGKILL);
+        goto out;
+    }
+    if (o->detach) {
+        ret = 0;
+        goto out;
+    }
+    sfd = signalfd(-1, &all, SFD_CLOEXEC);
+    if (sfd < 0) {
+        rlx_error(err, errno, "exec: signalfd");
+        kill(pid, SIGKILL);
+        goto out;
+    }
+    ret = rlx_supervise(pid, master, sfd);
+out:
+    if (blocked)
+        sigprocmask(SIG_SETMASK, &saved, NULL);
+    if (sfd >= 0)
+        close(sfd);
+    if (master >= 0)
+        close(master);
+    for (size_t i = 0; i < NS_COUNT; i++)
+        if (nsfds[i] >= 0)
+            close(nsfds[i]);
+    if (sv[0] >= 0)
+        close(sv[0]);
+    if (sv[1] >= 0)
+        close(sv[1]);
+    if (init_fd >= 0)
+        close(init_fd);
+    strv_free(cgroups);
+    rlx_buf_free(&msg);
+    rlx_seccomp_prog_free(&seccomp);
+    rlx_process_free(&proc);
+    rlx_spec_free(spec);
+    rlx_state_free(&st);
+    return ret;
+}

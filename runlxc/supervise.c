@@ -1,0 +1,91 @@
+/* The foreground side of `run` and `exec`: wait for the container's process (reparented to
+ * us as subreaper), forward signals to it, relay its pty, and turn its status into an exit
+ * code the way runc does (128+n for a death by signal n). */
+#include "supervise.h"
+#include "util.h"
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+
+static int exit_code(int status)
+{
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return 255;
+}
+
+static void copy_fd(int from, int to, bool *open_flag)
+{
+    char buf[8192];
+    ssize_t n = read(from, buf, sizeof(buf));
+    if (n <= 0) {
+        *open_flag = false;
+        return;
+    }
+    write_all(to, buf, (size_t)n);
+}
+
+/* Waits for init, forwarding signals and relaying the pty if there is one. */
+int rlx_supervise(pid_t init, int master, int sfd)
+{
+    bool in_open = master >= 0, out_open = master >= 0;
+    struct termios saved;
+    bool raw = false;
+    int status = 0;
+
+    if (master >= 0 && isatty(0) && tcgetattr(0, &saved) == 0) {
+        struct termios t = saved;
+        struct winsize ws;
+        cfmakeraw(&t);
+        raw = tcsetattr(0, TCSANOW, &t) == 0;
+        if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+            ioctl(master, TIOCSWINSZ, &ws);
+    }
+    for (;;) {
+        struct pollfd p[3] = {{sfd, POLLIN, 0}, {in_open ? 0 : -1, POLLIN, 0}, {out_open ? master : -1, POLLIN, 0}};
+        if (poll(p, 3, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (p[1].revents)
+            copy_fd(0, master, &in_open);
+        if (p[2].revents)
+            copy_fd(master, 1, &out_open);
+        if (p[0].revents) {
+            struct signalfd_siginfo si;
+            if (read(sfd, &si, sizeof(si)) != sizeof(si))
+                continue;
+            if (si.ssi_signo == SIGCHLD) {
+                pid_t r;
+                bool done = false;
+                while ((r = waitpid(-1, &status, WNOHANG)) > 0)
+                    if (r == init)
+                        done = true;
+                if (done) {
+                    /* Drain what the payload wrote before it exited. */
+                    while (out_open && poll(&(struct pollfd){master, POLLIN, 0}, 1, 0) > 0)
+                        copy_fd(master, 1, &out_open);
+                    break;
+                }
+            } else if (si.ssi_signo == SIGWINCH && master >= 0) {
+                struct winsize ws;
+                if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+                    ioctl(master, TIOCSWINSZ, &ws);
+            } else {
+                kill(init, (int)si.ssi_signo);
+            }
+        }
+    }
+    if (raw)
+        tcsetattr(0, TCSANOW, &saved);
+    return exit_code(status);
+}
+

@@ -1,0 +1,10 @@
+/* Foreground supervision shared by run and exec. */
+#ifndef RUNLXC_SUPERVISE_H
+#define RUNLXC_SUPERVISE_H
+#include <sys/types.h>
+
+/* Waits for pid (our child or reparented to us), forwarding the signals read from the
+ * signalfd sfd and relaying the pty master (or -1). Returns the exit code to use. */
+int rlx_supervise(pid_t pid, int master, int sfd);
+
+#endif
