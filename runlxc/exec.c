@@ -185,6 +185,18 @@ static char **exec_cgroup_paths(char **paths, const char *sub, rlx_error_t *err)
     return out;
 }
 
+static int join_cgroups(pid_t pid, char **cgroups, rlx_error_t *err)
+{
+    char pid_s[24];
+    snprintf(pid_s, sizeof(pid_s), "%d", pid);
+    for (size_t i = 0; cgroups && cgroups[i]; i++) {
+        cleanup_free char *procs = xasprintf("%s/cgroup.procs", cgroups[i]);
+        if (write_file(procs, pid_s, err) < 0)
+            return rlx_error_wrap(err, "exec: join the container's cgroup");
+    }
+    return 0;
+}
+
 static void __attribute__((noreturn)) child_fail(int sync_fd, const char *fmt, ...)
 {
     char msg[1024];
@@ -197,11 +209,10 @@ static void __attribute__((noreturn)) child_fail(int sync_fd, const char *fmt, .
 }
 
 /* C: runs in a fork of runlxc exec. */
-static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, int first_free, char **cgroups,
-                                                      int nsfds[NS_COUNT])
+static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, int first_free, int nsfds[NS_COUNT])
 {
     sigset_t none;
-    char pid_s[24], sync_s[16], path[64];
+    char sync_s[16], path[64];
     pid_t g;
 
     for (int sig = 1; sig < NSIG; sig++)
@@ -213,13 +224,6 @@ static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, 
     init_fd = fcntl(init_fd, F_DUPFD, first_free);
     if (sync_fd < 0 || init_fd < 0)
         _exit(1);
-    snprintf(pid_s, sizeof(pid_s), "%d", getpid());
-    for (size_t i = 0; cgroups && cgroups[i]; i++) {
-        cleanup_free char *procs = xasprintf("%s/cgroup.procs", cgroups[i]);
-        rlx_error_t e = NULL;
-        if (write_file(procs, pid_s, &e) < 0)
-            child_fail(sync_fd, "exec: join cgroup: %s", rlx_error_text(&e));
-    }
     for (size_t i = 0; i < NS_COUNT; i++)
         if (nsfds[i] >= 0 && rlx_setns(nsfds[i], ns_order[i].flag) < 0)
             child_fail(sync_fd, "exec: enter the container's %s namespace: %s%s", ns_order[i].name, strerror(errno),
@@ -314,6 +318,7 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
     if (open_namespaces(st.pid, nsfds, err) < 0)
         goto out;
     rlx_init_records_process(&msg, p, 0, o->preserve_fds, &seccomp);
+    rlx_buf_add(&msg, REC_WANT_STATE, "1");
     init_fd = rlx_init_binary_fd(err);
     if (init_fd < 0)
         goto out;
@@ -340,7 +345,7 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
     }
     if (child == 0) {
         close(sv[0]);
-        enter_and_spawn(sv[1], init_fd, 3 + o->preserve_fds, cgroups, nsfds);
+        enter_and_spawn(sv[1], init_fd, 3 + o->preserve_fds, nsfds);
     }
     close(sv[1]);
     sv[1] = -1;
@@ -351,6 +356,16 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
         rlx_error(err, 0, "exec: the process could not be started in container '%s'", id);
     if (r < 0)
         goto out;
+    /* The process joins the container's cgroup from here, after its setup and before it
+     * execs the payload (it waits for our go): in a paused container it then freezes as the
+     * payload, not half-way through runlxc's work. */
+    if (join_cgroups(pid, cgroups, err) < 0 ||
+        rlx_msg_send(sv[0], MSG_STATE, "{}", 2, -1) < 0) {
+        if (*err == NULL)
+            rlx_error(err, errno, "exec: release the process");
+        kill(pid, SIGKILL);
+        goto out;
+    }
     if (o->pid_file && rlx_write_pid_file(o->pid_file, pid, err) < 0) {
         kill(pid, SIGKILL);
         goto out;
