@@ -20,6 +20,7 @@ static const struct rlx_command commands[] = {
     {"ps", cmd_ps, "list the processes of a container"},
     {"pause", cmd_pause, "freeze every process of a container"},
     {"resume", cmd_resume, "thaw a paused container"},
+    {"update", cmd_update, "change the resource limits of a container"},
     {"spec", cmd_spec, "write a default config.json"},
     {"features", cmd_features, "print what this runtime supports on this host"},
     {"unpack", cmd_unpack, "unpack an OCI or Docker image into a bundle"},

@@ -456,6 +456,19 @@ static void free_hooks(struct rlx_hook *h, size_t n)
     free(h);
 }
 
+void rlx_resources_free(struct rlx_resources *r)
+{
+    free(r->cpu_cpus);
+    free(r->cpu_mems);
+    for (int k = 0; k < 4; k++)
+        free(r->throttle[k]);
+    free(r->devices);
+    for (size_t i = 0; i < r->n_hugepages; i++)
+        free(r->hugepages[i].page_size);
+    free(r->hugepages);
+    memset(r, 0, sizeof(*r));
+}
+
 void rlx_process_free(struct rlx_process *p)
 {
     strv_free(p->args);
@@ -495,14 +508,7 @@ void rlx_spec_free(struct rlx_spec *s)
         free(s->devices[i].path);
     free(s->devices);
     free(s->cgroups_path);
-    free(s->resources.cpu_cpus);
-    free(s->resources.cpu_mems);
-    for (int k = 0; k < 4; k++)
-        free(s->resources.throttle[k]);
-    free(s->resources.devices);
-    for (size_t i = 0; i < s->resources.n_hugepages; i++)
-        free(s->resources.hugepages[i].page_size);
-    free(s->resources.hugepages);
+    rlx_resources_free(&s->resources);
     strv_free(s->sysctl);
     strv_free(s->masked_paths);
     strv_free(s->readonly_paths);

@@ -145,6 +145,9 @@ void rlx_spec_free(struct rlx_spec *s);
 /* The "process" object alone (runlxc exec --process FILE); errors name process.* paths. */
 int rlx_spec_parse_process(struct rlx_process *p, struct json_object *o, rlx_error_t *err);
 void rlx_process_free(struct rlx_process *p);
+/* A LinuxResources object (config.json's linux.resources, or runlxc update -r). NULL: all unset. */
+int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *o, rlx_error_t *err);
+void rlx_resources_free(struct rlx_resources *r);
 bool rlx_spec_has_namespace(const struct rlx_spec *s, int flag);
 const struct rlx_namespace *rlx_spec_namespace(const struct rlx_spec *s, int flag);
 

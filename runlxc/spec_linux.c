@@ -144,7 +144,7 @@ static int parse_throttle(struct rlx_resources *r, int idx, struct json_object *
     return 0;
 }
 
-static int parse_resources(struct rlx_resources *r, struct json_object *res, rlx_error_t *err)
+int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *res, rlx_error_t *err)
 {
     struct json_object *v, *arr;
     int rr;
@@ -291,7 +291,7 @@ int spec_parse_linux(struct rlx_spec *s, struct json_object *lx, rlx_error_t *er
         return rlx_error(err, 0, "linux.cgroupsPath: '%s' must not contain '..'", s->cgroups_path);
     if ((r = spec_get_typed(lx, "resources", "linux", json_type_object, &v, err)) < 0)
         return -1;
-    if (parse_resources(&s->resources, r > 0 ? v : NULL, err) < 0)
+    if (rlx_spec_parse_resources(&s->resources, r > 0 ? v : NULL, err) < 0)
         return -1;
     if ((r = spec_get_typed(lx, "sysctl", "linux", json_type_object, &v, err)) < 0)
         return -1;

@@ -129,3 +129,44 @@ JSON
     run rl exec "$ID" readlink /proc/1/exe
     [ "$output" = /bin/busybox ]
 }
+
+@test "update: runc flags and --resources JSON change the running container's cgroups" {
+    rl run -d "$ID"
+    local pid; pid=$(state_field "$ID" pid)
+    local mem; mem=$(grep ':memory:' /proc/$pid/cgroup | cut -d: -f3)
+    local pids; pids=$(grep ':pids:' /proc/$pid/cgroup | cut -d: -f3)
+    rl update --memory 128m --pids-limit 50 "$ID"
+    [ "$(cat /sys/fs/cgroup/memory$mem/memory.limit_in_bytes)" = 134217728 ]
+    [ "$(cat /sys/fs/cgroup/pids$pids/pids.max)" = 50 ]
+    echo '{"memory": {"limit": 67108864}, "pids": {"limit": 0}}' > "$T/res.json"
+    rl update --resources "$T/res.json" --memory 1g "$ID"   # flags are ignored with --resources
+    [ "$(cat /sys/fs/cgroup/memory$mem/memory.limit_in_bytes)" = 67108864 ]
+    [ "$(cat /sys/fs/cgroup/pids$pids/pids.max)" = max ]
+    echo '{"cpu": {"shares": 256}}' | rl update -r - "$ID"
+    local cpu; cpu=$(grep ':cpu:' /proc/$pid/cgroup | cut -d: -f3)
+    [ "$(cat /sys/fs/cgroup/cpu$cpu/cpu.shares)" = 256 ]
+}
+
+@test "update: invalid JSON, unknown resource, bad values, stopped container: errors, nothing changed" {
+    rl run -d "$ID"
+    local pid; pid=$(state_field "$ID" pid)
+    local mem; mem=$(grep ':memory:' /proc/$pid/cgroup | cut -d: -f3)
+    local before; before=$(cat /sys/fs/cgroup/memory$mem/memory.limit_in_bytes)
+    run bash -c "echo '{\"memory\": {' | $RUNLXC --root $ROOT update -r - $ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"not a JSON object"* ]]
+    run bash -c "echo '{\"memory\": {\"limit\": 1000000}, \"bogus\": {}}' | $RUNLXC --root $ROOT update -r - $ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"unknown resource 'bogus'"* ]]
+    run rl update --memory lots "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"--memory 'lots' is not a size"* ]]
+    run rl update --l3-cache-schema x "$ID"
+    [ "$status" -eq 1 ]
+    [ "$(cat /sys/fs/cgroup/memory$mem/memory.limit_in_bytes)" = "$before" ]
+    rl kill "$ID" KILL
+    for i in $(seq 100); do [ "$(state_field "$ID" status)" = stopped ] && break; sleep 0.02; done
+    run rl update --memory 64m "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"not running"* ]]
+}

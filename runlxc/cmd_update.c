@@ -1,0 +1,198 @@
+/* update: new resource limits for a running (or paused, or created) container, from
+ * LinuxResources JSON (-r FILE, -r - for stdin) or runc's individual flags, written to the
+ * container's cgroups through the same translation create uses. */
+#include "cli.h"
+#include "cgroup.h"
+#include "resources.h"
+#include "spec.h"
+#include "state.h"
+#include "util.h"
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct file_sink {
+    struct rlx_cg_sink base;
+    char **paths;
+};
+
+static int file_sink_set(struct rlx_cg_sink *sink, const char *field, int h, const char *file, const char *value,
+                         rlx_error_t *err)
+{
+    struct file_sink *s = (struct file_sink *)sink;
+    cleanup_free char *prefix = xasprintf("%s/", sink->layout->h[h].mountpoint);
+    for (size_t i = 0; s->paths && s->paths[i]; i++) {
+        if (strncmp(s->paths[i], prefix, strlen(prefix)) != 0)
+            continue;
+        {
+            cleanup_free char *path = xasprintf("%s/%s", s->paths[i], file);
+            if (write_file(path, value, err) < 0)
+                return rlx_error_wrap(err, "%s", field);
+            return 0;
+        }
+    }
+    return rlx_error(err, 0, "%s: the container has no cgroup in %s", field, sink->layout->h[h].mountpoint);
+}
+
+/* "128m", "1g", "512k", "4096", "-1" -> bytes */
+static int parse_bytes(const char *flag, const char *s, int64_t *out, rlx_error_t *err)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    long long mul = 1;
+    if (end == s)
+        return rlx_error(err, 0, "update: %s '%s' is not a size", flag, s);
+    switch (*end) {
+    case 'k': case 'K': mul = 1024LL; end++; break;
+    case 'm': case 'M': mul = 1024LL * 1024; end++; break;
+    case 'g': case 'G': mul = 1024LL * 1024 * 1024; end++; break;
+    case 't': case 'T': mul = 1024LL * 1024 * 1024 * 1024; end++; break;
+    }
+    if (*end == 'b' || *end == 'B')
+        end++;
+    if (*end)
+        return rlx_error(err, 0, "update: %s '%s' is not a size", flag, s);
+    *out = v < 0 ? -1 : v * mul;
+    return 0;
+}
+
+static int parse_int(const char *flag, const char *s, int64_t *out, rlx_error_t *err)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || *end)
+        return rlx_error(err, 0, "update: %s '%s' is not a number", flag, s);
+    *out = v;
+    return 0;
+}
+
+static int load_resources_json(const char *path, struct rlx_resources *r, rlx_error_t *err)
+{
+    cleanup_free char *text = NULL;
+    struct json_object *o;
+    int ret;
+    if (strcmp(path, "-") == 0) {
+        text = read_file("/dev/stdin", NULL, err);
+    } else {
+        text = read_file(path, NULL, err);
+    }
+    if (text == NULL)
+        return -1;
+    o = json_tokener_parse(text);
+    if (o == NULL || json_object_get_type(o) != json_type_object) {
+        json_object_put(o);
+        return rlx_error(err, 0, "update: --resources %s: not a JSON object", path);
+    }
+    /* Fields of LinuxResources this runtime does not know are errors, never ignored. */
+    {
+        static const char *const known[] = {"memory", "cpu", "pids", "blockIO", "devices", "hugepageLimits",
+                                            "network", "rdma", "unified", NULL};
+        json_object_object_foreach(o, key, val) {
+            size_t k;
+            (void)val;
+            for (k = 0; known[k] && strcmp(known[k], key) != 0; k++)
+                ;
+            if (known[k] == NULL) {
+                rlx_error(err, 0, "update: --resources %s: unknown resource '%s'", path, key);
+                json_object_put(o);
+                return -1;
+            }
+        }
+    }
+    ret = rlx_spec_parse_resources(r, o, err);
+    json_object_put(o);
+    return ret;
+}
+
+int cmd_update(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err)
+{
+    static const struct option opts[] = {
+        {"resources", required_argument, NULL, 'r'}, {"blkio-weight", required_argument, NULL, 'B'},
+        {"cpu-period", required_argument, NULL, 'p'}, {"cpu-quota", required_argument, NULL, 'q'},
+        {"cpu-share", required_argument, NULL, 's'}, {"cpu-rt-period", required_argument, NULL, 'P'},
+        {"cpu-rt-runtime", required_argument, NULL, 'R'}, {"cpuset-cpus", required_argument, NULL, 'c'},
+        {"cpuset-mems", required_argument, NULL, 'm'}, {"memory", required_argument, NULL, 'M'},
+        {"memory-reservation", required_argument, NULL, 'V'}, {"memory-swap", required_argument, NULL, 'S'},
+        {"pids-limit", required_argument, NULL, 'L'}, {"cpu-burst", required_argument, NULL, 'x'},
+        {"cpu-idle", required_argument, NULL, 'x'}, {"l3-cache-schema", required_argument, NULL, 'x'},
+        {"mem-bw-schema", required_argument, NULL, 'x'}, {"kernel-memory", required_argument, NULL, 'K'},
+        {"kernel-memory-tcp", required_argument, NULL, 'x'}, {NULL, 0, NULL, 0},
+    };
+    struct rlx_resources r;
+    struct rlx_state st = {0};
+    struct rlx_cgroup_layout layout;
+    const char *json_path = NULL, *status;
+    cleanup_free char *dir = NULL;
+    cleanup_close int lock = -1;
+    bool any_flag = false, have_layout = false;
+    int c, ret = -1;
+
+    memset(&r, 0, sizeof(r));
+    rlx_spec_parse_resources(&r, NULL, err);   /* everything unset */
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
+        int rr = 0;
+        any_flag = any_flag || c != 'r';
+        switch (c) {
+        case 'r': json_path = optarg; break;
+        case 'B': rr = parse_int("--blkio-weight", optarg, &r.blkio_weight, err); break;
+        case 'p': rr = parse_int("--cpu-period", optarg, &r.cpu_period, err); break;
+        case 'q': rr = parse_int("--cpu-quota", optarg, &r.cpu_quota, err); break;
+        case 's': rr = parse_int("--cpu-share", optarg, &r.cpu_shares, err); break;
+        case 'P': rr = parse_int("--cpu-rt-period", optarg, &r.cpu_rt_period, err); break;
+        case 'R': rr = parse_int("--cpu-rt-runtime", optarg, &r.cpu_rt_runtime, err); break;
+        case 'c': free(r.cpu_cpus); r.cpu_cpus = xstrdup(optarg); break;
+        case 'm': free(r.cpu_mems); r.cpu_mems = xstrdup(optarg); break;
+        case 'M': rr = parse_bytes("--memory", optarg, &r.mem_limit, err); break;
+        case 'V': rr = parse_bytes("--memory-reservation", optarg, &r.mem_reservation, err); break;
+        case 'S': rr = parse_bytes("--memory-swap", optarg, &r.mem_swap, err); break;
+        case 'K': rr = parse_bytes("--kernel-memory", optarg, &r.mem_kernel, err); break;
+        case 'L': rr = parse_int("--pids-limit", optarg, &r.pids_limit, err); break;
+        case 'x': rr = rlx_error(err, 0, "update: %s is not supported by runlxc", argv[optind - 1]); break;
+        default: rr = rlx_error(err, 0, "update: unknown or incomplete option '%s'", argv[optind - 1]); break;
+        }
+        if (rr < 0)
+            goto out;
+    }
+    if (cli_expect_args("update", argc - optind, 1, 1, "[--resources FILE|-] [FLAGS] ID", err) < 0)
+        goto out;
+    if (json_path) {
+        /* As runc: with --resources the individual flags are ignored. */
+        rlx_resources_free(&r);
+        if (load_resources_json(json_path, &r, err) < 0)
+            goto out;
+    } else if (!any_flag) {
+        rlx_error(err, 0, "update: nothing to update (give --resources or a resource flag)");
+        goto out;
+    }
+    if (rlx_state_load(g->root, argv[optind], &st, err) < 0)
+        goto out;
+    dir = rlx_state_dir(g->root, argv[optind]);
+    lock = rlx_state_lock(dir, err);
+    if (lock < 0)
+        goto out;
+    status = rlx_state_status(dir, &st);
+    if (strcmp(status, "stopped") == 0 || strcmp(status, "creating") == 0) {
+        rlx_error(err, 0, "update: container '%s' is not running", argv[optind]);
+        goto out;
+    }
+    if (rlx_cgroup_layout_load(&layout) < 0) {
+        rlx_error(err, 0, "update: no cgroup hierarchy is mounted");
+        goto out;
+    }
+    have_layout = true;
+    {
+        struct file_sink sink = {{file_sink_set, &layout}, st.cgroup_paths};
+        ret = rlx_resources_apply(&r, &sink.base, err);
+    }
+out:
+    if (have_layout)
+        rlx_cgroup_layout_free(&layout);
+    rlx_resources_free(&r);
+    rlx_state_free(&st);
+    return ret;
+}

@@ -1,0 +1,195 @@
+/* linux.resources -> cgroup files: which controller, which file on cgroup v1 or v2, which
+ * value. One table of decisions serves create (as LXC config items) and update (written to
+ * the running container's cgroups), through a sink. */
+#include "resources.h"
+#include "util.h"
+#include <json-c/json.h>
+#include <string.h>
+
+/* Sets controller file values: v1 or v2 spelling chosen by where the controller lives.
+ * A NULL spelling for the host's version means the field cannot be honoured here. */
+static int cg_set(struct rlx_cg_sink *w, const char *field, const char *controller, const char *v1file,
+                  const char *v2file, const char *value, rlx_error_t *err)
+{
+    const struct rlx_cgroup_layout *l = w->layout;
+    int h = rlx_cgroup_layout_find(l, controller);
+    if (h < 0)
+        return rlx_error(err, 0, "%s: the %s cgroup controller is not available on this host", field, controller);
+    if (l->h[h].v2) {
+        if (v2file == NULL)
+            return rlx_error(err, 0, "%s: not supported on cgroup v2", field);
+        return w->set(w, field, h, v2file, value, err);
+    }
+    if (v1file == NULL)
+        return rlx_error(err, 0, "%s: not supported on cgroup v1", field);
+    /* Files that only some kernels (or configs) have: check at the hierarchy root. */
+    if (strstr(v1file, "memsw") || strstr(v1file, "kmem") || strncmp(v1file, "blkio.", 6) == 0 ||
+        strncmp(v1file, "cpu.rt_", 7) == 0 || strncmp(v1file, "hugetlb.", 8) == 0) {
+        cleanup_free char *probe = xasprintf("%s/%s", l->h[h].mountpoint, v1file);
+        if (!path_exists(probe))
+            return rlx_error(err, 0, "%s: this kernel has no %s", field, v1file);
+    }
+    return w->set(w, field, h, v1file, value, err);
+}
+
+static char *num_or_max(int64_t v)
+{
+    return v < 0 ? xstrdup("max") : xasprintf("%lld", (long long)v);
+}
+
+int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink, rlx_error_t *err)
+{
+    struct rlx_cg_sink *w = sink;
+    const struct rlx_cgroup_layout *l = sink->layout;
+    char buf[128];
+
+    if (r->mem_limit != RLX_UNSET) {
+        cleanup_free char *v2 = num_or_max(r->mem_limit);
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->mem_limit);
+        if (cg_set(w, "linux.resources.memory.limit", "memory", "memory.limit_in_bytes",
+                   rlx_cgroup_controller_is_v2(l, "memory") ? "memory.max" : NULL,
+                   rlx_cgroup_controller_is_v2(l, "memory") ? v2 : buf, err) < 0)
+            return -1;
+    }
+    if (r->mem_reservation != RLX_UNSET) {
+        cleanup_free char *v = num_or_max(r->mem_reservation);
+        if (cg_set(w, "linux.resources.memory.reservation", "memory", "memory.soft_limit_in_bytes",
+                   "memory.low", v, err) < 0)
+            return -1;
+    }
+    if (r->mem_swap != RLX_UNSET) {
+        if (rlx_cgroup_controller_is_v2(l, "memory")) {
+            cleanup_free char *v = NULL;
+            if (r->mem_limit == RLX_UNSET || r->mem_limit < 0 || r->mem_swap < 0)
+                v = num_or_max(r->mem_swap);
+            else if (r->mem_swap < r->mem_limit)
+                return rlx_error(err, 0, "linux.resources.memory.swap: must be at least memory.limit");
+            else
+                v = xasprintf("%lld", (long long)(r->mem_swap - r->mem_limit));
+            if (cg_set(w, "linux.resources.memory.swap", "memory", NULL, "memory.swap.max", v, err) < 0)
+                return -1;
+        } else {
+            snprintf(buf, sizeof(buf), "%lld", (long long)r->mem_swap);
+            if (cg_set(w, "linux.resources.memory.swap", "memory", "memory.memsw.limit_in_bytes", NULL, buf, err) < 0)
+                return -1;
+        }
+    }
+    if (r->mem_kernel != RLX_UNSET) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->mem_kernel);
+        if (cg_set(w, "linux.resources.memory.kernel", "memory", "memory.kmem.limit_in_bytes", NULL, buf, err) < 0)
+            return -1;
+    }
+    if (r->mem_swappiness != RLX_UNSET) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->mem_swappiness);
+        if (cg_set(w, "linux.resources.memory.swappiness", "memory", "memory.swappiness", NULL, buf, err) < 0)
+            return -1;
+    }
+    if (r->mem_disable_oom_killer &&
+        cg_set(w, "linux.resources.memory.disableOOMKiller", "memory", "memory.oom_control", NULL, "1", err) < 0)
+        return -1;
+    if (r->cpu_shares != RLX_UNSET) {
+        bool v2 = rlx_cgroup_controller_is_v2(l, "cpu");
+        long long sh = r->cpu_shares;
+        /* The cgroup v2 weight range [1, 10000] maps from shares [2, 262144] (runc's formula). */
+        if (v2)
+            snprintf(buf, sizeof(buf), "%lld", sh == 0 ? 100 : 1 + ((sh - 2) * 9999) / 262142);
+        else
+            snprintf(buf, sizeof(buf), "%lld", sh);
+        if (cg_set(w, "linux.resources.cpu.shares", "cpu", "cpu.shares", "cpu.weight", buf, err) < 0)
+            return -1;
+    }
+    if (r->cpu_quota != RLX_UNSET || r->cpu_period != RLX_UNSET) {
+        if (rlx_cgroup_controller_is_v2(l, "cpu")) {
+            cleanup_free char *q = num_or_max(r->cpu_quota == RLX_UNSET ? -1 : r->cpu_quota);
+            snprintf(buf, sizeof(buf), "%s %lld", q, (long long)(r->cpu_period == RLX_UNSET ? 100000 : r->cpu_period));
+            if (cg_set(w, "linux.resources.cpu.quota", "cpu", NULL, "cpu.max", buf, err) < 0)
+                return -1;
+        } else {
+            if (r->cpu_period != RLX_UNSET) {
+                snprintf(buf, sizeof(buf), "%lld", (long long)r->cpu_period);
+                if (cg_set(w, "linux.resources.cpu.period", "cpu", "cpu.cfs_period_us", NULL, buf, err) < 0)
+                    return -1;
+            }
+            if (r->cpu_quota != RLX_UNSET) {
+                snprintf(buf, sizeof(buf), "%lld", (long long)r->cpu_quota);
+                if (cg_set(w, "linux.resources.cpu.quota", "cpu", "cpu.cfs_quota_us", NULL, buf, err) < 0)
+                    return -1;
+            }
+        }
+    }
+    if (r->cpu_rt_period != RLX_UNSET) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->cpu_rt_period);
+        if (cg_set(w, "linux.resources.cpu.realtimePeriod", "cpu", "cpu.rt_period_us", NULL, buf, err) < 0)
+            return -1;
+    }
+    if (r->cpu_rt_runtime != RLX_UNSET) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->cpu_rt_runtime);
+        if (cg_set(w, "linux.resources.cpu.realtimeRuntime", "cpu", "cpu.rt_runtime_us", NULL, buf, err) < 0)
+            return -1;
+    }
+    if (r->cpu_cpus && *r->cpu_cpus &&
+        cg_set(w, "linux.resources.cpu.cpus", "cpuset", "cpuset.cpus", "cpuset.cpus", r->cpu_cpus, err) < 0)
+        return -1;
+    if (r->cpu_mems && *r->cpu_mems &&
+        cg_set(w, "linux.resources.cpu.mems", "cpuset", "cpuset.mems", "cpuset.mems", r->cpu_mems, err) < 0)
+        return -1;
+    if (r->pids_limit != RLX_UNSET) {
+        cleanup_free char *v = num_or_max(r->pids_limit <= 0 ? -1 : r->pids_limit);
+        if (cg_set(w, "linux.resources.pids.limit", "pids", "pids.max", "pids.max", v, err) < 0)
+            return -1;
+    }
+    if (r->blkio_weight != RLX_UNSET) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->blkio_weight);
+        if (cg_set(w, "linux.resources.blockIO.weight", rlx_cgroup_controller_is_v2(l, "io") ? "io" : "blkio",
+                   "blkio.weight", "io.bfq.weight", buf, err) < 0)
+            return -1;
+    }
+    if (r->blkio_leaf_weight != RLX_UNSET) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->blkio_leaf_weight);
+        if (cg_set(w, "linux.resources.blockIO.leafWeight", "blkio", "blkio.leaf_weight", NULL, buf, err) < 0)
+            return -1;
+    }
+    {
+        static const char *const v1files[4] = {"blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
+                                               "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device"};
+        static const char *const v2keys[4] = {"rbps", "wbps", "riops", "wiops"};
+        bool v2 = rlx_cgroup_controller_is_v2(l, "io");
+        for (int k = 0; k < 4; k++)
+            for (size_t i = 0; i < r->n_throttle[k]; i++) {
+                const struct rlx_throttle *t = &r->throttle[k][i];
+                if (v2)
+                    snprintf(buf, sizeof(buf), "%lld:%lld %s=%llu", (long long)t->major, (long long)t->minor,
+                             v2keys[k], (unsigned long long)t->rate);
+                else
+                    snprintf(buf, sizeof(buf), "%lld:%lld %llu", (long long)t->major, (long long)t->minor,
+                             (unsigned long long)t->rate);
+                if (cg_set(w, "linux.resources.blockIO.throttle", v2 ? "io" : "blkio", v1files[k], "io.max", buf, err) < 0)
+                    return -1;
+            }
+    }
+    for (size_t i = 0; i < r->n_hugepages; i++) {
+        cleanup_free char *f1 = xasprintf("hugetlb.%s.limit_in_bytes", r->hugepages[i].page_size);
+        cleanup_free char *f2 = xasprintf("hugetlb.%s.max", r->hugepages[i].page_size);
+        snprintf(buf, sizeof(buf), "%llu", (unsigned long long)r->hugepages[i].limit);
+        if (cg_set(w, "linux.resources.hugepageLimits", "hugetlb", f1, f2, buf, err) < 0)
+            return -1;
+    }
+    if (r->unified) {
+        json_object_object_foreach(r->unified, key, val) {
+            cleanup_free char *ctrl = xstrdup(key);
+            char *dot = strchr(ctrl, '.');
+            if (json_object_get_type(val) != json_type_string)
+                return rlx_error(err, 0, "linux.resources.unified.%s: expected a string", key);
+            if (dot == NULL || strchr(key, '/'))
+                return rlx_error(err, 0, "linux.resources.unified.%s: not a cgroup v2 file name", key);
+            *dot = '\0';
+            if (l->unified < 0 || (strcmp(ctrl, "cgroup") != 0 && !rlx_cgroup_controller_is_v2(l, ctrl)))
+                return rlx_error(err, 0, "linux.resources.unified.%s: controller '%s' is not on cgroup v2 on this host",
+                                 key, ctrl);
+            if (w->set(w, "linux.resources.unified", l->unified, key, json_object_get_string(val), err) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
