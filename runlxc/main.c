@@ -21,6 +21,7 @@ static const struct rlx_command commands[] = {
     {"pause", cmd_pause, "freeze every process of a container"},
     {"resume", cmd_resume, "thaw a paused container"},
     {"update", cmd_update, "change the resource limits of a container"},
+    {"events", cmd_events, "print stats and OOM events of a container as JSON lines"},
     {"spec", cmd_spec, "write a default config.json"},
     {"features", cmd_features, "print what this runtime supports on this host"},
     {"unpack", cmd_unpack, "unpack an OCI or Docker image into a bundle"},

@@ -170,3 +170,25 @@ JSON
     [ "$status" -eq 1 ]
     [[ "$output" == *"not running"* ]]
 }
+
+@test "events --stats: one JSON line with cpu, memory, pids, blkio from the container's cgroups" {
+    cfg '.linux.resources.pids = {"limit": 77}'
+    rl run -d "$ID"
+    run rl events --stats "$ID"
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 1 ]
+    echo "$output" | jq -e --arg id "$ID" '.type == "stats" and .id == $id and .data.cpu.usage.total_usage > 0
+        and .data.memory.usage.usage > 0 and .data.pids.current >= 1 and .data.pids.limit == 77 and (.data.blkio | has("ioServiceBytesRecursive"))'
+}
+
+@test "events: periodic stats, an oom event when the kernel kills for memory, ends with the container" {
+    cfg '.linux.resources.memory = {"limit": 33554432}'
+    args sh -c 'sleep 0.5; head -c 200m /dev/zero | tail -c 1 > /dev/null; sleep 1.5'
+    rl run -d "$ID"
+    run timeout 20 "$RUNLXC" --root "$ROOT" events --interval 200ms "$ID"
+    [ "$status" -eq 0 ]
+    echo "$output" | grep -q '"type":"stats"'
+    echo "$output" | grep -q "\"type\":\"oom\",\"id\":\"$ID\""
+    run rl events --interval 1x "$ID"
+    [ "$status" -eq 1 ]
+}
