@@ -183,7 +183,7 @@ JSON
 
 @test "events: periodic stats, an oom event when the kernel kills for memory, ends with the container" {
     cfg '.linux.resources.memory = {"limit": 33554432}'
-    args sh -c 'sleep 0.5; head -c 200m /dev/zero | tail -c 1 > /dev/null; sleep 1.5'
+    args sh -c 'sleep 0.5; head -c 200m /dev/zero | sort > /dev/null; sleep 1.5'
     rl run -d "$ID"
     run timeout 20 "$RUNLXC" --root "$ROOT" events --interval 200ms "$ID"
     [ "$status" -eq 0 ]
