@@ -2,11 +2,13 @@
 # Runs every test suite (unit TAP programs, bats integration suites) and prints one closing
 # line "N passed, N failed" summed over all of them. Exit status is non-zero if anything failed.
 #   tests/run-all.sh [BUILDDIR]        BUILDDIR holds tests/unit/*_test (default: the source tree)
-#   SUITES="unit integration image-unpack"  selects suites; TESTS_FILTER=regex filters bats tests
+#   SUITES="unit integration image-unpack engines"  selects suites; TESTS_FILTER=regex filters bats tests
+#   engines: ../shared/judges/all.sh drives the installed runlxc through containerd and podman
+#            (skipped when the judges are not beside the checkout)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top}" && pwd)
-suites=${SUITES:-unit integration image-unpack}
+suites=${SUITES:-unit integration image-unpack engines}
 out=$(mktemp -d /tmp/runlxc-tests.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 pass=0 fail=0 skip=0
@@ -33,6 +35,13 @@ run_tap() { # name, command...
 
 for s in $suites; do
     case $s in
+    engines)
+        judges=${JUDGES_DIR:-$top/../shared/judges}
+        if [ -x "$judges/all.sh" ]; then
+            run_tap engines "$judges/all.sh" "${RUNLXC:-$(command -v runlxc)}"
+        else
+            echo "# engines: $judges/all.sh not found, skipped"
+        fi ;;
     unit)
         for t in "$build"/tests/unit/*_test "$build"/image-unpack/tests/*_test; do
             [ -x "$t" ] && run_tap "unit-$(basename "$t")" "$t"
