@@ -1,6 +1,9 @@
 #include "probe.h"
 #include "syscalls.h"
 #include <errno.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,4 +133,15 @@ bool rlx_cgroup_controller_is_v2(const struct rlx_cgroup_layout *l, const char *
 bool rlx_probe_setns(void)
 {
     return !(rlx_setns(-1, 0) < 0 && errno == ENOSYS);
+}
+
+bool rlx_probe_userns(void)
+{
+    int status;
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
+    if (pid < 0 || waitpid(pid, &status, 0) != pid)
+        return false;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }

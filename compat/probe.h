@@ -32,4 +32,7 @@ bool rlx_cgroup_controller_is_v2(const struct rlx_cgroup_layout *l, const char *
 /* setns(2): exists when setns(-1, 0) answers EBADF, absent when it answers ENOSYS. */
 bool rlx_probe_setns(void);
 
+/* User namespaces: a child tries unshare(CLONE_NEWUSER) (off on RHEL 7, absent on 2.6.32). */
+bool rlx_probe_userns(void);
+
 #endif

@@ -16,6 +16,7 @@
 #include "syscalls.h"
 #include "util.h"
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <sched.h>
@@ -228,6 +229,10 @@ static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, 
         if (nsfds[i] >= 0 && rlx_setns(nsfds[i], ns_order[i].flag) < 0)
             child_fail(sync_fd, "exec: enter the container's %s namespace: %s%s", ns_order[i].name, strerror(errno),
                        errno == ENOSYS || errno == EINVAL ? " (this kernel cannot setns into it)" : "");
+    /* In a container's user namespace our host root is unmapped: become its root, so that
+     * runlxc-init keeps the capabilities it needs to set the process up. */
+    if (nsfds[0] >= 0 && (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+        child_fail(sync_fd, "exec: become root of the container's user namespace: %s", strerror(errno));
     if (chdir("/") < 0)
         child_fail(sync_fd, "exec: chdir / in the container: %s", strerror(errno));
     /* Only a child of ours is born into the pid namespace we entered. */

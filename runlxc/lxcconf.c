@@ -96,12 +96,44 @@ static int tr_base(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct
 
 /* ---- namespaces and hostname --------------------------------------------------------- */
 
+/* A new user namespace with the spec's id mappings (liblxc writes uid_map/gid_map). The
+ * rootfs is used as it is, as runc does: its owners must make sense under the mapping. */
+static int tr_user_namespace(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
+                             rlx_error_t *err)
+{
+    const struct rlx_namespace *user = rlx_spec_namespace(s, CLONE_NEWUSER);
+    if (user == NULL) {
+        if (s->n_uid_mappings || s->n_gid_mappings)
+            return rlx_error(err, 0, "linux.uidMappings: id mappings need a user namespace in linux.namespaces");
+        return 0;
+    }
+    if (user->path)
+        return rlx_error(err, 0, "linux.namespaces: joining an existing user namespace by path is not supported by runlxc");
+    if (s->n_uid_mappings == 0 || s->n_gid_mappings == 0)
+        return rlx_error(err, 0, "linux.uidMappings: a user namespace needs uidMappings and gidMappings");
+    if (!rlx_probe_userns())
+        return rlx_error(err, 0, "linux.namespaces: this kernel does not allow user namespaces");
+    if (s->n_devices)
+        return rlx_error(err, 0, "linux.devices: device nodes cannot be created in a user namespace");
+    for (int kind = 0; kind < 2; kind++) {
+        const struct rlx_idmap *m = kind ? s->gid_mappings : s->uid_mappings;
+        size_t n = kind ? s->n_gid_mappings : s->n_uid_mappings;
+        for (size_t i = 0; i < n; i++) {
+            char v[96];
+            snprintf(v, sizeof(v), "%c %u %u %u", kind ? 'g' : 'u', m[i].container_id, m[i].host_id, m[i].size);
+            if (add_key(c, ctx, K_IDMAP, v, kind ? "linux.gidMappings" : "linux.uidMappings", err) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 static int tr_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
                          rlx_error_t *err)
 {
     static const struct { int flag; const char *lxc; } names[] = {
         {CLONE_NEWNS, "mnt"}, {CLONE_NEWPID, "pid"}, {CLONE_NEWUTS, "uts"}, {CLONE_NEWIPC, "ipc"},
-        {CLONE_NEWNET, "net"}, {CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWTIME, "time"},
+        {CLONE_NEWNET, "net"}, {CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWTIME, "time"}, {CLONE_NEWUSER, "user"},
     };
     const struct rlx_namespace *mnt = rlx_spec_namespace(s, CLONE_NEWNS);
     const struct rlx_namespace *net = rlx_spec_namespace(s, CLONE_NEWNET);
@@ -110,8 +142,8 @@ static int tr_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
 
     if (mnt == NULL || mnt->path != NULL)
         return rlx_error(err, 0, "linux.namespaces: runlxc needs a new mount namespace (type \"mount\" without a path)");
-    if (rlx_spec_has_namespace(s, CLONE_NEWUSER) || s->n_uid_mappings || s->n_gid_mappings)
-        return rlx_error(err, 0, "linux.namespaces: user namespaces (and uid/gid mappings) are not supported by runlxc yet");
+    if (tr_user_namespace(c, s, ctx, err) < 0)
+        return -1;
     if (s->hostname && s->hostname[0] && (uts == NULL || uts->path != NULL))
         return rlx_error(err, 0, "hostname: setting a hostname needs a new uts namespace");
     if (s->domainname && s->domainname[0] && (uts == NULL || uts->path != NULL))

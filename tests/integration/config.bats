@@ -3,7 +3,10 @@
 load helpers
 
 setup() { setup_bundle; }
-teardown() { teardown_bundle; }
+teardown() {
+    drop_subids
+    teardown_bundle
+}
 
 runc_out() { run --separate-stderr rl run "$ID"; }
 
@@ -329,5 +332,55 @@ SH
     cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 9, "value": 1, "op": "SCMP_CMP_EQ"}]}]}'
     run rl create --bundle "$B" "$ID"
     [[ "$output" == *"linux.seccomp.syscalls[0].names[0].args[0].index: 9 is not an argument index"* ]]
+    assert_no_leftovers "$ID"
+}
+
+# liblxc maps ids through shadow's newuidmap when it is installed, and then insists that root
+# owns the range in /etc/subuid and /etc/subgid.
+ensure_subids() {
+    command -v newuidmap > /dev/null || return 0
+    for f in /etc/subuid /etc/subgid; do
+        if ! grep -q '^root:100000:65536$' "$f" 2>/dev/null; then
+            echo 'root:100000:65536' >> "$f"
+            echo "$f" >> "$T/added-subids"
+        fi
+    done
+}
+drop_subids() {
+    [ -f "$T/added-subids" ] || return 0
+    while read -r f; do sed -i '/^root:100000:65536$/d' "$f"; done < "$T/added-subids"
+}
+
+@test "user namespace: id mappings, root inside is an unprivileged id outside; exec enters it" {
+    ensure_subids
+    # liblxc wants the state dir reachable by the container's root (as /run/runlxc is, 0711)
+    chmod 711 "$T"
+    # as with runc, the rootfs belongs to the ids it is mapped to (a remapped image)
+    chown -R -h 100000:100000 "$B/rootfs"
+    mkdir -p "$T/shared"; chmod 777 "$T/shared"
+    cfg --arg s "$T/shared" '.linux.namespaces += [{"type": "user"}]
+        | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+        | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+        | .mounts += [{"destination": "/shared", "type": "bind", "source": $s, "options": ["bind"]}]'
+    args sh -c 'cat /proc/self/uid_map | tr -s " "; id -u; touch /shared/f; sleep 100'
+    rl run -d "$ID" > "$T/out"
+    for i in $(seq 100); do [ -e "$T/shared/f" ] && break; sleep 0.02; done
+    [ "$(stat -c %u:%g "$T/shared/f")" = "100000:100000" ]
+    [ "$(head -1 "$T/out")" = " 0 100000 65536" ]
+    [ "$(sed -n 2p "$T/out")" = 0 ]
+    run rl exec "$ID" sh -c 'readlink /proc/self/ns/user; id -u'
+    [ "${lines[0]}" = "$(readlink /proc/$(state_field "$ID" pid)/ns/user)" ]
+    [ "${lines[1]}" = 0 ]
+}
+
+@test "user namespace: mappings without the namespace, or the namespace without mappings, are errors" {
+    cfg '.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+    run rl create --bundle "$B" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"linux.uidMappings: id mappings need a user namespace"* ]]
+    cfg 'del(.linux.uidMappings) | .linux.namespaces += [{"type": "user"}]'
+    run rl create --bundle "$B" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"needs uidMappings and gidMappings"* ]]
     assert_no_leftovers "$ID"
 }
