@@ -11,6 +11,8 @@ struct rlx_global {
     bool debug;
     bool systemd_cgroup;
     const char *self_exe;
+    bool lxcfs;                 /* lxcfs views for every container (--lxcfs, config file) */
+    const char *lxcfs_mountpoint;
 };
 
 struct rlx_command {
@@ -35,6 +37,7 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
 int cmd_exec(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_update(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_events(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+int cmd_lxcfs(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_ps(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_pause(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_resume(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);

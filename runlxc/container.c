@@ -5,6 +5,7 @@
 #include "initmsg.h"
 #include "init_launch.h"
 #include "lxcconf.h"
+#include "lxcfs.h"
 #include "probe.h"
 #include "seccomp_profile.h"
 #include "spec.h"
@@ -239,6 +240,15 @@ static bool spec_mounts_proc(const struct rlx_spec *s)
     return false;
 }
 
+/* The annotation decides; without it, the global default (--lxcfs or the config file). */
+static bool wants_lxcfs(const struct rlx_global *g, const struct rlx_spec *s)
+{
+    struct json_object *v;
+    if (s->annotations && json_object_object_get_ex(s->annotations, RLX_LXCFS_ANNOTATION, &v))
+        return strcmp(json_object_get_string(v), "true") == 0;
+    return g->lxcfs;
+}
+
 /* Removes what a failed or deleted container leaves: processes, cgroups, the state dir. */
 static void destroy_leftovers(const char *state_dir, char **cg, char **monitor_cg, pid_t init_pid)
 {
@@ -326,6 +336,12 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         goto out;
     if (spec->has_seccomp && rlx_seccomp_build(spec->seccomp, &seccomp, err) < 0)
         goto out;
+    if (wants_lxcfs(g, spec)) {
+        if (rlx_lxcfs_require(g->lxcfs_mountpoint, err) < 0)
+            goto out;
+        st.lxcfs_mountpoint = xstrdup(g->lxcfs_mountpoint);
+        st.lxcfs_targets = rlx_lxcfs_targets(g->lxcfs_mountpoint);
+    }
     if (rlx_cgroup_layout_load(&layout) < 0) {
         rlx_error(err, 0, "no cgroup hierarchy is mounted on this host");
         goto out;
@@ -337,6 +353,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
             .id = id, .state_dir = state_dir, .root = g->root, .self_exe = g->self_exe,
             .log_level = g->debug ? "DEBUG" : "ERROR", .no_new_keyring = o->no_new_keyring,
             .apparmor_enabled = apparmor_enabled(), .dialect = &dialect, .layout = &layout,
+            .lxcfs_mountpoint = st.lxcfs_mountpoint, .lxcfs_targets = st.lxcfs_targets,
         };
         if (rlx_lxcconf_build(&conf, spec, &ctx, err) < 0)
             goto out;

@@ -276,6 +276,15 @@ static int tr_mounts(struct rlx_lxcconf *c, const struct rlx_spec *s, const stru
     for (size_t i = 0; i < s->n_mounts; i++)
         if (tr_mount_entry(c, s, ctx, i, err) < 0)
             return -1;
+    /* lxcfs views go over the spec's /proc and /sys, so after them. */
+    for (size_t i = 0; ctx->lxcfs_mountpoint && ctx->lxcfs_targets && ctx->lxcfs_targets[i]; i++) {
+        const char *t = ctx->lxcfs_targets[i];
+        bool dir = strncmp(t, "/sys/", 5) == 0;
+        cleanup_free char *line = xasprintf("%s%s %s none bind,create=%s 0 0", ctx->lxcfs_mountpoint, t, t + 1,
+                                            dir ? "dir" : "file");
+        if (add_key(c, ctx, K_MOUNT_ENTRY, line, "lxcfs", err) < 0)
+            return -1;
+    }
     return 0;
 }
 

@@ -27,6 +27,8 @@ struct rlx_lxc_ctx {
     bool apparmor_enabled;
     const struct rlx_dialect *dialect;
     const struct rlx_cgroup_layout *layout;
+    const char *lxcfs_mountpoint;  /* bind these lxcfs views, or NULL */
+    char **lxcfs_targets;
 };
 
 int rlx_lxcconf_build(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,

@@ -1,6 +1,7 @@
 /* runlxc: an OCI runtime with runc's command line, built on liblxc.
  * Global flags come before the subcommand; each subcommand lives in its own cmd_*.c. */
 #include "cli.h"
+#include "lxcfs.h"
 #include "util.h"
 #include <limits.h>
 #include <lxc/lxccontainer.h>
@@ -22,6 +23,7 @@ static const struct rlx_command commands[] = {
     {"resume", cmd_resume, "thaw a paused container"},
     {"update", cmd_update, "change the resource limits of a container"},
     {"events", cmd_events, "print stats and OOM events of a container as JSON lines"},
+    {"lxcfs", cmd_lxcfs, "start lxcfs, re-bind its views after a restart (remount, watch)"},
     {"spec", cmd_spec, "write a default config.json"},
     {"features", cmd_features, "print what this runtime supports on this host"},
     {"unpack", cmd_unpack, "unpack an OCI or Docker image into a bundle"},
@@ -55,13 +57,59 @@ static const char *flag_value(int argc, char **argv, int *i, const char *name, b
     return argv[++*i];
 }
 
+/* /etc/runlxc/runlxc.conf (or $RUNLXC_CONFIG): "key = value" lines, '#' comments.
+ *   lxcfs = true|false          lxcfs views for every container unless its annotation says no
+ *   lxcfs_mountpoint = /path    where lxcfs is mounted (default /var/lib/lxcfs)
+ * Flags given on the command line override it. */
+static int load_config_file(struct rlx_global *g, rlx_error_t *err)
+{
+    const char *path = getenv("RUNLXC_CONFIG") ? getenv("RUNLXC_CONFIG") : "/etc/runlxc/runlxc.conf";
+    FILE *f = fopen(path, "re");
+    char line[4096];
+    int n = 0;
+    if (f == NULL)
+        return 0;
+    while (fgets(line, sizeof(line), f)) {
+        char *k = line, *v, *end;
+        n++;
+        while (*k == ' ' || *k == '\t')
+            k++;
+        if (*k == '#' || *k == '\n' || *k == '\0')
+            continue;
+        v = strchr(k, '=');
+        if (v == NULL) {
+            fclose(f);
+            return rlx_error(err, 0, "%s:%d: expected key = value", path, n);
+        }
+        *v++ = '\0';
+        for (end = v + strlen(v); end > v && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'); end--)
+            end[-1] = '\0';
+        while (*v == ' ' || *v == '\t')
+            v++;
+        for (end = k + strlen(k); end > k && (end[-1] == ' ' || end[-1] == '\t'); end--)
+            end[-1] = '\0';
+        if (strcmp(k, "lxcfs") == 0 && (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)) {
+            g->lxcfs = strcmp(v, "true") == 0;
+        } else if (strcmp(k, "lxcfs_mountpoint") == 0 && v[0] == '/') {
+            g->lxcfs_mountpoint = xstrdup(v);
+        } else {
+            fclose(f);
+            return rlx_error(err, 0, "%s:%d: unknown key or bad value '%s = %s'", path, n, k, v);
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    struct rlx_global g = {.root = "/run/runlxc", .log_format = "text"};
+    struct rlx_global g = {.root = "/run/runlxc", .log_format = "text", .lxcfs_mountpoint = RLX_LXCFS_DEFAULT_MOUNTPOINT};
     char self[PATH_MAX];
     rlx_error_t err = NULL;
     int i, r;
 
+    if (load_config_file(&g, &err) < 0)
+        goto fail;
     if (realpath("/proc/self/exe", self) != NULL)
         g.self_exe = self;
     else
@@ -71,6 +119,14 @@ int main(int argc, char **argv)
         bool m;
         if (strcmp(a, "--debug") == 0) {
             g.debug = true;
+        } else if (strcmp(a, "--lxcfs") == 0) {
+            g.lxcfs = true;
+        } else if ((v = flag_value(argc, argv, &i, "--lxcfs-mountpoint", &m)) != NULL || m) {
+            if (v == NULL || v[0] != '/') {
+                rlx_error(&err, 0, "--lxcfs-mountpoint needs an absolute path");
+                goto fail;
+            }
+            g.lxcfs_mountpoint = v;
         } else if (strcmp(a, "--systemd-cgroup") == 0) {
             g.systemd_cgroup = true;
         } else if (strcmp(a, "--version") == 0 || strcmp(a, "-v") == 0) {

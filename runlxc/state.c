@@ -87,6 +87,8 @@ int rlx_state_load(const char *root, const char *id, struct rlx_state *st, rlx_e
         st->annotations = json_object_get(v);
     st->cgroup_paths = get_strv(o, "cgroup_paths");
     st->monitor_cgroup_paths = get_strv(o, "monitor_cgroup_paths");
+    st->lxcfs_mountpoint = get_str(o, "lxcfs_mountpoint");
+    st->lxcfs_targets = get_strv(o, "lxcfs_targets");
     json_object_put(o);
     if (st->id == NULL || strcmp(st->id, id) != 0 || st->bundle == NULL || st->pid < 0) {
         rlx_state_free(st);
@@ -114,6 +116,10 @@ int rlx_state_save(const char *dir, const struct rlx_state *st, rlx_error_t *err
     json_object_object_add(o, "shared_pidns", json_object_new_boolean(st->shared_pidns));
     json_object_object_add(o, "cgroup_paths", strv_json(st->cgroup_paths));
     json_object_object_add(o, "monitor_cgroup_paths", strv_json(st->monitor_cgroup_paths));
+    if (st->lxcfs_mountpoint) {
+        json_object_object_add(o, "lxcfs_mountpoint", json_object_new_string(st->lxcfs_mountpoint));
+        json_object_object_add(o, "lxcfs_targets", strv_json(st->lxcfs_targets));
+    }
     text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
     r = write_file_atomic(path, text, strlen(text), 0600, err);
     json_object_put(o);
@@ -131,6 +137,8 @@ void rlx_state_free(struct rlx_state *st)
     json_object_put(st->annotations);
     strv_free(st->cgroup_paths);
     strv_free(st->monitor_cgroup_paths);
+    free(st->lxcfs_mountpoint);
+    strv_free(st->lxcfs_targets);
     memset(st, 0, sizeof(*st));
 }
 

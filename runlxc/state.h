@@ -21,6 +21,8 @@ struct rlx_state {
     char **cgroup_paths;             /* absolute cgroup dirs of the container */
     char **monitor_cgroup_paths;     /* where the short-lived liblxc monitor lived */
     bool shared_pidns;               /* no private pid namespace: kill every cgroup member */
+    char *lxcfs_mountpoint;          /* lxcfs the container's views come from, or NULL */
+    char **lxcfs_targets;            /* container paths bound from it */
 };
 
 /* Checks an id the way runc does: [A-Za-z0-9_+.-], not "." or "..", no '/'. */

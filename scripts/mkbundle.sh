@@ -3,6 +3,8 @@
 # (from `runlxc spec`, args set to ARGS; default: sh). Used by the quickstart, tests and bench.
 #   scripts/mkbundle.sh DIR [ARG...]
 #   RUNLXC=path/to/runlxc (default: runlxc on PATH); ROOTFS_ONLY=1 skips config.json
+#   HOST_BINARIES="/usr/bin/free ..." copies host programs and the libraries they load
+#   (e.g. procps' free, which reads /proc/meminfo where busybox's asks sysinfo(2))
 set -eu
 dir=${1:?usage: mkbundle.sh DIR [ARG...]}
 shift
@@ -24,6 +26,13 @@ if [ ! -x "$rootfs/bin/busybox" ]; then
     printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' > "$rootfs/etc/group"
     echo runlxc > "$rootfs/etc/hostname"
 fi
+for prog in ${HOST_BINARIES:-}; do
+    for f in "$prog" $(ldd "$prog" 2>/dev/null | grep -o '/[^ ]*'); do
+        [ -e "$f" ] || continue
+        mkdir -p "$rootfs$(dirname "$f")"
+        cp -L "$f" "$rootfs$f"
+    done
+done
 [ "${ROOTFS_ONLY:-0}" = 1 ] && exit 0
 rm -f "$dir/config.json"
 "$runlxc" spec --bundle "$dir"

@@ -29,7 +29,7 @@ teardown_bundle() {
 }
 
 # runc semantics: the bundle defaults to the current directory.
-rl() { (cd "$B" && "$RUNLXC" --root "$ROOT" "$@"); }
+rl() { (cd "$B" && exec "$RUNLXC" --root "$ROOT" "$@"); }
 
 # config edits: cfg [jq options...] 'JQ FILTER' (the filter comes last)
 cfg() {
