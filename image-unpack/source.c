@@ -72,10 +72,13 @@ int source_parse(const char *spec, struct source *s, err_t *e)
         return 0;
     }
     {
+        static const char *const other[] = { "docker", "docker-daemon", "containers-storage", "dir", "ostree", "sif", NULL };
         const char *colon = strchr(spec, ':');
-        if (colon && !strchr(spec, '/') && colon - spec < 16)
-            return err_set(e, "unknown transport in \"%.*s\" (use oci:, oci-archive: or docker-archive:)",
-                           (int)(colon - spec), spec);
+        for (size_t i = 0; colon && other[i]; i++)
+            if ((size_t)(colon - spec) == strlen(other[i]) && !strncmp(spec, other[i], strlen(other[i])))
+                return err_set(e, "transport %s: is not supported (use oci:, oci-archive: or docker-archive:)", other[i]);
+        if (colon && colon[1] == '/' && colon[2] == '/')
+            return err_set(e, "\"%s\" looks like a URL; use oci:, oci-archive: or docker-archive:", spec);
     }
     s->kind = SRC_OCI;
     return split_oci(spec, s, e);
