@@ -209,7 +209,7 @@ json_object *bundle_spec(json_object *image_config, struct rootfs *root, const s
 
 int bundle_write(int dirfd, json_object *spec, err_t *e)
 {
-    int flags = JSON_C_TO_STRING_PRETTY;
+    int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED;
 #ifdef JSON_C_TO_STRING_NOSLASHESCAPE
     flags |= JSON_C_TO_STRING_NOSLASHESCAPE;
 #endif
