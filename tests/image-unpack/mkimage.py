@@ -71,6 +71,8 @@ SCENARIOS = {
     "opaque-root": [base(), [("file", ".wh..wh..opq", b""), ("file", "new", b"new\n"), ("dir", "etc"),
                              ("file", "etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")]],
     "multiarch": [base()],
+    "user": [base() + [("file", "etc/passwd", b"root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001::/home/app:/bin/sh\n"),
+                       ("file", "etc/group", b"root:x:0:\napp:x:1001:\nstaff:x:50:app\n")]],
     "long-path": [base() + [("file", LONG + "/leaf", b"deep\n")]],
     "long-component": [base() + [("file", "data/" + "n" * 300, b"x")]],
     "huge-name": [base() + [("file", "a/" * 40000 + "x", b"x")]],
@@ -118,7 +120,7 @@ def main():
     if scen == "tamper-diffid":
         diff_ids[0] = "sha256:" + "0" * 64
     config = {"architecture": "amd64", "os": "linux",
-              "config": {"Cmd": ["/bin/sh"], "Env": ["PATH=/bin"], "User": "root"},
+              "config": {"Cmd": ["/bin/sh"], "Env": ["PATH=/bin"], "User": "app" if scen == "user" else "root"},
               "rootfs": {"type": "layers", "diff_ids": diff_ids}}
     cbytes = json.dumps(config).encode()
     cd = write_blob(cbytes)
