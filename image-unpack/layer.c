@@ -22,6 +22,8 @@ void applier_init(struct applier *ap, int rootfd, int allow_openat2, uint64_t ma
     rootfs_init(&ap->root, rootfd, allow_openat2);
     pathset_init(&ap->written);
     ap->max_entries = max_entries;
+    ap->euid = geteuid();
+    ap->egid = getegid();
 }
 
 static void clear_dirtimes(struct applier *ap)
@@ -53,7 +55,7 @@ static la_ssize_t feed_cb(struct archive *a, void *ctx, const void **buf)
     struct feed *f = ctx;
     struct chunk *c;
     sigset_t pend;
-    free(f->cur);
+    pipeline_recycle(f->p, f->cur);
     f->cur = NULL;
     if (f->ended)
         return 0;
@@ -89,7 +91,7 @@ static void drain(struct feed *f)
     const void *b;
     while (!f->ended)
         feed_cb(NULL, f, &b);
-    free(f->cur);
+    pipeline_recycle(f->p, f->cur);
     f->cur = NULL;
 }
 
@@ -249,44 +251,60 @@ static int clear_slot(struct applier *ap, int dirfd, const char *base, err_t *e)
     return 0;
 }
 
-static int meta_at(struct applier *ap, struct archive_entry *ent, int dirfd, const char *base, int islink,
-                   int clear_xattrs, err_t *e)
+/* Ownership, mode, xattrs and times of a just-created (or merged) non-regular entry. A fresh
+ * entry already has our euid/egid and its permission bits (umask is 0), so chown and chmod are
+ * only needed when they differ, or when a setgid parent imposed its group or bit. */
+enum { META_CHOWN = 1, META_CHMOD = 2, META_TIMES = 4, META_CLEAR_XATTRS = 8, META_SYMLINK = 16 };
+
+static int meta_at(struct applier *ap, struct archive_entry *ent, int dirfd, const char *base, int flags, err_t *e)
 {
     struct timespec ts[2];
-    if (fchownat(dirfd, base, (uid_t)archive_entry_uid(ent), (gid_t)archive_entry_gid(ent), AT_SYMLINK_NOFOLLOW) < 0)
+    if ((flags & META_CHOWN) &&
+        fchownat(dirfd, base, (uid_t)archive_entry_uid(ent), (gid_t)archive_entry_gid(ent), AT_SYMLINK_NOFOLLOW) < 0)
         return err_errno(e, errno, "chown");
     /* base was just created by us as a non-symlink, so following is not a risk here */
-    if (!islink && fchmodat(dirfd, base, archive_entry_perm(ent) & 07777, 0) < 0)
+    if (!(flags & META_SYMLINK) && (flags & META_CHMOD) && fchmodat(dirfd, base, archive_entry_perm(ent) & 07777, 0) < 0)
         return err_errno(e, errno, "chmod");
-    if (apply_xattrs(ap, ent, -1, dirfd, base, clear_xattrs, e) < 0)
+    if (apply_xattrs(ap, ent, -1, dirfd, base, flags & META_CLEAR_XATTRS, e) < 0)
         return -1;
-    entry_times(ent, ts);
-    if (utimensat(dirfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0)
-        return err_errno(e, errno, "set times");
+    if (flags & META_TIMES) {
+        entry_times(ent, ts);
+        if (utimensat(dirfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0)
+            return err_errno(e, errno, "set times");
+    }
     return 0;
+}
+
+/* Whether a fresh entry in dirfd needs an explicit chown. */
+static int needs_chown(struct applier *ap, struct archive_entry *ent, int dirfd)
+{
+    return (uid_t)archive_entry_uid(ent) != ap->euid || (gid_t)archive_entry_gid(ent) != ap->egid ||
+           sp_dir_sgid(&ap->root, dirfd);
 }
 
 static int make_file(struct applier *ap, struct archive *a, struct archive_entry *ent, int dirfd,
                      const char *base, err_t *e)
 {
     struct timespec ts[2];
-    int fd = openat(dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    mode_t perm = archive_entry_perm(ent) & 07777;
+    int fd = openat(dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, perm & 0777);
     int ret = -1;
     if (fd < 0 && errno == EEXIST) {
         if (clear_slot(ap, dirfd, base, e) < 0)
             return -1;
-        fd = openat(dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        fd = openat(dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, perm & 0777);
     }
     if (fd < 0)
         return err_errno(e, errno, "create");
     if (write_data(a, fd, archive_entry_size(ent), e) < 0)
         goto out;
-    /* chown clears setuid/setgid and file capabilities: mode and xattrs come after it */
-    if (fchown(fd, (uid_t)archive_entry_uid(ent), (gid_t)archive_entry_gid(ent)) < 0) {
+    /* chown clears setuid/setgid and file capabilities: mode and xattrs come after it; the
+     * permission bits were set at creation (umask 0), special bits need fchmod */
+    if (needs_chown(ap, ent, dirfd) && fchown(fd, (uid_t)archive_entry_uid(ent), (gid_t)archive_entry_gid(ent)) < 0) {
         err_errno(e, errno, "chown");
         goto out;
     }
-    if (fchmod(fd, archive_entry_perm(ent) & 07777) < 0) {
+    if ((perm & 07000) && fchmod(fd, perm) < 0) {
         err_errno(e, errno, "chmod");
         goto out;
     }
@@ -307,8 +325,9 @@ static int make_dir(struct applier *ap, struct archive_entry *ent, const char *r
                     err_t *e)
 {
     struct stat st;
-    int existed = 0;
-    if (mkdirat(dirfd, base, 0700) < 0) {
+    int existed = 0, flags;
+    mode_t perm = archive_entry_perm(ent) & 07777;
+    if (mkdirat(dirfd, base, perm & 01777) < 0) {
         if (errno != EEXIST)
             return err_errno(e, errno, "mkdir");
         if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -318,12 +337,19 @@ static int make_dir(struct applier *ap, struct archive_entry *ent, const char *r
         } else {
             if (unlinkat(dirfd, base, 0) < 0)
                 return err_errno(e, errno, "replacing a %s by a directory", S_ISLNK(st.st_mode) ? "symlink" : "file");
-            if (mkdirat(dirfd, base, 0700) < 0)
+            if (mkdirat(dirfd, base, perm & 01777) < 0)
                 return err_errno(e, errno, "mkdir");
         }
     }
-    if (meta_at(ap, ent, dirfd, base, 0, existed, e) < 0)
+    /* times are restored after the layer (restore_dirtimes), children would bump them */
+    if (existed)
+        flags = META_CHOWN | META_CHMOD | META_CLEAR_XATTRS;
+    else
+        flags = (needs_chown(ap, ent, dirfd) ? META_CHOWN : 0) |
+                ((perm & 06000) || sp_dir_sgid(&ap->root, dirfd) ? META_CHMOD : 0);
+    if (meta_at(ap, ent, dirfd, base, flags, e) < 0)
         return -1;
+    ap->root.cache_sgid = -1; /* the cached directory may be this one, its mode just changed */
     if (ap->ndirs == ap->capdirs) {
         ap->capdirs = ap->capdirs ? ap->capdirs * 2 : 256;
         ap->dirs = xrealloc(ap->dirs, ap->capdirs * sizeof(*ap->dirs));
@@ -356,6 +382,7 @@ static int make_root(struct applier *ap, struct archive_entry *ent, err_t *e)
     entry_times(ent, ts);
     (void)futimens(fd, ts);
     close(fd);
+    ap->root.cache_sgid = -1;
     return 0;
 }
 
@@ -424,7 +451,8 @@ static int make_other(struct applier *ap, struct archive_entry *ent, int dirfd, 
                 return err_set(e, "symlink without a target");
             r = symlinkat(t, dirfd, base);
         } else {
-            mode_t m = (type == AE_IFCHR ? S_IFCHR : type == AE_IFBLK ? S_IFBLK : S_IFIFO) | 0600;
+            mode_t m = (type == AE_IFCHR ? S_IFCHR : type == AE_IFBLK ? S_IFBLK : S_IFIFO) |
+                       (archive_entry_perm(ent) & 0777);
             r = mknodat(dirfd, base, m, type == AE_IFIFO ? 0 : makedev(archive_entry_rdevmajor(ent), archive_entry_rdevminor(ent)));
         }
         if (r == 0)
@@ -434,7 +462,9 @@ static int make_other(struct applier *ap, struct archive_entry *ent, int dirfd, 
         if (clear_slot(ap, dirfd, base, e) < 0)
             return -1;
     }
-    return meta_at(ap, ent, dirfd, base, type == AE_IFLNK, 0, e);
+    return meta_at(ap, ent, dirfd, base,
+                   META_TIMES | (needs_chown(ap, ent, dirfd) ? META_CHOWN : 0) |
+                   (type == AE_IFLNK ? META_SYMLINK : (archive_entry_perm(ent) & 07000) ? META_CHMOD : 0), e);
 }
 
 static int apply_entry(struct applier *ap, struct archive *a, struct archive_entry *ent, err_t *e)

@@ -3,6 +3,7 @@
 #ifndef RUNLXC_UNPACK_LAYER_H
 #define RUNLXC_UNPACK_LAYER_H
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "layout.h"
@@ -22,6 +23,8 @@ struct applier {
     struct dirtime *dirs;     /* directory mtimes, restored once their children are in */
     size_t ndirs, capdirs;
     int xattr_warned;
+    uid_t euid;               /* owner of what we create, to skip needless chowns */
+    gid_t egid;
 };
 
 void applier_init(struct applier *ap, int rootfd, int allow_openat2, uint64_t max_entries);

@@ -281,6 +281,8 @@ int main(int argc, char **argv)
         setlocale(LC_CTYPE, "en_US.UTF-8");
     if (parse_cmdline(argc, argv, &c) < 0)
         return 2;
+    /* Entries get exactly their archived permission bits at creation. */
+    umask(0);
     /* Interrupts are held pending and noticed between chunks (layer.c) so that the scratch
      * directory is always removed. */
     sigemptyset(&sigs);

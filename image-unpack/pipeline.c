@@ -40,6 +40,32 @@ static la_ssize_t read_cb(struct archive *a, void *ctx, const void **out)
     return (la_ssize_t)want;
 }
 
+static struct chunk *spare_get(struct pipeline *p)
+{
+    struct chunk *c;
+    pthread_mutex_lock(&p->mu);
+    c = p->spare;
+    if (c)
+        p->spare = c->next;
+    pthread_mutex_unlock(&p->mu);
+    return c ? c : xmalloc(sizeof(*c) + CHUNK_SIZE);
+}
+
+void pipeline_recycle(struct pipeline *p, struct chunk *c)
+{
+    if (!c)
+        return;
+    if (c->kind != CHUNK_DATA) {
+        free(c->msg);
+        free(c);
+        return;
+    }
+    pthread_mutex_lock(&p->mu);
+    c->next = p->spare;
+    p->spare = c;
+    pthread_mutex_unlock(&p->mu);
+}
+
 static int push(struct pipeline *p, struct chunk *c)
 {
     pthread_mutex_lock(&p->mu);
@@ -126,7 +152,7 @@ static int stream_layer(struct pipeline *p, const struct layer_desc *l, uint64_t
         }
     }
     while (code == ARCHIVE_OK) {
-        struct chunk *c = xmalloc(sizeof(*c) + CHUNK_SIZE);
+        struct chunk *c = spare_get(p);
         size_t fill = 0;
         la_ssize_t n = 0;
         c->kind = CHUNK_DATA;
@@ -135,17 +161,17 @@ static int stream_layer(struct pipeline *p, const struct layer_desc *l, uint64_t
         while (fill < CHUNK_SIZE && (n = archive_read_data(a, c->data + fill, CHUNK_SIZE - fill)) > 0)
             fill += (size_t)n;
         if (n < 0) {
-            free(c);
+            pipeline_recycle(p, c);
             err_set(e, "%s: decompressing: %s", l->what, archive_error_string(a));
             goto out;
         }
         if (fill == 0) {
-            free(c);
+            pipeline_recycle(p, c);
             break;
         }
         *total += fill;
         if (*total > p->max_bytes) {
-            free(c);
+            pipeline_recycle(p, c);
             err_set(e, "%s: uncompressed layers exceed the limit of %llu bytes (--max-bytes)", l->what,
                     (unsigned long long)p->max_bytes);
             goto out;
@@ -246,6 +272,10 @@ void pipeline_stop(struct pipeline *p)
     while ((c = p->head)) {
         p->head = c->next;
         free(c->msg);
+        free(c);
+    }
+    while ((c = p->spare)) {
+        p->spare = c->next;
         free(c);
     }
     p->tail = NULL;

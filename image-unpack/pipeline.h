@@ -27,6 +27,7 @@ struct pipeline {
     pthread_cond_t nonempty, nonfull;
     struct chunk *head, *tail;
     size_t n;
+    struct chunk *spare;  /* recycled data chunks: no malloc/mmap/page faults per chunk */
     int cancel;
     pthread_t thread;
     int started;
@@ -35,8 +36,9 @@ struct pipeline {
 };
 
 int pipeline_start(struct pipeline *p, const struct image *img, uint64_t max_bytes, err_t *e);
-/* Blocks for the next chunk; the consumer frees it with free(). */
+/* Blocks for the next chunk; the consumer hands it back with pipeline_recycle(). */
 struct chunk *pipeline_pop(struct pipeline *p);
+void pipeline_recycle(struct pipeline *p, struct chunk *c);
 /* Stops the producer (if running) and waits for it; frees queued chunks. */
 void pipeline_stop(struct pipeline *p);
 

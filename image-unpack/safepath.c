@@ -35,6 +35,7 @@ void rootfs_init(struct rootfs *r, int rootfd, int allow_openat2)
     r->use_openat2 = allow_openat2;
     r->cache_path = NULL;
     r->cache_fd = -1;
+    r->cache_sgid = -1;
 }
 
 void rootfs_invalidate(struct rootfs *r)
@@ -42,6 +43,7 @@ void rootfs_invalidate(struct rootfs *r)
     if (r->cache_fd >= 0)
         close(r->cache_fd);
     r->cache_fd = -1;
+    r->cache_sgid = -1;
     free(r->cache_path);
     r->cache_path = NULL;
 }
@@ -192,6 +194,18 @@ int sp_parent(struct rootfs *r, const char *rel, int create, const char **base)
         r->cache_fd = fd;
     }
     return fd;
+}
+
+int sp_dir_sgid(struct rootfs *r, int fd)
+{
+    struct stat st;
+    if (fd == r->cache_fd && r->cache_sgid >= 0)
+        return r->cache_sgid;
+    if (fstat(fd, &st) < 0)
+        return 1; /* unknown: callers then do the explicit chown/chmod */
+    if (fd == r->cache_fd)
+        r->cache_sgid = (st.st_mode & S_ISGID) != 0;
+    return (st.st_mode & S_ISGID) != 0;
 }
 
 struct name_stack {

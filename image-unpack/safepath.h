@@ -12,6 +12,7 @@ struct rootfs {
     int use_openat2;      /* 0 once the kernel (or a seccomp filter) refused openat2 */
     char *cache_path;     /* last parent directory resolved (normalised) */
     int cache_fd;         /* its fd, owned; -1 when the cache is empty */
+    int cache_sgid;       /* cached directory has S_ISGID: 1/0, -1 not known yet */
 };
 
 /* Takes ownership of rootfd. allow_openat2=0 forces the component-by-component walk. */
@@ -35,6 +36,10 @@ int sp_open_dir(struct rootfs *r, const char *rel, int create);
  * not close) and points *base at the last component of rel, or -1 with errno set. REL must
  * not be "" (the root has no parent inside the rootfs). */
 int sp_parent(struct rootfs *r, const char *rel, int create, const char **base);
+
+/* Whether directory fd (as returned by sp_parent) has the setgid bit, which new entries
+ * inherit (group, and the bit itself for directories). Cached for the parent cache. */
+int sp_dir_sgid(struct rootfs *r, int fd);
 
 /* Removes NAME in DIRFD and, if it is a directory, everything below it, without following
  * symlinks and without recursion (so arbitrarily deep trees do not exhaust fds or stack).

@@ -124,3 +124,15 @@ PY
     echo "$output"
     [ "$output" = "1000 1001 [50] ['HOME=/home/app']" ]
 }
+
+@test "a setgid directory does not impose its group or bit on entries that say otherwise" {
+    mkimg sgid
+    run "$UNPACK" "oci:$T/img:latest" "$T/bundle"
+    [ "$status" -eq 0 ]
+    cd "$T/bundle/rootfs/sg"
+    [ "$(stat -c '%a %u %g' .)" = "2775 0 50" ]
+    [ "$(stat -c '%a %u %g' f)" = "640 0 0" ]
+    [ "$(stat -c '%a %u %g' sub)" = "755 0 0" ]
+    [ "$(stat -c '%u %g' l)" = "0 0" ]
+    [ "$(stat -c '%a %u %g' g)" = "2755 7 50" ]
+}

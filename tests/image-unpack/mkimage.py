@@ -17,12 +17,13 @@ out, scen = sys.argv[1], sys.argv[2]
 outside = sys.argv[3] if len(sys.argv) > 3 else "/nonexistent-outside"
 
 
-def ti(kind, name, data=b"", link="", mode=0o644):
+def ti(kind, name, data=b"", link="", mode=None, uid=0, gid=0):
     t = tarfile.TarInfo(name)
-    t.mode, t.mtime, t.uid, t.gid = mode, 1600000000, 0, 0
+    t.mtime, t.uid, t.gid = 1600000000, uid, gid
+    t.mode = 0o644 if mode is None else mode
     t.type = {"file": tarfile.REGTYPE, "dir": tarfile.DIRTYPE, "sym": tarfile.SYMTYPE,
               "hard": tarfile.LNKTYPE, "fifo": tarfile.FIFOTYPE}[kind]
-    if kind == "dir":
+    if kind == "dir" and mode is None:
         t.mode = 0o755
     t.linkname = link
     t.size = len(data) if kind == "file" else 0
@@ -71,6 +72,9 @@ SCENARIOS = {
     "opaque-root": [base(), [("file", ".wh..wh..opq", b""), ("file", "new", b"new\n"), ("dir", "etc"),
                              ("file", "etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")]],
     "multiarch": [base()],
+    "sgid": [base() + [("dir", "sg", b"", "", 0o2775, 0, 50), ("file", "sg/f", b"f\n", "", 0o640, 0, 0),
+                       ("dir", "sg/sub", b"", "", 0o755, 0, 0), ("sym", "sg/l", b"", "f", 0o777, 0, 0),
+                       ("file", "sg/g", b"g\n", "", 0o2755, 7, 50)]],
     "user": [base() + [("file", "etc/passwd", b"root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001::/home/app:/bin/sh\n"),
                        ("file", "etc/group", b"root:x:0:\napp:x:1001:\nstaff:x:50:app\n")]],
     "long-path": [base() + [("file", LONG + "/leaf", b"deep\n")]],
