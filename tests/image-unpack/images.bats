@@ -136,3 +136,23 @@ PY
     [ "$(stat -c '%u %g' l)" = "0 0" ]
     [ "$(stat -c '%a %u %g' g)" = "2755 7 50" ]
 }
+
+@test "sparse files (GNU and PAX sparse formats) keep their content and their holes" {
+    mkdir -p "$T/src/data"
+    truncate -s 64M "$T/src/data/holes"
+    printf 'head' | dd of="$T/src/data/holes" conv=notrunc status=none
+    printf 'tail' | dd of="$T/src/data/holes" bs=1 seek=$((40 << 20)) conv=notrunc status=none
+    (cd "$T/src" && tar --sparse --format=gnu -cf "$T/gnu.tar" data/holes)
+    (cd "$T/src" && mv data/holes data/holes2 && tar --sparse --format=posix -cf "$T/pax.tar" data/holes2 && mv data/holes2 data/holes)
+    python3 "$HERE/mkimage.py" "$T/img" "tar:$T/gnu.tar,$T/pax.tar"
+    run "$UNPACK" "oci:$T/img:latest" "$T/bundle"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    local want; want=$(sha256sum <"$T/src/data/holes")
+    [ "$(sha256sum <"$T/bundle/rootfs/data/holes")" = "$want" ]
+    [ "$(sha256sum <"$T/bundle/rootfs/data/holes2")" = "$want" ]
+    [ "$(stat -c %s "$T/bundle/rootfs/data/holes2")" = $((64 << 20)) ]
+    # allocated: a few pages, not 64 MiB
+    [ "$(du -k "$T/bundle/rootfs/data/holes" | cut -f1)" -lt 1024 ]
+    [ "$(du -k "$T/bundle/rootfs/data/holes2" | cut -f1)" -lt 1024 ]
+}

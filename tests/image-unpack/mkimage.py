@@ -100,13 +100,17 @@ def write_blob(data):
 
 
 def main():
-    layers = SCENARIOS[scen]
+    if scen.startswith("tar:"):
+        # layers taken verbatim from tar files made by another tool (e.g. GNU tar --sparse)
+        layers = [base()] + [open(p, "rb").read() for p in scen[4:].split(",")]
+    else:
+        layers = SCENARIOS[scen]
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "oci-layout"), "w") as f:
         json.dump({"imageLayoutVersion": "1.0.0"}, f)
     descs, diff_ids = [], []
     for i, entries in enumerate(layers):
-        raw = layer_tar(entries)
+        raw = entries if isinstance(entries, bytes) else layer_tar(entries)
         diff_ids.append("sha256:" + hashlib.sha256(raw).hexdigest())
         comp = gzip.compress(raw, compresslevel=1, mtime=0)
         mt = "application/vnd.oci.image.layer.v1.tar+gzip"
