@@ -16,12 +16,13 @@
 
 #include "layer.h"
 
-void applier_init(struct applier *ap, int rootfd, int allow_openat2, uint64_t max_entries)
+void applier_init(struct applier *ap, int rootfd, int allow_openat2, uint64_t max_entries, uint64_t max_bytes)
 {
     memset(ap, 0, sizeof(*ap));
     rootfs_init(&ap->root, rootfd, allow_openat2);
     pathset_init(&ap->written);
     ap->max_entries = max_entries;
+    ap->max_bytes = max_bytes;
     ap->euid = geteuid();
     ap->egid = getegid();
 }
@@ -494,6 +495,10 @@ static int apply_entry(struct applier *ap, struct archive *a, struct archive_ent
         return err_errno(e, errno, "entry \"%s\": resolving its parent directory", printable(raw, tmp, sizeof(tmp)));
     }
     type = archive_entry_filetype(ent);
+    if (type == AE_IFREG && (uint64_t)archive_entry_size(ent) > ap->max_bytes)
+        return err_set(e, "entry \"%s\" declares %lld bytes, more than the limit of %llu (--max-bytes)",
+                       printable(raw, tmp, sizeof(tmp)), (long long)archive_entry_size(ent),
+                       (unsigned long long)ap->max_bytes);
     if (archive_entry_hardlink(ent))
         w = make_hardlink(ap, ent, rel, dirfd, base, e);
     else if (type == AE_IFREG)

@@ -20,6 +20,7 @@ struct applier {
     struct rootfs root;
     struct pathset written;   /* paths written by the current layer */
     uint64_t entries, max_entries;
+    uint64_t max_bytes;       /* also bounds one entry's declared size (sparse files) */
     struct dirtime *dirs;     /* directory mtimes, restored once their children are in */
     size_t ndirs, capdirs;
     int xattr_warned;
@@ -27,7 +28,7 @@ struct applier {
     gid_t egid;
 };
 
-void applier_init(struct applier *ap, int rootfd, int allow_openat2, uint64_t max_entries);
+void applier_init(struct applier *ap, int rootfd, int allow_openat2, uint64_t max_entries, uint64_t max_bytes);
 void applier_fini(struct applier *ap);
 /* Applies the next layer coming out of the pipeline; l only names it. */
 int layer_apply(struct applier *ap, const struct layer_desc *l, struct pipeline *p, err_t *e);

@@ -230,7 +230,7 @@ static int unpack(const struct cmdline *c, struct target *t, err_t *e)
         err_errno(e, errno, "opening the rootfs directory");
         goto out;
     }
-    applier_init(&ap, rootfd, !c->no_openat2, c->max_entries);
+    applier_init(&ap, rootfd, !c->no_openat2, c->max_entries, c->max_bytes);
     ap_inited = 1;
     if (pipeline_start(&pl, &img, c->max_bytes, e) < 0)
         goto out;

@@ -284,3 +284,16 @@ contain() {
         [ -d "$T/bundle/rootfs" ] # finished before the signal landed
     fi
 }
+
+@test "a sparse entry declaring more than --max-bytes is refused" {
+    mkdir -p "$T/src"
+    truncate -s 10G "$T/src/big"
+    (cd "$T/src" && tar --sparse --format=posix -cf "$T/sparse.tar" big)
+    rm -f "$T/src/big"
+    python3 "$HERE/mkimage.py" "$T/img" "tar:$T/sparse.tar"
+    run "$UNPACK" --max-bytes 1G "oci:$T/img:latest" "$T/bundle"
+    echo "$output"
+    [ "$status" -ne 0 ]
+    [[ "$output" =~ layer\ 2/2\ sha256:[0-9a-f]{64}:\ entry\ \"big\"\ declares\ 10737418240\ bytes ]]
+    no_leftovers
+}
