@@ -125,7 +125,9 @@ static int stream_layer(struct pipeline *p, const struct layer_desc *l, uint64_t
     hasher_init(&r->h);
     hasher_init(&uh);
     archive_read_support_filter_gzip(a);
-    archive_read_support_filter_zstd(a);
+#if ARCHIVE_VERSION_NUMBER >= 3003003
+    archive_read_support_filter_zstd(a); /* older libarchive: zstd layers get a clear error */
+#endif
     archive_read_support_format_raw(a);
     archive_read_support_format_empty(a);
     if (archive_read_open(a, r, NULL, read_cb, NULL) != ARCHIVE_OK) {

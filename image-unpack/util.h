@@ -8,6 +8,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* Headers older than glibc 2.14 lack O_PATH; kernels older than 2.6.39 ignore the unknown bit
+ * and open read-only, which is all we need from a directory fd. */
+#include <fcntl.h>
+#ifndef O_PATH
+#define O_PATH 010000000
+#endif
+
 /* Errors travel up as a message buffer so the outermost caller can name the blob and the
  * entry: inner layers set the reason, outer layers prefix their context. */
 typedef struct {
