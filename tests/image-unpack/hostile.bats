@@ -297,3 +297,24 @@ contain() {
     [[ "$output" =~ layer\ 2/2\ sha256:[0-9a-f]{64}:\ entry\ \"big\"\ declares\ 10737418240\ bytes ]]
     no_leftovers
 }
+
+@test "100 random layers of hostile primitives never touch anything outside" {
+    local seed before rc ok=0 refused=0
+    for seed in $(seq 1 100); do
+        rm -rf "$T/img" "$T/bundle"
+        python3 "$HERE/mkimage.py" "$T/img" "fuzz:$seed" "$T/outside"
+        before=$(snapshot "$T")
+        rc=0
+        "$UNPACK" --rootfs-only "oci:$T/img:latest" "$T/bundle" 2>"$BATS_FILE_TMPDIR/err" || rc=$?
+        [ "$before" = "$(snapshot "$T")" ] || { echo "seed $seed changed something outside"; cat "$BATS_FILE_TMPDIR/err"; return 1; }
+        if [ "$rc" -ne 0 ]; then
+            grep -q "layer [0-9]/[0-9] sha256:" "$BATS_FILE_TMPDIR/err" || { echo "seed $seed: error without blob"; cat "$BATS_FILE_TMPDIR/err"; return 1; }
+            no_leftovers || { echo "seed $seed"; return 1; }
+            refused=$((refused + 1))
+        else
+            ok=$((ok + 1))
+        fi
+    done
+    echo "unpacked $ok, refused $refused"
+    [ "$ok" -gt 0 ] && [ "$refused" -gt 0 ]
+}

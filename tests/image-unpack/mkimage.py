@@ -99,8 +99,44 @@ def write_blob(data):
     return "sha256:" + d
 
 
+def fuzz(seed):
+    """Random layers built from hostile primitives: names with "..", absolute names, symlinks to
+    outside, "/", "." and "..", hardlinks anywhere, whiteouts and opaque markers anywhere."""
+    import random
+    r = random.Random(seed)
+    comps = ["a", "b", "evil", "..", ".", "d", "x"]
+    targets = [outside, outside + "/sentinel", outside + "/dir", "/", ".", "..", "../..", "../../../../..",
+               "a", "evil", "d/x", "/etc/passwd", "/proc/self/root"]
+
+    def path():
+        p = "/".join(r.choice(comps) for _ in range(r.randint(1, 4)))
+        return ("/" + p) if r.random() < 0.2 else p
+    layers = []
+    for _ in range(r.randint(1, 3)):
+        ents = []
+        for _ in range(r.randint(3, 15)):
+            k = r.random()
+            if k < 0.25:
+                ents.append(("sym", path(), b"", r.choice(targets)))
+            elif k < 0.45:
+                ents.append(("file", path(), b"pwned\n"))
+            elif k < 0.6:
+                ents.append(("dir", path()))
+            elif k < 0.75:
+                ents.append(("hard", path(), b"", r.choice(targets + [path()])))
+            elif k < 0.9:
+                d = path()
+                ents.append(("file", d + "/.wh." + r.choice(comps + ["sentinel", "dir"]), b""))
+            else:
+                ents.append(("file", path() + "/.wh..wh..opq", b""))
+        layers.append(ents)
+    return layers
+
+
 def main():
-    if scen.startswith("tar:"):
+    if scen.startswith("fuzz:"):
+        layers = fuzz(int(scen[5:]))
+    elif scen.startswith("tar:"):
         # layers taken verbatim from tar files made by another tool (e.g. GNU tar --sparse)
         layers = [base()] + [open(p, "rb").read() for p in scen[4:].split(",")]
     else:
