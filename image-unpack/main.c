@@ -197,6 +197,15 @@ static void target_free(struct target *t)
     free(t->finalname);
 }
 
+/* Signals are blocked for the whole run (see main); one still pending at the end means the
+ * user asked us to stop, so the bundle must not appear. */
+static int interrupted(void)
+{
+    sigset_t pend;
+    return sigpending(&pend) == 0 &&
+           (sigismember(&pend, SIGINT) || sigismember(&pend, SIGTERM) || sigismember(&pend, SIGHUP));
+}
+
 static int unpack(const struct cmdline *c, struct target *t, err_t *e)
 {
     struct source src;
@@ -249,6 +258,10 @@ static int unpack(const struct cmdline *c, struct target *t, err_t *e)
             goto out;
         }
         json_object_put(spec);
+    }
+    if (interrupted()) {
+        err_set(e, "interrupted by a signal");
+        goto out;
     }
     /* rename() onto an empty directory replaces it atomically; onto anything else it fails */
     if (renameat(t->parentfd, t->tmpname, t->parentfd, t->finalname) < 0) {
