@@ -285,8 +285,8 @@ int tar_index(int fd, struct tar_member **out, size_t *n, err_t *e)
         free(paxlink);
         longname = longlink = paxpath = paxlink = NULL;
         paxsize = -1;
-        if (type == '1' || type == '2' || type == '5' || type == '3' || type == '4' || type == '6')
-            size = (type == '1' || type == '2') ? 0 : size;
+        if (type == '2')
+            size = 0; /* a symlink never carries data, whatever its size field says */
         off += 512 + ((size + 511) & ~(int64_t)511);
     }
     ret = 0;
@@ -331,7 +331,6 @@ static char *join_link(const char *member, const char *link)
     const char *slash = strrchr(member, '/');
     char *joined = link[0] == '/' ? xstrdup(link + 1)
                  : slash ? xasprintf("%.*s/%s", (int)(slash - member), member, link) : xstrdup(link);
-    err_t e;
     /* ".." may legitimately climb out of a member directory (../ID/layer.tar); resolve it here */
     out = xmalloc(strlen(joined) + 1);
     out[0] = 0;
@@ -350,7 +349,6 @@ static char *join_link(const char *member, const char *link)
             strcat(out, "/");
         strcat(out, p);
     }
-    (void)e;
     free(joined);
     return out;
 }
