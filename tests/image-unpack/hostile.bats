@@ -168,6 +168,20 @@ contain() {
     refuse huge-name --no-openat2 'name too long'
 }
 
+@test "the rootfs itself cannot become a symlink" {
+    refuse root-symlink "" 'entry "\.": the root of the rootfs can only be a directory'
+}
+
+@test "the rootfs itself cannot become a symlink (spelled ./)" {
+    refuse root-symlink-slash --no-openat2 'entry "\./": the root of the rootfs can only be a directory'
+}
+
+@test "a whiteout removes a symlink itself, not what it points to" {
+    contain whiteout-symlink-itself ""
+    [ ! -e "$T/bundle/rootfs/evil" ] && [ ! -L "$T/bundle/rootfs/evil" ]
+    [ -f "$T/outside/dir/keep" ]
+}
+
 @test "a symlink replaced by a file is replaced, not written through" {
     contain symlink-replaced ""
     [ "$(cat "$T/bundle/rootfs/evil")" = replaced ]
