@@ -45,6 +45,7 @@ static void usage(FILE *f)
           "  --rootfs-only        write BUNDLE_DIR/rootfs only, no config.json\n"
           "  --max-bytes N        limit on uncompressed layer bytes (default 64G; K/M/G suffixes)\n"
           "  --max-entries N      limit on archive entries over all layers (default 4000000)\n"
+          "  --no-openat2         resolve paths with the O_NOFOLLOW walk even where openat2 exists\n"
           "  -h, --help           this help\n", f);
 }
 
