@@ -168,6 +168,11 @@ contain() {
     refuse huge-name --no-openat2 'name too long'
 }
 
+@test "a whiteout naming the root itself (.wh. with an empty name) is refused" {
+    refuse whiteout-empty-name "" 'entry "\.wh\.": whiteout names ""'
+    [ -f "$T/outside/sentinel" ]
+}
+
 @test "the rootfs itself cannot become a symlink" {
     refuse root-symlink "" 'entry "\.": the root of the rootfs can only be a directory'
 }

@@ -65,6 +65,7 @@ SCENARIOS = {
     "hardlink-then-write": [base() + [("sym", "evil", "", outside + "/sentinel"), ("hard", "data/hl", "", "evil"),
                                       ("file", "data/hl", b"overwrite\n")]],
     "whiteout-dotdot": [base(), [("file", "../.wh.sentinel", b"")]],
+    "whiteout-empty-name": [base(), [("file", ".wh.", b"")]],
     "whiteout-dotdot-name": [base(), [("file", "data/.wh..", b"")]],
     "whiteout-parent-name": [base(), [("file", "data/.wh...", b"")]],
     "whiteout-via-symlink": [base() + [("sym", "evil", "", outside)], [("file", "evil/.wh.sentinel", b"")]],
