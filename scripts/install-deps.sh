@@ -14,7 +14,7 @@ PKGS="
   build-essential autoconf automake libtool pkg-config libc6-dev
   lxc lxc-dev libjson-c-dev libcap-dev libarchive-dev libssl-dev libseccomp-dev
   libzstd-dev zlib1g-dev
-  lxcfs busybox-static bats jq iproute2 procps util-linux bsdutils
+  lxcfs busybox-static bats jq iproute2 procps util-linux bsdutils python3 xxd musl-tools
   crun runc containerd podman conmon umoci skopeo zstd time
 "
 

@@ -1,6 +1,6 @@
 # Shared by the image-unpack bats suites.
 UNPACK=${RUNLXC_UNPACK:-runlxc-unpack}
-BENCH=${RUNLXC_IMAGE_BENCH:-/work/shared/bench/image}
+BENCH=${RUNLXC_IMAGE_BENCH:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/shared/bench/image}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # snapshot DIR: one line per path outside the bundle (type, size, mode, links, mtime, target,

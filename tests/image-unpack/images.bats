@@ -156,3 +156,14 @@ PY
     [ "$(du -k "$T/bundle/rootfs/data/holes" | cut -f1)" -lt 1024 ]
     [ "$(du -k "$T/bundle/rootfs/data/holes2" | cut -f1)" -lt 1024 ]
 }
+
+@test "small: the unpacked bundle runs with runlxc run (runlxc unpack subcommand)" {
+    run runlxc unpack --arg /bin/sh --arg -c --arg 'echo "ran $(hostname) as $(id -u) in $(pwd)"; exit 7' \
+        "oci:$IMAGES/small/layout:gzip" "$T/bundle"
+    [ "$status" -eq 0 ]
+    run runlxc --root "$T/state" run --bundle "$T/bundle" "unpacked-$$"
+    echo "$output"
+    [ "$status" -eq 7 ]
+    [[ "$output" == "ran runlxc as "* ]]
+    [ ! -e "$T/state/unpacked-$$" ]
+}
