@@ -11,12 +11,20 @@ make -j"$(nproc)" >/dev/null
 make install >/dev/null
 
 bundle=${DEMO_BUNDLE:-/var/lib/runlxc/demo}
-scripts/mkbundle.sh "$bundle" sh -c '
+# lxcfs gives the container its own /proc/meminfo, cpuinfo, uptime...: start it if needed.
+lxcfs=false
+if runlxc lxcfs status >/dev/null 2>&1 || runlxc lxcfs start; then
+    lxcfs=true
+fi
+HOST_BINARIES=/usr/bin/free scripts/mkbundle.sh "$bundle" sh -c '
 echo "hostname:     $(hostname)"
 echo "PID 1:        $(cat /proc/1/comm) (this shell is pid $$)"
 limit=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max)
-echo "memory limit: $((limit / 1024 / 1024)) MiB"'
-jq '.linux.resources.memory = {"limit": 268435456} | .hostname = "runlxc-demo"' "$bundle/config.json" > "$bundle/config.json.new"
+echo "memory limit: $((limit / 1024 / 1024)) MiB"
+echo "free -m (through lxcfs when it runs):"
+/usr/bin/free -m'
+jq --arg lxcfs "$lxcfs" '.linux.resources.memory = {"limit": 268435456} | .hostname = "runlxc-demo"
+    | .annotations = {"org.runlxc.lxcfs": $lxcfs}' "$bundle/config.json" > "$bundle/config.json.new"
 mv "$bundle/config.json.new" "$bundle/config.json"
 echo "+ runlxc run --bundle $bundle demo"
 exec runlxc run --bundle "$bundle" "demo-$$"
