@@ -48,12 +48,7 @@ int cmd_run(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err)
     o.foreground = true;
     /* Block everything we forward before the container exists, so no signal is lost; the
      * monitor child restores the original mask before liblxc runs. */
-    sigfillset(&all);
-    sigdelset(&all, SIGSEGV);
-    sigdelset(&all, SIGBUS);
-    sigdelset(&all, SIGILL);
-    sigdelset(&all, SIGFPE);
-    sigprocmask(SIG_BLOCK, &all, &saved);
+    rlx_block_forwarded_signals(&all, &saved);
     if (rlx_container_create(g, id, &o, &out, err) < 0) {
         sigprocmask(SIG_SETMASK, &saved, NULL);
         return -1;

@@ -43,9 +43,6 @@ int rlx_console_socket_send(const char *path, int master, const char *name, rlx_
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
     cleanup_close int s = -1;
     struct iovec iov = {(void *)name, strlen(name)};
-    struct msghdr mh = {0};
-    union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } ctl;
-    struct cmsghdr *c;
 
     if (strlen(path) >= sizeof(addr.sun_path))
         return rlx_error(err, 0, "console socket %s: path too long", path);
@@ -53,17 +50,7 @@ int rlx_console_socket_send(const char *path, int master, const char *name, rlx_
     s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (s < 0 || connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0)
         return rlx_error(err, errno, "console socket %s", path);
-    memset(&ctl, 0, sizeof(ctl));
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    mh.msg_control = ctl.buf;
-    mh.msg_controllen = sizeof(ctl.buf);
-    c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &master, sizeof(int));
-    if (sendmsg(s, &mh, MSG_NOSIGNAL) < 0)
+    if (rlx_sendmsg_fd(s, &iov, 1, master) < 0)
         return rlx_error(err, errno, "console socket %s: send pty master", path);
     return 0;
 }
@@ -118,17 +105,6 @@ static int move_fd_high(int fd, int min)
     return n;
 }
 
-static void __attribute__((noreturn)) monitor_fail(int sync_fd, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    rlx_msg_send(sync_fd, MSG_ERROR, msg, strlen(msg), -1);
-    _exit(1);
-}
-
 /* Runs in the forked child: becomes liblxc's non-daemonized monitor. runlxc create kills it
  * as soon as init reports ready, so that init is reparented to the caller's subreaper. */
 static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
@@ -150,11 +126,11 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
     sync_fd = move_fd_high(a->sync_fd, a->first_free_fd);
     fifo_fd = open(fifo, O_RDONLY | O_NONBLOCK);
     if (sync_fd < 0 || fifo_fd < 0)
-        monitor_fail(a->sync_fd, "open %s: %s", fifo, strerror(errno));
+        rlx_msg_fail(a->sync_fd, "open %s: %s", fifo, strerror(errno));
     fifo_fd = move_fd_high(fifo_fd, a->first_free_fd);
     init_fd = move_fd_high(a->init_fd, a->first_free_fd);
     if (fifo_fd < 0 || init_fd < 0)
-        monitor_fail(sync_fd, "dup: %s", strerror(errno));
+        rlx_msg_fail(sync_fd, "dup: %s", strerror(errno));
     /* Join namespaces given by path; liblxc's clone() then inherits them. */
     for (size_t i = 0; i < a->spec->n_namespaces; i++) {
         const struct rlx_namespace *ns = &a->spec->namespaces[i];
@@ -163,16 +139,16 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
             continue;
         fd = open(ns->path, O_RDONLY | O_CLOEXEC);
         if (fd < 0 || rlx_setns(fd, ns->flag) < 0)
-            monitor_fail(sync_fd, "linux.namespaces[%zu].path: join %s namespace %s: %s", i, ns->name, ns->path,
+            rlx_msg_fail(sync_fd, "linux.namespaces[%zu].path: join %s namespace %s: %s", i, ns->name, ns->path,
                          strerror(errno));
         close(fd);
     }
     c = lxc_container_new(a->id, a->g->root);
     if (c == NULL)
-        monitor_fail(sync_fd, "liblxc: cannot create container object");
+        rlx_msg_fail(sync_fd, "liblxc: cannot create container object");
     for (size_t i = 0; i < a->conf->n; i++)
         if (!c->set_config_item(c, a->conf->keys[i], a->conf->values[i]))
-            monitor_fail(sync_fd, "liblxc rejected %s = %s", a->conf->keys[i], a->conf->values[i]);
+            rlx_msg_fail(sync_fd, "liblxc rejected %s = %s", a->conf->keys[i], a->conf->values[i]);
     c->want_daemonize(c, false);
     c->want_close_all_fds(c, false);
     snprintf(sync_s, sizeof(sync_s), "%d", sync_fd);

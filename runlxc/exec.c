@@ -198,17 +198,6 @@ static int join_cgroups(pid_t pid, char **cgroups, rlx_error_t *err)
     return 0;
 }
 
-static void __attribute__((noreturn)) child_fail(int sync_fd, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    rlx_msg_send(sync_fd, MSG_ERROR, msg, strlen(msg), -1);
-    _exit(1);
-}
-
 /* C: runs in a fork of runlxc exec. */
 static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, int first_free, int nsfds[NS_COUNT])
 {
@@ -227,18 +216,18 @@ static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, 
         _exit(1);
     for (size_t i = 0; i < NS_COUNT; i++)
         if (nsfds[i] >= 0 && rlx_setns(nsfds[i], ns_order[i].flag) < 0)
-            child_fail(sync_fd, "exec: enter the container's %s namespace: %s%s", ns_order[i].name, strerror(errno),
+            rlx_msg_fail(sync_fd, "exec: enter the container's %s namespace: %s%s", ns_order[i].name, strerror(errno),
                        errno == ENOSYS || errno == EINVAL ? " (this kernel cannot setns into it)" : "");
     /* In a container's user namespace our host root is unmapped: become its root, so that
      * runlxc-init keeps the capabilities it needs to set the process up. */
     if (nsfds[0] >= 0 && (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
-        child_fail(sync_fd, "exec: become root of the container's user namespace: %s", strerror(errno));
+        rlx_msg_fail(sync_fd, "exec: become root of the container's user namespace: %s", strerror(errno));
     if (chdir("/") < 0)
-        child_fail(sync_fd, "exec: chdir / in the container: %s", strerror(errno));
+        rlx_msg_fail(sync_fd, "exec: chdir / in the container: %s", strerror(errno));
     /* Only a child of ours is born into the pid namespace we entered. */
     g = fork();
     if (g < 0)
-        child_fail(sync_fd, "exec: fork: %s", strerror(errno));
+        rlx_msg_fail(sync_fd, "exec: fork: %s", strerror(errno));
     if (g > 0)
         _exit(0);
     snprintf(sync_s, sizeof(sync_s), "%d", sync_fd);
@@ -254,7 +243,7 @@ static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, 
         snprintf(path, sizeof(path), "/proc/self/fd/%d", init_fd);
         fcntl(init_fd, F_SETFD, 0);
         execve(path, argv, envp);
-        child_fail(sync_fd, "exec: start runlxc-init in the container: %s", strerror(errno));
+        rlx_msg_fail(sync_fd, "exec: start runlxc-init in the container: %s", strerror(errno));
     }
 }
 
@@ -335,12 +324,7 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
     if (!o->detach) {
         /* The process is reparented to us when C exits; its signals are ours to forward. */
         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-        sigfillset(&all);
-        sigdelset(&all, SIGSEGV);
-        sigdelset(&all, SIGBUS);
-        sigdelset(&all, SIGILL);
-        sigdelset(&all, SIGFPE);
-        sigprocmask(SIG_BLOCK, &all, &saved);
+        rlx_block_forwarded_signals(&all, &saved);
         blocked = true;
     }
     child = fork();

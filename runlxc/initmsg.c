@@ -61,24 +61,13 @@ char rlx_rec_next(const char *data, size_t len, size_t *pos, const char **value)
     return tag;
 }
 
-int rlx_msg_send(int sock, char type, const void *data, size_t len, int fd)
+int rlx_sendmsg_fd(int sock, struct iovec *iov, size_t n_iov, int fd)
 {
-    uint32_t n = (uint32_t)len;
-    char hdr[5];
-    struct iovec iov[2];
     struct msghdr mh;
     union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } ctl;
-    size_t total = sizeof(hdr) + len, sent = 0;
-
-    memcpy(hdr, &n, 4);
-    hdr[4] = type;
-    iov[0].iov_base = hdr;
-    iov[0].iov_len = sizeof(hdr);
-    iov[1].iov_base = (void *)data;
-    iov[1].iov_len = len;
     memset(&mh, 0, sizeof(mh));
     mh.msg_iov = iov;
-    mh.msg_iovlen = len ? 2 : 1;
+    mh.msg_iovlen = n_iov;
     if (fd >= 0) {
         struct cmsghdr *c;
         memset(&ctl, 0, sizeof(ctl));
@@ -90,29 +79,52 @@ int rlx_msg_send(int sock, char type, const void *data, size_t len, int fd)
         c->cmsg_len = CMSG_LEN(sizeof(int));
         memcpy(CMSG_DATA(c), &fd, sizeof(int));
     }
-    while (sent < total) {
+    for (;;) {
         ssize_t w = sendmsg(sock, &mh, MSG_NOSIGNAL);
         if (w < 0 && errno == EINTR)
             continue;
+        return w < 0 ? -1 : (int)w;
+    }
+}
+
+int rlx_msg_send(int sock, char type, const void *data, size_t len, int fd)
+{
+    uint32_t n = (uint32_t)len;
+    char hdr[5];
+    struct iovec iov[2];
+    size_t total = sizeof(hdr) + len, sent;
+    int w;
+
+    memcpy(hdr, &n, 4);
+    hdr[4] = type;
+    iov[0].iov_base = hdr;
+    iov[0].iov_len = sizeof(hdr);
+    iov[1].iov_base = (void *)data;
+    iov[1].iov_len = len;
+    w = rlx_sendmsg_fd(sock, iov, len ? 2 : 1, fd);
+    if (w < 0)
+        return -1;
+    /* A partial write: the rest goes without ancillary data. */
+    for (sent = (size_t)w; sent < total; sent += (size_t)w) {
+        const char *p = sent < sizeof(hdr) ? hdr + sent : (const char *)data + (sent - sizeof(hdr));
+        size_t left = sent < sizeof(hdr) ? sizeof(hdr) - sent : total - sent;
+        struct iovec rest = {(void *)p, left};
+        w = rlx_sendmsg_fd(sock, &rest, 1, -1);
         if (w < 0)
             return -1;
-        sent += (size_t)w;
-        if (sent >= total)
-            break;
-        /* Partial write: send the rest without ancillary data. */
-        mh.msg_control = NULL;
-        mh.msg_controllen = 0;
-        while (mh.msg_iovlen > 0 && (size_t)w >= mh.msg_iov[0].iov_len) {
-            w -= (ssize_t)mh.msg_iov[0].iov_len;
-            mh.msg_iov++;
-            mh.msg_iovlen--;
-        }
-        if (mh.msg_iovlen > 0) {
-            mh.msg_iov[0].iov_base = (char *)mh.msg_iov[0].iov_base + w;
-            mh.msg_iov[0].iov_len -= (size_t)w;
-        }
     }
     return 0;
+}
+
+void rlx_msg_fail(int sock, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    rlx_msg_send(sock, MSG_ERROR, msg, strlen(msg), -1);
+    _exit(1);
 }
 
 static int read_full(int sock, char *buf, size_t len)

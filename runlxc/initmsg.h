@@ -8,6 +8,7 @@
 #define RUNLXC_INITMSG_H
 #include <stddef.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 enum rlx_msg_type {
     MSG_CONFIG = 'C',   /* runtime -> init: process description records */
@@ -40,6 +41,10 @@ void rlx_buf_free(struct rlx_buf *b);
 char rlx_rec_next(const char *data, size_t len, size_t *pos, const char **value);
 
 int rlx_msg_send(int sock, char type, const void *data, size_t len, int fd);
+/* Sends MSG_ERROR with the formatted text and exits 1: how a child of runlxc gives up. */
+void rlx_msg_fail(int sock, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+/* One sendmsg of iov data with fd attached by SCM_RIGHTS (also runc's console-socket format). */
+int rlx_sendmsg_fd(int sock, struct iovec *iov, size_t n_iov, int fd);
 /* Receives one message. data is malloc'ed and NUL-terminated. *fd (if non-NULL) gets an
  * attached fd or -1; *pid (if non-NULL) gets the sender's pid (needs SO_PASSCRED) or 0.
  * Returns the type, 0 on orderly EOF, -1 on error. */

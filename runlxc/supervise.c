@@ -89,3 +89,13 @@ int rlx_supervise(pid_t init, int master, int sfd)
     return exit_code(status);
 }
 
+
+void rlx_block_forwarded_signals(sigset_t *set, sigset_t *saved)
+{
+    sigfillset(set);
+    sigdelset(set, SIGSEGV);
+    sigdelset(set, SIGBUS);
+    sigdelset(set, SIGILL);
+    sigdelset(set, SIGFPE);
+    sigprocmask(SIG_BLOCK, set, saved);
+}

@@ -1,10 +1,15 @@
 /* Foreground supervision shared by run and exec. */
 #ifndef RUNLXC_SUPERVISE_H
 #define RUNLXC_SUPERVISE_H
+#include <signal.h>
 #include <sys/types.h>
 
 /* Waits for pid (our child or reparented to us), forwarding the signals read from the
  * signalfd sfd and relaying the pty master (or -1). Returns the exit code to use. */
 int rlx_supervise(pid_t pid, int master, int sfd);
+
+/* Blocks every signal we forward (all but the synchronous faults) into *set, old mask into
+ * *saved: set up before the process exists, so that none is lost. */
+void rlx_block_forwarded_signals(sigset_t *set, sigset_t *saved);
 
 #endif

@@ -4,11 +4,7 @@
 # its hostname, its PID 1 and its memory limit (256 MiB, from its own cgroup).
 set -eu
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-[ -x configure ] || ./autogen.sh
-[ -f Makefile ] || ./configure --prefix=/usr/local >/dev/null
-make -j"$(nproc)" >/dev/null
-make install >/dev/null
+scripts/build.sh
 
 bundle=${DEMO_BUNDLE:-/var/lib/runlxc/demo}
 # lxcfs gives the container its own /proc/meminfo, cpuinfo, uptime...: start it if needed.

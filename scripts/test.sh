@@ -3,10 +3,6 @@
 # Ends with the line "N passed, N failed".
 set -eu
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-[ -x configure ] || ./autogen.sh
-[ -f Makefile ] || ./configure --prefix=/usr/local >/dev/null
-make -j"$(nproc)" >/dev/null
-make install >/dev/null
+scripts/build.sh
 make -j"$(nproc)" build-tests >/dev/null
 exec tests/run-all.sh .
