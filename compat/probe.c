@@ -1,6 +1,11 @@
 #include "probe.h"
 #include "syscalls.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -144,4 +149,117 @@ bool rlx_probe_userns(void)
     if (pid < 0 || waitpid(pid, &status, 0) != pid)
         return false;
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+const char *const rlx_feature_names[F_COUNT] = {
+    [F_SETNS_NET] = "setns: net", [F_SETNS_IPC] = "setns: ipc", [F_SETNS_UTS] = "setns: uts",
+    [F_SETNS_PID] = "setns: pid", [F_SETNS_MNT] = "setns: mnt", [F_SETNS_CGROUP] = "setns: cgroup",
+    [F_USERNS] = "user namespaces", [F_CGROUPNS] = "cgroup namespaces", [F_TIMENS] = "time namespaces",
+    [F_SUBREAPER] = "PR_SET_CHILD_SUBREAPER", [F_NO_NEW_PRIVS] = "no_new_privs",
+    [F_SECCOMP_FILTER] = "seccomp filters", [F_MEMFD] = "memfd_create", [F_EXECVEAT] = "execveat",
+    [F_PIDFD] = "pidfd_open", [F_CLONE3] = "clone3", [F_OPEN_TREE] = "open_tree/move_mount",
+    [F_SETGROUPS_FILE] = "/proc/PID/setgroups", [F_DEVPTS_NEWINSTANCE] = "devpts newinstance",
+    [F_OVERLAY] = "overlay filesystem",
+};
+
+/* Is the syscall there? Called with arguments it must reject: ENOSYS means absent. */
+static bool syscall_exists(long nr, long a, long b, long c)
+{
+    return !(syscall(nr, a, b, c, 0, 0) < 0 && errno == ENOSYS);
+}
+
+/* The probes with side effects (setns, unshare, mounts, filters) run in this child. */
+static unsigned long probe_in_child(void)
+{
+    static const struct { enum rlx_feature f; const char *ns; int flag; } setns_probes[] = {
+        {F_SETNS_NET, "net", 0x40000000}, {F_SETNS_IPC, "ipc", 0x08000000}, {F_SETNS_UTS, "uts", 0x04000000},
+        {F_SETNS_PID, "pid", 0x20000000}, {F_SETNS_MNT, "mnt", 0x00020000}, {F_SETNS_CGROUP, "cgroup", 0x02000000},
+    };
+    unsigned long bits = 0;
+    char tmpl[] = "/tmp/runlxc-probe.XXXXXX";
+    for (size_t i = 0; i < sizeof(setns_probes) / sizeof(setns_probes[0]); i++) {
+        char path[64];
+        int fd;
+        snprintf(path, sizeof(path), "/proc/self/ns/%s", setns_probes[i].ns);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        /* Re-entering our own namespace is harmless and exercises the same kernel path. */
+        if (fd >= 0 && rlx_setns(fd, setns_probes[i].flag) == 0)
+            bits |= 1UL << setns_probes[i].f;
+        if (fd >= 0)
+            close(fd);
+    }
+    if (unshare(0x02000000) == 0)
+        bits |= 1UL << F_CGROUPNS;
+    if (unshare(0x00000080) == 0)
+        bits |= 1UL << F_TIMENS;
+    if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+        mkdtemp(tmpl) != NULL) {
+        if (mount("devpts", tmpl, "devpts", 0, "newinstance,ptmxmode=0666") == 0) {
+            bits |= 1UL << F_DEVPTS_NEWINSTANCE;
+            umount2(tmpl, MNT_DETACH);
+        }
+        rmdir(tmpl);
+    }
+    if (prctl(38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) == 0) {
+        struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, 0x7fff0000U /* SECCOMP_RET_ALLOW */);
+        struct sock_fprog prog = {1, &allow};
+        bits |= 1UL << F_NO_NEW_PRIVS;
+        if (prctl(PR_SET_SECCOMP, 2 /* SECCOMP_MODE_FILTER */, &prog, 0, 0) == 0)
+            bits |= 1UL << F_SECCOMP_FILTER;
+    }
+    return bits;
+}
+
+unsigned long rlx_probe_features(void)
+{
+    unsigned long bits = 0;
+    int pfd[2], x = 0, fd;
+    pid_t pid;
+
+    if (pipe2(pfd, O_CLOEXEC) == 0) {
+        pid = fork();
+        if (pid == 0) {
+            unsigned long b = probe_in_child();
+            ssize_t w = write(pfd[1], &b, sizeof(b));
+            _exit(w == (ssize_t)sizeof(b) ? 0 : 1);
+        }
+        close(pfd[1]);
+        if (pid > 0) {
+            if (read(pfd[0], &bits, sizeof(bits)) != (ssize_t)sizeof(bits))
+                bits = 0;
+            waitpid(pid, NULL, 0);
+        }
+        close(pfd[0]);
+    }
+    if (rlx_probe_userns())
+        bits |= 1UL << F_USERNS;
+    if (prctl(37 /* PR_GET_CHILD_SUBREAPER */, &x, 0, 0, 0) == 0)
+        bits |= 1UL << F_SUBREAPER;
+    fd = rlx_memfd_create("runlxc-probe", 1);
+    if (fd >= 0) {
+        bits |= 1UL << F_MEMFD;
+        close(fd);
+    }
+#ifdef SYS_execveat
+    if (syscall_exists(SYS_execveat, -1, (long)"", 0))
+        bits |= 1UL << F_EXECVEAT;
+#endif
+    if (syscall_exists(434 /* pidfd_open */, -1, 0, 0))
+        bits |= 1UL << F_PIDFD;
+    if (syscall_exists(435 /* clone3 */, 0, 0, 0))
+        bits |= 1UL << F_CLONE3;
+    if (syscall_exists(428 /* open_tree */, -1, (long)"", 0))
+        bits |= 1UL << F_OPEN_TREE;
+    if (access("/proc/self/setgroups", F_OK) == 0)
+        bits |= 1UL << F_SETGROUPS_FILE;
+    {
+        FILE *f = fopen("/proc/filesystems", "re");
+        char line[128];
+        while (f && fgets(line, sizeof(line), f))
+            if (strstr(line, "\toverlay\n"))
+                bits |= 1UL << F_OVERLAY;
+        if (f)
+            fclose(f);
+    }
+    return bits;
 }

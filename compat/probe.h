@@ -35,4 +35,16 @@ bool rlx_probe_setns(void);
 /* User namespaces: a child tries unshare(CLONE_NEWUSER) (off on RHEL 7, absent on 2.6.32). */
 bool rlx_probe_userns(void);
 
+/* What this kernel offers runlxc and liblxc, each found by trying it (in a throw-away child
+ * where trying has side effects). */
+enum rlx_feature {
+    F_SETNS_NET, F_SETNS_IPC, F_SETNS_UTS, F_SETNS_PID, F_SETNS_MNT, F_SETNS_CGROUP,
+    F_USERNS, F_CGROUPNS, F_TIMENS, F_SUBREAPER, F_NO_NEW_PRIVS, F_SECCOMP_FILTER, F_MEMFD,
+    F_EXECVEAT, F_PIDFD, F_CLONE3, F_OPEN_TREE, F_SETGROUPS_FILE, F_DEVPTS_NEWINSTANCE, F_OVERLAY,
+    F_COUNT
+};
+extern const char *const rlx_feature_names[F_COUNT];
+/* Bit i set when feature i works here. */
+unsigned long rlx_probe_features(void);
+
 #endif

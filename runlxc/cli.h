@@ -38,6 +38,7 @@ int cmd_exec(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err
 int cmd_update(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_events(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_lxcfs(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+int cmd_check(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_ps(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_pause(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_resume(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);

@@ -24,6 +24,7 @@ static const struct rlx_command commands[] = {
     {"update", cmd_update, "change the resource limits of a container"},
     {"events", cmd_events, "print stats and OOM events of a container as JSON lines"},
     {"lxcfs", cmd_lxcfs, "start lxcfs, re-bind its views after a restart (remount, watch)"},
+    {"check", cmd_check, "show what this host can do (kernel features, found by trying them)"},
     {"spec", cmd_spec, "write a default config.json"},
     {"features", cmd_features, "print what this runtime supports on this host"},
     {"unpack", cmd_unpack, "unpack an OCI or Docker image into a bundle"},

@@ -243,3 +243,19 @@ PY
     [ "$status" -eq 1 ]
     [[ "$output" == *"systemd"* ]]
 }
+
+@test "check: reports what the kernel offers, found by trying (a seccomp profile hides setns and memfd_create)" {
+    run rl check --format json
+    [ "$status" -eq 0 ]
+    echo "$output" | jq -e '.features["setns: mnt"] == true and .features["memfd_create"] == true and .cgroup != "none"'
+    rl check | grep -q "^setns: net *yes"
+    # The same binary inside a container whose profile answers ENOSYS, as an old kernel would.
+    rm -rf "$B/rootfs/lib" "$B/rootfs/lib64"
+    ln -s usr/lib "$B/rootfs/lib"; ln -s usr/lib64 "$B/rootfs/lib64"
+    cfg '.mounts += [{"destination": "/usr", "type": "bind", "source": "/usr", "options": ["rbind", "ro"]}]
+         | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["setns", "memfd_create"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}'
+    args /usr/local/bin/runlxc check --format json
+    run rl run "$ID"
+    echo "$output"
+    echo "$output" | jq -e '.features["setns: mnt"] == false and .features["setns: net"] == false and .features["memfd_create"] == false and .features["execveat"] == true'
+}
