@@ -176,9 +176,13 @@ int rlx_cgroup_freeze(char **paths, bool freeze, rlx_error_t *err)
 
 static int rmdir_tree(const char *path)
 {
-    DIR *d = opendir(path);
+    DIR *d;
     struct dirent *de;
     int ret = 0;
+    /* Usually there is no child cgroup: skip listing the (large) cgroupfs directory. */
+    if (rmdir(path) == 0 || errno == ENOENT)
+        return 0;
+    d = opendir(path);
     if (d == NULL)
         return errno == ENOENT ? 0 : -1;
     while ((de = readdir(d)) != NULL) {
