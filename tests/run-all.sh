@@ -5,10 +5,12 @@
 #   SUITES="unit integration image-unpack engines"  selects suites; TESTS_FILTER=regex filters bats tests
 #   engines: ../shared/judges/all.sh drives the installed runlxc through containerd and podman
 #            (skipped when the judges are not beside the checkout)
+#   cgroup-v1: on a hybrid host, the runtime suites and the engine judges again in a private
+#            mount namespace without the cgroup2 mount: what a cgroup v1-only host looks like
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top}" && pwd)
-suites=${SUITES:-unit integration image-unpack engines}
+suites=${SUITES:-unit integration image-unpack engines cgroup-v1}
 out=$(mktemp -d /tmp/runlxc-tests.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 pass=0 fail=0 skip=0
@@ -41,6 +43,19 @@ for s in $suites; do
             run_tap engines "$judges/all.sh" "${RUNLXC:-$(command -v runlxc)}"
         else
             echo "# engines: $judges/all.sh not found, skipped"
+        fi ;;
+    cgroup-v1)
+        if ! grep -q ' /sys/fs/cgroup/unified cgroup2 ' /proc/mounts; then
+            echo "# cgroup-v1: this host is not hybrid, skipped"
+            continue
+        fi
+        files=()
+        for f in lifecycle config exec; do files+=("$top/tests/integration/$f.bats"); done
+        run_tap cgroup-v1-integration unshare -m bash -c \
+            'mount --make-rprivate / && umount /sys/fs/cgroup/unified && exec bats --tap "$@"' bats "${files[@]}"
+        judges=${JUDGES_DIR:-$top/../shared/judges}
+        if [ -x "$judges/all.sh" ]; then
+            JUDGE_HIDE_UNIFIED=1 run_tap cgroup-v1-engines "$judges/all.sh" "${RUNLXC:-$(command -v runlxc)}"
         fi ;;
     unit)
         for t in "$build"/tests/unit/*_test "$build"/image-unpack/tests/*_test; do
