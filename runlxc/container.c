@@ -116,6 +116,7 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
     char *argv[4];
 
     sigset_t none;
+    prctl(PR_SET_NAME, "runlxc-monitor", 0, 0, 0);
     /* The payload starts with no blocked signals and default dispositions, whatever the
      * caller (runlxc run, an engine) had. */
     sigemptyset(&none);
