@@ -4,6 +4,15 @@
 #define RUNLXC_SYSCALLS_H
 #include <sys/types.h>
 #include <stdint.h>
+#include <sched.h>
+
+/* Namespace flags newer than old headers. */
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
 
 int rlx_setns(int fd, int nstype);
 int rlx_memfd_create(const char *name, unsigned int flags);

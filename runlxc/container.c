@@ -370,14 +370,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     st.cgroup_paths = NULL;
     if (rlx_state_save(state_dir, &st, err) < 0)
         goto out;
-    init_fd = rlx_init_binary_fd(err);
-    if (init_fd < 0)
+    if (rlx_init_channel(&init_fd, sv, err) < 0)
         goto out;
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-        rlx_error(err, errno, "socketpair");
-        goto out;
-    }
-    setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){1}, sizeof(int));
     {
         sigset_t all;
         sigfillset(&all);

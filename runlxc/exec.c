@@ -313,14 +313,8 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
         goto out;
     rlx_init_records_process(&msg, p, 0, o->preserve_fds, &seccomp);
     rlx_buf_add(&msg, REC_WANT_STATE, "1");
-    init_fd = rlx_init_binary_fd(err);
-    if (init_fd < 0)
+    if (rlx_init_channel(&init_fd, sv, err) < 0)
         goto out;
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-        rlx_error(err, errno, "exec: socketpair");
-        goto out;
-    }
-    setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){1}, sizeof(int));
     if (!o->detach) {
         /* The process is reparented to us when C exits; its signals are ours to forward. */
         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);

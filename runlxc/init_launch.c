@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #ifndef MFD_CLOEXEC
@@ -48,6 +49,20 @@ int rlx_init_binary_fd(rlx_error_t *err)
     }
     fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
     return mfd;
+}
+
+int rlx_init_channel(int *init_fd, int sv[2], rlx_error_t *err)
+{
+    *init_fd = rlx_init_binary_fd(err);
+    if (*init_fd < 0)
+        return -1;
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+        close(*init_fd);
+        *init_fd = -1;
+        return rlx_error(err, errno, "socketpair");
+    }
+    setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){1}, sizeof(int));
+    return 0;
 }
 
 void rlx_init_records_process(struct rlx_buf *b, const struct rlx_process *p, int listen_fds, int preserve,

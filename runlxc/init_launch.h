@@ -11,6 +11,9 @@
 
 /* A sealed in-memory copy of runlxc-init (close-on-exec; the caller clears that). */
 int rlx_init_binary_fd(rlx_error_t *err);
+/* What launching needs: the sealed binary (*init_fd) and a socketpair whose sv[0] (ours)
+ * receives the sender's credentials. Returns -1 with everything closed on failure. */
+int rlx_init_channel(int *init_fd, int sv[2], rlx_error_t *err);
 /* Records for the process itself: args, env, identity, limits, caps, terminal, seccomp. */
 void rlx_init_records_process(struct rlx_buf *b, const struct rlx_process *p, int listen_fds, int preserve,
                               const struct rlx_seccomp_prog *sc);

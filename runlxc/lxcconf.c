@@ -1,6 +1,7 @@
 #include "lxcconf.h"
 #include "cgroup.h"
 #include "resources.h"
+#include "syscalls.h"
 #include "util.h"
 #include <errno.h>
 #include <json-c/json.h>
@@ -9,12 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#ifndef CLONE_NEWCGROUP
-#define CLONE_NEWCGROUP 0x02000000
-#endif
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 
 static void add_raw(struct rlx_lxcconf *c, const char *key, const char *value)
 {

@@ -1,17 +1,12 @@
 /* The "linux" section of config.json. */
 #include "spec.h"
+#include "syscalls.h"
 #include "util.h"
 #include <errno.h>
 #include <json-c/json.h>
 #include <sched.h>
 #include <string.h>
 
-#ifndef CLONE_NEWCGROUP
-#define CLONE_NEWCGROUP 0x02000000
-#endif
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 
 static const struct { const char *name; int flag; } ns_table[] = {
     {"pid", CLONE_NEWPID}, {"network", CLONE_NEWNET}, {"mount", CLONE_NEWNS}, {"ipc", CLONE_NEWIPC},
