@@ -263,3 +263,14 @@ unsigned long rlx_probe_features(void)
     }
     return bits;
 }
+
+bool rlx_probe_no_new_privs(void)
+{
+    return prctl(39 /* PR_GET_NO_NEW_PRIVS */, 0, 0, 0, 0) >= 0;
+}
+
+bool rlx_probe_seccomp_filter(void)
+{
+    /* A NULL program: EFAULT where filters exist, EINVAL where the mode is unknown. */
+    return prctl(PR_SET_SECCOMP, 2 /* SECCOMP_MODE_FILTER */, NULL, 0, 0) < 0 && errno == EFAULT;
+}

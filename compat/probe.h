@@ -35,6 +35,10 @@ bool rlx_probe_setns(void);
 /* User namespaces: a child tries unshare(CLONE_NEWUSER) (off on RHEL 7, absent on 2.6.32). */
 bool rlx_probe_userns(void);
 
+/* Side-effect-free checks used on every create: prctl answers EINVAL for what it lacks. */
+bool rlx_probe_no_new_privs(void);
+bool rlx_probe_seccomp_filter(void);
+
 /* What this kernel offers runlxc and liblxc, each found by trying it (in a throw-away child
  * where trying has side effects). */
 enum rlx_feature {

@@ -311,6 +311,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     }
     if (check_preserved_fds(listen_fds + o->preserve_fds, err) < 0)
         goto out;
+    if (rlx_check_process_kernel(&spec->process, spec->has_seccomp, err) < 0)
+        goto out;
     if (spec->has_seccomp && rlx_seccomp_build(spec->seccomp, &seccomp, err) < 0)
         goto out;
     if (wants_lxcfs(g, spec)) {

@@ -304,6 +304,8 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
         } else {
             fcntl(fd, F_SETFD, 0);
         }
+    if (rlx_check_process_kernel(p, spec->has_seccomp, err) < 0)
+        goto out;
     if (spec->has_seccomp && rlx_seccomp_build(spec->seccomp, &seccomp, err) < 0)
         goto out;
     cgroups = exec_cgroup_paths(st.cgroup_paths, o->cgroup, err);

@@ -1,5 +1,6 @@
 #include "init_launch.h"
 #include "container.h"
+#include "probe.h"
 #include "syscalls.h"
 #include "util.h"
 #include <errno.h>
@@ -49,6 +50,15 @@ int rlx_init_binary_fd(rlx_error_t *err)
     }
     fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
     return mfd;
+}
+
+int rlx_check_process_kernel(const struct rlx_process *p, bool seccomp, rlx_error_t *err)
+{
+    if (p->no_new_privileges && !rlx_probe_no_new_privs())
+        return rlx_error(err, 0, "process.noNewPrivileges: this kernel has no no_new_privs (Linux 3.5)");
+    if (seccomp && !rlx_probe_seccomp_filter())
+        return rlx_error(err, 0, "linux.seccomp: this kernel has no seccomp filters (Linux 3.5)");
+    return 0;
 }
 
 int rlx_init_channel(int *init_fd, int sv[2], rlx_error_t *err)

@@ -11,6 +11,8 @@
 
 /* A sealed in-memory copy of runlxc-init (close-on-exec; the caller clears that). */
 int rlx_init_binary_fd(rlx_error_t *err);
+/* Errors naming the field when the process asks for what this kernel lacks. */
+int rlx_check_process_kernel(const struct rlx_process *p, bool seccomp, rlx_error_t *err);
 /* What launching needs: the sealed binary (*init_fd) and a socketpair whose sv[0] (ours)
  * receives the sender's credentials. Returns -1 with everything closed on failure. */
 int rlx_init_channel(int *init_fd, int sv[2], rlx_error_t *err);

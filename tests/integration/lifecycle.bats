@@ -259,3 +259,29 @@ PY
     echo "$output"
     echo "$output" | jq -e '.features["setns: mnt"] == false and .features["setns: net"] == false and .features["memfd_create"] == false and .features["execveat"] == true'
 }
+
+@test "a kernel without no_new_privs or seccomp filters: create refuses those fields with a clear error" {
+    # The inner runlxc runs under a profile where prctl answers EINVAL as 3.4 kernels do.
+    mkdir -p "$T/inner"
+    cp -a "$B/rootfs" "$T/inner/rootfs"
+    cp "$B/config.json" "$T/inner/config.json"
+    rm -rf "$B/rootfs/lib" "$B/rootfs/lib64"
+    ln -s usr/lib "$B/rootfs/lib"; ln -s usr/lib64 "$B/rootfs/lib64"
+    cfg --arg t "$T/inner" '.mounts += [{"destination": "/usr", "type": "bind", "source": "/usr", "options": ["rbind", "ro"]},
+                                        {"destination": "/inner", "type": "bind", "source": $t, "options": ["rbind"]}]
+         | .root.readonly = false
+         | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+             {"names": ["prctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 22, "args": [{"index": 0, "value": 22, "op": "SCMP_CMP_EQ"}]},
+             {"names": ["prctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 22, "args": [{"index": 0, "value": 39, "op": "SCMP_CMP_EQ"}]}]}'
+    args sh -c '/usr/local/bin/runlxc --root /tmp/st create --bundle /inner c1; echo "rc=$?"
+                sed -i "s/\"noNewPrivileges\": true/\"noNewPrivileges\": false/" /inner/config.json
+                sed -i "s/\"linux\": {/\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\"},/" /inner/config.json
+                /usr/local/bin/runlxc --root /tmp/st create --bundle /inner c1; echo "rc=$?"; ls /tmp/st 2>/dev/null | wc -l'
+    run rl run "$ID"
+    echo "$output"
+    [[ "${lines[0]}" == *"process.noNewPrivileges: this kernel has no no_new_privs"* ]]
+    [ "${lines[1]}" = rc=1 ]
+    [[ "${lines[2]}" == *"linux.seccomp: this kernel has no seccomp filters"* ]]
+    [ "${lines[3]}" = rc=1 ]
+    [ "${lines[4]}" = 0 ]
+}
