@@ -10,6 +10,7 @@
 #include "seccomp_profile.h"
 #include "spec.h"
 #include "state.h"
+#include "supervise.h"
 #include "syscalls.h"
 #include "util.h"
 #include <errno.h>
@@ -97,13 +98,6 @@ struct monitor_args {
     int sync_fd, init_fd, first_free_fd;
 };
 
-static int move_fd_high(int fd, int min)
-{
-    int n = fcntl(fd, F_DUPFD, min);
-    if (n >= 0 && n != fd)
-        close(fd);
-    return n;
-}
 
 /* Runs in the forked child: becomes liblxc's non-daemonized monitor. runlxc create kills it
  * as soon as init reports ready, so that init is reparented to the caller's subreaper. */
@@ -115,21 +109,14 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
     char sync_s[16], fifo_s[16], init_path[64];
     char *argv[4];
 
-    sigset_t none;
     prctl(PR_SET_NAME, "runlxc-monitor", 0, 0, 0);
-    /* The payload starts with no blocked signals and default dispositions, whatever the
-     * caller (runlxc run, an engine) had. */
-    sigemptyset(&none);
-    for (int sig = 1; sig < NSIG; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP)
-            signal(sig, SIG_DFL);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    sync_fd = move_fd_high(a->sync_fd, a->first_free_fd);
+    rlx_reset_signals();
+    sync_fd = fd_move_above(a->sync_fd, a->first_free_fd);
     fifo_fd = open(fifo, O_RDONLY | O_NONBLOCK);
     if (sync_fd < 0 || fifo_fd < 0)
         rlx_msg_fail(a->sync_fd, "open %s: %s", fifo, strerror(errno));
-    fifo_fd = move_fd_high(fifo_fd, a->first_free_fd);
-    init_fd = move_fd_high(a->init_fd, a->first_free_fd);
+    fifo_fd = fd_move_above(fifo_fd, a->first_free_fd);
+    init_fd = fd_move_above(a->init_fd, a->first_free_fd);
     if (fifo_fd < 0 || init_fd < 0)
         rlx_msg_fail(sync_fd, "dup: %s", strerror(errno));
     /* Join namespaces given by path; liblxc's clone() then inherits them. */

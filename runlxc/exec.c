@@ -201,17 +201,12 @@ static int join_cgroups(pid_t pid, char **cgroups, rlx_error_t *err)
 /* C: runs in a fork of runlxc exec. */
 static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, int first_free, int nsfds[NS_COUNT])
 {
-    sigset_t none;
     char sync_s[16], path[64];
     pid_t g;
 
-    for (int sig = 1; sig < NSIG; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP)
-            signal(sig, SIG_DFL);
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    sync_fd = fcntl(sync_fd, F_DUPFD, first_free);
-    init_fd = fcntl(init_fd, F_DUPFD, first_free);
+    rlx_reset_signals();
+    sync_fd = fd_move_above(sync_fd, first_free);
+    init_fd = fd_move_above(init_fd, first_free);
     if (sync_fd < 0 || init_fd < 0)
         _exit(1);
     for (size_t i = 0; i < NS_COUNT; i++)

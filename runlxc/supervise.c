@@ -99,3 +99,13 @@ void rlx_block_forwarded_signals(sigset_t *set, sigset_t *saved)
     sigdelset(set, SIGFPE);
     sigprocmask(SIG_BLOCK, set, saved);
 }
+
+void rlx_reset_signals(void)
+{
+    sigset_t none;
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            signal(sig, SIG_DFL);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}

@@ -12,4 +12,8 @@ int rlx_supervise(pid_t pid, int master, int sfd);
  * *saved: set up before the process exists, so that none is lost. */
 void rlx_block_forwarded_signals(sigset_t *set, sigset_t *saved);
 
+/* For a child on its way to becoming a container's process: no blocked signals and default
+ * dispositions, whatever the caller (runlxc run, an engine) had. */
+void rlx_reset_signals(void);
+
 #endif

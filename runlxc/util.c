@@ -134,6 +134,14 @@ int write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
+int fd_move_above(int fd, int min)
+{
+    int n = fcntl(fd, F_DUPFD, min);
+    if (n >= 0 && n != fd)
+        close(fd);
+    return n;
+}
+
 int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, rlx_error_t *err)
 {
     cleanup_free char *tmp = NULL;

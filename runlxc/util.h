@@ -39,6 +39,8 @@ char *read_file(const char *path, size_t *len, rlx_error_t *err);
 int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, rlx_error_t *err);
 int write_file(const char *path, const char *data, rlx_error_t *err);
 int write_all(int fd, const void *buf, size_t len);
+/* Moves fd to the lowest free number >= min (not close-on-exec) and closes the old one. */
+int fd_move_above(int fd, int min);
 int mkdir_p(const char *path, mode_t mode);
 /* Removes a directory tree (no symlink following). */
 int rm_rf(const char *path);
