@@ -269,6 +269,17 @@ bool rlx_probe_no_new_privs(void)
     return prctl(39 /* PR_GET_NO_NEW_PRIVS */, 0, 0, 0, 0) >= 0;
 }
 
+bool rlx_probe_subreaper(void)
+{
+    int x;
+    return prctl(37 /* PR_GET_CHILD_SUBREAPER */, &x, 0, 0, 0) == 0;
+}
+
+bool rlx_probe_ambient_caps(void)
+{
+    return prctl(47 /* PR_CAP_AMBIENT */, 1 /* PR_CAP_AMBIENT_IS_SET */, 0, 0, 0) >= 0;
+}
+
 bool rlx_probe_seccomp_filter(void)
 {
     /* A NULL program: EFAULT where filters exist, EINVAL where the mode is unknown. */

@@ -38,6 +38,10 @@ bool rlx_probe_userns(void);
 /* Side-effect-free checks used on every create: prctl answers EINVAL for what it lacks. */
 bool rlx_probe_no_new_privs(void);
 bool rlx_probe_seccomp_filter(void);
+/* PR_SET_CHILD_SUBREAPER (Linux 3.4): without it runlxc keeps a minimal parent per container. */
+bool rlx_probe_subreaper(void);
+/* PR_CAP_AMBIENT (Linux 4.3, RHEL 7 backport). */
+bool rlx_probe_ambient_caps(void);
 
 /* What this kernel offers runlxc and liblxc, each found by trying it (in a throw-away child
  * where trying has side effects). */

@@ -1,12 +1,16 @@
 /* spec: writes a default config.json that runlxc runs as is (busybox-friendly: sh). */
 #include "cli.h"
 #include <stddef.h>
+#include "probe.h"
 #include "util.h"
+#include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <string.h>
 
+/* A format: what this kernel lacks (ambient capabilities, no_new_privs) is left out, so the
+ * result runs here as is. */
 static const char default_spec[] =
 "{\n"
 "  \"ociVersion\": \"1.0.2\",\n"
@@ -19,11 +23,10 @@ static const char default_spec[] =
 "    \"capabilities\": {\n"
 "      \"bounding\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],\n"
 "      \"effective\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],\n"
-"      \"permitted\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],\n"
-"      \"ambient\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]\n"
+"      \"permitted\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]%s\n"
 "    },\n"
 "    \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024}],\n"
-"    \"noNewPrivileges\": true\n"
+"    \"noNewPrivileges\": %s\n"
 "  },\n"
 "  \"root\": {\"path\": \"rootfs\", \"readonly\": true},\n"
 "  \"hostname\": \"runlxc\",\n"
@@ -71,7 +74,9 @@ int cmd_spec(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err
         return rlx_error(err, 0, "spec: %s exists; remove it first", path);
     if (fd < 0)
         return rlx_error(err, errno, "spec: create %s", path);
-    if (write_all(fd, default_spec, strlen(default_spec)) < 0)
+    if (dprintf(fd, default_spec,
+                rlx_probe_ambient_caps() ? ",\n      \"ambient\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]" : "",
+                rlx_probe_no_new_privs() ? "true" : "false") < 0)
         return rlx_error(err, errno, "spec: write %s", path);
     return 0;
 }

@@ -15,6 +15,7 @@
 #include "util.h"
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -96,8 +97,51 @@ struct monitor_args {
     const struct rlx_spec *spec;
     const struct rlx_lxcconf *conf;
     int sync_fd, init_fd, first_free_fd;
+    int handoff_fd;           /* kernels without subreapers: the monitor's end of the hand-off socket, else -1 */
 };
 
+/* Kernels without PR_SET_CHILD_SUBREAPER: init cannot be reparented to anyone who would
+ * learn its exit status, so the monitor process stays its parent, but not as liblxc's
+ * monitor: runlxc create sends init's pid down the hand-off socket and signals SIGWINCH,
+ * one of the few signals liblxc's monitor leaves unblocked (liblxc refuses to start
+ * non-daemonized when threaded, so no thread can wait instead). The handler execs
+ * `runlxc-init reap`, which keeps our pid, and so our child init, and nothing of liblxc.
+ * A handler needs its inputs in static storage; they are set once, in the monitor child. */
+static struct {
+    int fd, init_fd;
+    char *status_path;
+} handoff = {-1, -1, NULL};
+
+static void fmt_int(char *buf, size_t n, long v)   /* async-signal-safe */
+{
+    char tmp[24];
+    size_t i = 0, j = 0;
+    do
+        tmp[i++] = (char)('0' + v % 10);
+    while ((v /= 10) > 0 && i < sizeof(tmp));
+    while (i > 0 && j + 1 < n)
+        buf[j++] = tmp[--i];
+    buf[j] = '\0';
+}
+
+static void handoff_on_sigwinch(int sig)
+{
+    pid_t init_pid;
+    char pid_s[24], fd_s[24], exe[48] = "/proc/self/fd/";
+    (void)sig;
+    /* A terminal resize also sends SIGWINCH: without a pid waiting, it is not ours. */
+    if (read(handoff.fd, &init_pid, sizeof(init_pid)) != sizeof(init_pid))
+        return;
+    fmt_int(pid_s, sizeof(pid_s), init_pid);
+    fmt_int(fd_s, sizeof(fd_s), handoff.fd);
+    fmt_int(exe + strlen(exe), sizeof(exe) - strlen(exe), handoff.init_fd);
+    fcntl(handoff.fd, F_SETFD, 0);
+    {
+        char *argv[] = {(char *)"runlxc-reaper", (char *)"reap", pid_s, handoff.status_path, fd_s, NULL};
+        execve(exe, argv, (char *[]){NULL});
+    }
+    _exit(255);
+}
 
 /* Runs in the forked child: becomes liblxc's non-daemonized monitor. runlxc create kills it
  * as soon as init reports ready, so that init is reparented to the caller's subreaper. */
@@ -117,6 +161,9 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
         rlx_msg_fail(a->sync_fd, "open %s: %s", fifo, strerror(errno));
     fifo_fd = fd_move_above(fifo_fd, a->first_free_fd);
     init_fd = fd_move_above(a->init_fd, a->first_free_fd);
+    if (a->handoff_fd >= 0 && ((a->handoff_fd = fd_move_above(a->handoff_fd, a->first_free_fd)) < 0 ||
+                               fcntl(a->handoff_fd, F_SETFD, FD_CLOEXEC) < 0))
+        rlx_msg_fail(sync_fd, "dup: %s", strerror(errno));
     if (fifo_fd < 0 || init_fd < 0)
         rlx_msg_fail(sync_fd, "dup: %s", strerror(errno));
     /* Join namespaces given by path; liblxc's clone() then inherits them. */
@@ -139,6 +186,15 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
             rlx_msg_fail(sync_fd, "liblxc rejected %s = %s", a->conf->keys[i], a->conf->values[i]);
     c->want_daemonize(c, false);
     c->want_close_all_fds(c, false);
+    if (a->handoff_fd >= 0) {
+        struct sigaction sa = {.sa_handler = handoff_on_sigwinch};
+        sigfillset(&sa.sa_mask);
+        handoff.fd = a->handoff_fd;
+        handoff.init_fd = init_fd;
+        handoff.status_path = xasprintf("%s/exit-status", a->state_dir);
+        fcntl(handoff.fd, F_SETFL, O_NONBLOCK);
+        sigaction(SIGWINCH, &sa, NULL);
+    }
     snprintf(sync_s, sizeof(sync_s), "%d", sync_fd);
     snprintf(fifo_s, sizeof(fifo_s), "%d", fifo_fd);
     snprintf(init_path, sizeof(init_path), "/proc/self/fd/%d", init_fd);
@@ -213,28 +269,34 @@ static bool wants_lxcfs(const struct rlx_global *g, const struct rlx_spec *s)
     return g->lxcfs;
 }
 
-/* Removes what a failed or deleted container leaves: processes, cgroups, the state dir. */
+/* Kills whatever is left in the cgroups, waits until they are empty and removes them. */
+static void empty_and_destroy(char **cg)
+{
+    if (rlx_cgroup_is_frozen(cg)) {
+        rlx_cgroup_kill_all(cg, SIGKILL);
+        rlx_cgroup_freeze(cg, false, NULL);
+    }
+    for (int i = 0; i < 200; i++) {
+        size_t n = 0;
+        free(rlx_cgroup_pids(cg, &n));
+        if (n == 0)
+            break;
+        rlx_cgroup_kill_all(cg, SIGKILL);
+        nanosleep(&(struct timespec){0, 5000000}, NULL);
+    }
+    rlx_cgroup_destroy(cg);
+}
+
+/* Removes what a failed or deleted container leaves: processes, cgroups, the state dir.
+ * The monitor cgroup still holds init's minimal parent on kernels without subreapers. */
 static void destroy_leftovers(const char *state_dir, char **cg, char **monitor_cg, pid_t init_pid)
 {
     if (init_pid > 0)
         kill(init_pid, SIGKILL);
-    if (cg) {
-        if (rlx_cgroup_is_frozen(cg)) {
-            rlx_cgroup_kill_all(cg, SIGKILL);
-            rlx_cgroup_freeze(cg, false, NULL);
-        }
-        for (int i = 0; i < 200; i++) {
-            size_t n = 0;
-            free(rlx_cgroup_pids(cg, &n));
-            if (n == 0)
-                break;
-            rlx_cgroup_kill_all(cg, SIGKILL);
-            nanosleep(&(struct timespec){0, 5000000}, NULL);
-        }
-        rlx_cgroup_destroy(cg);
-    }
+    if (cg)
+        empty_and_destroy(cg);
     if (monitor_cg)
-        rlx_cgroup_destroy(monitor_cg);
+        empty_and_destroy(monitor_cg);
     if (state_dir)
         rm_rf(state_dir);
 }
@@ -253,6 +315,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     struct rlx_seccomp_prog seccomp = {0};
     struct stat sb;
     int sv[2] = {-1, -1}, init_fd = -1, listen_fds = listen_fds_count(), type;
+    int handoff[2] = {-1, -1};
     pid_t monitor = -1, init_pid = 0;
     char **monitor_cg = NULL, **expected_cg = NULL;
     sigset_t saved_mask;
@@ -261,6 +324,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
 
     out->pid = 0;
     out->pty_master = -1;
+    out->reaper = 0;
     if (rlx_id_validate(id, err) < 0)
         return -1;
     if (realpath(o->bundle ? o->bundle : ".", bundle) == NULL)
@@ -361,6 +425,10 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         goto out;
     if (rlx_init_channel(&init_fd, sv, err) < 0)
         goto out;
+    if (!rlx_probe_subreaper() && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, handoff) < 0) {
+        rlx_error(err, errno, "socketpair");
+        goto out;
+    }
     {
         sigset_t all;
         sigfillset(&all);
@@ -368,8 +436,10 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         monitor = fork();
         if (monitor == 0) {
             struct monitor_args a = {g, id, state_dir, spec, &conf, sv[1], init_fd,
-                                     3 + listen_fds + o->preserve_fds};
+                                     3 + listen_fds + o->preserve_fds, handoff[0]};
             close(sv[0]);
+            if (handoff[1] >= 0)
+                close(handoff[1]);
             monitor_main(&a);
         }
         sigprocmask(SIG_SETMASK, &saved_mask, NULL);
@@ -408,10 +478,21 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     /* Where liblxc put its monitor, to remove that cgroup once the monitor is gone. */
     strv_free(monitor_cg);
     monitor_cg = conf.monitor_cgroup_dir ? rlx_cgroup_paths_of_pid(monitor, &layout, conf.monitor_cgroup_dir) : NULL;
-    kill(monitor, SIGKILL);
-    waitpid(monitor, NULL, 0);
+    if (handoff[1] >= 0) {
+        /* No subreaper here: the monitor becomes init's minimal parent and stays. */
+        char ack;
+        if (write(handoff[1], &init_pid, sizeof(init_pid)) != sizeof(init_pid) || kill(monitor, SIGWINCH) < 0 ||
+            poll(&(struct pollfd){handoff[1], POLLIN, 0}, 1, 5000) != 1 || read(handoff[1], &ack, 1) != 1) {
+            rlx_error(err, errno, "hand init over to its minimal parent (runlxc-init reap)");
+            goto out;
+        }
+        out->reaper = monitor;
+    } else {
+        kill(monitor, SIGKILL);
+        waitpid(monitor, NULL, 0);
+        rlx_cgroup_destroy(monitor_cg);
+    }
     monitor = -1;
-    rlx_cgroup_destroy(monitor_cg);
     st.pid = init_pid;
     st.starttime = proc_start_time(init_pid, NULL);
     st.cgroup_paths = rlx_cgroup_paths_of_pid(init_pid, &layout, conf.cgroup_dir);
@@ -456,6 +537,10 @@ out:
         close(sv[1]);
     if (init_fd >= 0)
         close(init_fd);
+    if (handoff[0] >= 0)
+        close(handoff[0]);
+    if (handoff[1] >= 0)
+        close(handoff[1]);
     strv_free(monitor_cg);
     strv_free(expected_cg);
     rlx_buf_free(&msg);

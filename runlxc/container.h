@@ -21,6 +21,7 @@ struct rlx_create_opts {
 struct rlx_created {
     pid_t pid;
     int pty_master;           /* foreground run with a terminal, else -1 */
+    pid_t reaper;             /* kernels without subreapers: init's minimal parent, else 0 */
 };
 
 int rlx_container_create(const struct rlx_global *g, const char *id, const struct rlx_create_opts *o,

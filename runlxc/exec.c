@@ -5,8 +5,10 @@
  *
  *   runlxc exec ─fork─> C: joins the cgroup and namespaces ─fork─> G: execs runlxc-init
  *   C exits at once; G is reparented to runlxc exec (a subreaper in the foreground) or to the
- *   caller's subreaper (detached, as engines expect from --pid-file). */
+ *   caller's subreaper (detached, as engines expect from --pid-file). On kernels without
+ *   subreapers C stays G's minimal parent instead and exits with G's exit code. */
 #include "cgroup.h"
+#include "probe.h"
 #include "container.h"
 #include "init_launch.h"
 #include "seccomp_profile.h"
@@ -199,7 +201,8 @@ static int join_cgroups(pid_t pid, char **cgroups, rlx_error_t *err)
 }
 
 /* C: runs in a fork of runlxc exec. */
-static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, int first_free, int nsfds[NS_COUNT])
+static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, int first_free, int nsfds[NS_COUNT],
+                                                      bool stay)
 {
     char sync_s[16], path[64];
     pid_t g;
@@ -223,6 +226,22 @@ static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, 
     g = fork();
     if (g < 0)
         rlx_msg_fail(sync_fd, "exec: fork: %s", strerror(errno));
+    if (g > 0 && stay) {
+        sigset_t all;
+        int st;
+        pid_t r;
+        sigfillset(&all);
+        sigprocmask(SIG_BLOCK, &all, NULL);
+        close(sync_fd);
+        close(init_fd);
+        for (int i = 0; i < 3; i++)
+            close(i);   /* G holds the caller's stdio, we must not keep it open after G */
+        rlx_close_fds_from(3);
+        do
+            r = waitpid(g, &st, 0);
+        while (r < 0 && errno == EINTR);
+        _exit(r != g ? 255 : WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 255);
+    }
     if (g > 0)
         _exit(0);
     snprintf(sync_s, sizeof(sync_s), "%d", sync_fd);
@@ -256,7 +275,7 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
     pid_t child, pid = 0;
     sigset_t all, saved;
     const char *status;
-    bool blocked = false;
+    bool blocked = false, stay = !rlx_probe_subreaper();
 
     for (size_t i = 0; i < NS_COUNT; i++)
         nsfds[i] = -1;
@@ -325,13 +344,14 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
     }
     if (child == 0) {
         close(sv[0]);
-        enter_and_spawn(sv[1], init_fd, 3 + o->preserve_fds, nsfds);
+        enter_and_spawn(sv[1], init_fd, 3 + o->preserve_fds, nsfds, stay);
     }
     close(sv[1]);
     sv[1] = -1;
     rlx_msg_send(sv[0], MSG_CONFIG, msg.data, msg.len, -1);
     r = rlx_init_handshake(sv[0], o->console_socket, o->detach ? NULL : &master, &pid, err);
-    waitpid(child, NULL, 0);
+    if (!stay || r < 0)
+        waitpid(child, NULL, 0);
     if (r == -2)
         rlx_error(err, 0, "exec: the process could not be started in container '%s'", id);
     if (r < 0)
@@ -360,7 +380,7 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
         kill(pid, SIGKILL);
         goto out;
     }
-    ret = rlx_supervise(pid, master, sfd);
+    ret = rlx_supervise(pid, stay ? child : 0, master, sfd);
 out:
     if (blocked)
         sigprocmask(SIG_SETMASK, &saved, NULL);

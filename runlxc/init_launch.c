@@ -56,6 +56,8 @@ int rlx_check_process_kernel(const struct rlx_process *p, bool seccomp, rlx_erro
 {
     if (p->no_new_privileges && !rlx_probe_no_new_privs())
         return rlx_error(err, 0, "process.noNewPrivileges: this kernel has no no_new_privs (Linux 3.5)");
+    if (p->caps[RLX_CAP_AMBIENT] && !rlx_probe_ambient_caps())
+        return rlx_error(err, 0, "process.capabilities.ambient: this kernel has no ambient capabilities (Linux 4.3)");
     if (seccomp && !rlx_probe_seccomp_filter())
         return rlx_error(err, 0, "linux.seccomp: this kernel has no seccomp filters (Linux 3.5)");
     return 0;

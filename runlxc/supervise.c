@@ -33,12 +33,12 @@ static void copy_fd(int from, int to, bool *open_flag)
 }
 
 /* Waits for init, forwarding signals and relaying the pty if there is one. */
-int rlx_supervise(pid_t init, int master, int sfd)
+int rlx_supervise(pid_t init, pid_t reaper, int master, int sfd)
 {
     bool in_open = master >= 0, out_open = master >= 0;
     struct termios saved;
     bool raw = false;
-    int status = 0;
+    int status = 0, code = -1;
 
     if (master >= 0 && isatty(0) && tcgetattr(0, &saved) == 0) {
         struct termios t = saved;
@@ -66,9 +66,15 @@ int rlx_supervise(pid_t init, int master, int sfd)
             if (si.ssi_signo == SIGCHLD) {
                 pid_t r;
                 bool done = false;
-                while ((r = waitpid(-1, &status, WNOHANG)) > 0)
-                    if (r == init)
+                int st;
+                while ((r = waitpid(-1, &st, WNOHANG)) > 0)
+                    if (r == init) {
+                        status = st;
                         done = true;
+                    } else if (reaper > 0 && r == reaper) {
+                        code = WIFEXITED(st) ? WEXITSTATUS(st) : 255;
+                        done = true;
+                    }
                 if (done) {
                     /* Drain what the payload wrote before it exited. */
                     while (out_open && poll(&(struct pollfd){master, POLLIN, 0}, 1, 0) > 0)
@@ -86,7 +92,7 @@ int rlx_supervise(pid_t init, int master, int sfd)
     }
     if (raw)
         tcsetattr(0, TCSANOW, &saved);
-    return exit_code(status);
+    return code >= 0 ? code : exit_code(status);
 }
 
 

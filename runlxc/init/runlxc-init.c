@@ -32,6 +32,7 @@
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 #include "../hooks.h"
@@ -395,6 +396,42 @@ static void wait_for_start(int fifo_fd)
     close(fifo_fd);
 }
 
+/* `runlxc-init reap PID STATUS_FILE ACK_FD`: on kernels without subreapers, liblxc's monitor
+ * process execs this to stay init's parent: wait for init, record its exit code, exit with
+ * it (128+n for a death by signal n). Every signal stays blocked: only SIGKILL ends us. */
+static int reap(pid_t pid, const char *status_path, int ack_fd)
+{
+    int status, code, fd;
+    char buf[16];
+    sigset_t all;
+    pid_t r;
+
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, NULL);
+    prctl(PR_SET_NAME, "runlxc-reaper", 0, 0, 0);
+    if (write(ack_fd, "R", 1) != 1)
+        return 255;
+    close(ack_fd);
+    fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    for (int i = 0; i < 3 && fd >= 0; i++)
+        dup2(fd, i);
+    rlx_close_fds_from(3);
+    chdir("/");
+    do
+        r = waitpid(-1, &status, 0);
+    while (r != pid && (r >= 0 || errno == EINTR));
+    if (r != pid)
+        return 255;
+    code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 255;
+    snprintf(buf, sizeof(buf), "%d\n", code);
+    fd = open(status_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        write_all(fd, buf, strlen(buf));
+        close(fd);
+    }
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     struct init_cfg c;
@@ -404,6 +441,8 @@ int main(int argc, char **argv)
 
     /* liblxc set a parent-death signal tied to its monitor, which runlxc retires. */
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    if (argc == 5 && strcmp(argv[1], "reap") == 0)
+        return reap((pid_t)atoi(argv[2]), argv[3], atoi(argv[4]));
     if (argc < 3) {
         fprintf(stderr, "runlxc-init: this program is started by runlxc, not by hand\n");
         return 127;

@@ -60,4 +60,12 @@ assert_no_leftovers() {
     return 0
 }
 
+# What the runtime under test finds on this kernel (it may run under a kernel-matrix
+# personality): feature "PR_SET_CHILD_SUBREAPER" succeeds when `runlxc check` says yes.
+feature() {
+    [ -n "${RUNLXC_FEATURES:-}" ] || RUNLXC_FEATURES=$("$RUNLXC" check --format json)
+    jq -e --arg f "$1" '.features[$f] == true' <<< "$RUNLXC_FEATURES" >/dev/null
+}
+require_feature() { feature "$1" || skip "this kernel has no $1"; }
+
 state_field() { rl state "$1" | jq -r ".$2"; }

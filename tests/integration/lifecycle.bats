@@ -100,15 +100,28 @@ teardown() { teardown_bundle; }
     args sleep 100
     rl create --bundle "$B" --pid-file "$T/pid" "$ID"
     local pid; pid=$(cat "$T/pid")
-    # Outside a subreaper, init's parent is the host's init.
     local ppid; ppid=$(awk '{print $4}' "/proc/$pid/stat")
-    [ "$(tr '\0' ' ' < /proc/$ppid/cmdline | grep -c 'runlxc\|lxc monitor')" -eq 0 ]
+    if feature PR_SET_CHILD_SUBREAPER; then
+        # Outside a subreaper, init's parent is the host's init.
+        [ "$(tr '\0' ' ' < /proc/$ppid/cmdline | grep -c 'runlxc\|lxc monitor')" -eq 0 ]
+    else
+        # No subreapers on this kernel: init's parent is the minimal one, nothing of liblxc.
+        [ "$(cat /proc/$ppid/comm)" = runlxc-reaper ]
+        grep -q '^VmRSS:[[:space:]]*[0-9]\{1,4\} kB' /proc/$ppid/status   # static and small
+    fi
     ! pgrep -f "lxc monitor.*$ID"
     rl start "$ID"
     ! pgrep -f "lxc monitor.*$ID"
+    if ! feature PR_SET_CHILD_SUBREAPER; then
+        rl kill "$ID" KILL
+        for _ in $(seq 100); do [ -e /proc/$ppid ] || break; sleep 0.05; done
+        [ ! -e /proc/$ppid ]
+        [ "$(rl state "$ID" | jq -r '.status, .exitStatus' | tr '\n' ' ')" = "stopped 137 " ]
+    fi
 }
 
 @test "create under a subreaper: the subreaper reaps the payload with its exact status" {
+    require_feature PR_SET_CHILD_SUBREAPER
     args sh -c 'exit 42'
     cat > "$T/reaper.py" <<PY
 import ctypes, os, sys, subprocess
@@ -245,10 +258,15 @@ PY
 }
 
 @test "check: reports what the kernel offers, found by trying (a seccomp profile hides setns and memfd_create)" {
+    require_feature "seccomp filters"   # the old kernel is emulated by a seccomp profile
     run rl check --format json
     [ "$status" -eq 0 ]
-    echo "$output" | jq -e '.features["setns: mnt"] == true and .features["memfd_create"] == true and .cgroup != "none"'
-    rl check | grep -q "^setns: net *yes"
+    local outer=$output
+    echo "$outer" | jq -e '.cgroup != "none"'
+    if [ -z "${PERSONALITY:-}" ]; then   # this modern host, unfiltered
+        echo "$outer" | jq -e '.features["setns: mnt"] == true and .features["memfd_create"] == true'
+        rl check | grep -q "^setns: net *yes"
+    fi
     # The same binary inside a container whose profile answers ENOSYS, as an old kernel would.
     rm -rf "$B/rootfs/lib" "$B/rootfs/lib64"
     ln -s usr/lib "$B/rootfs/lib"; ln -s usr/lib64 "$B/rootfs/lib64"
@@ -257,10 +275,11 @@ PY
     args /usr/local/bin/runlxc check --format json
     run rl run "$ID"
     echo "$output"
-    echo "$output" | jq -e '.features["setns: mnt"] == false and .features["setns: net"] == false and .features["memfd_create"] == false and .features["execveat"] == true'
+    echo "$output" | jq -e --argjson o "$outer" '.features["setns: mnt"] == false and .features["setns: net"] == false and .features["memfd_create"] == false and .features["execveat"] == $o.features["execveat"]'
 }
 
 @test "a kernel without no_new_privs or seccomp filters: create refuses those fields with a clear error" {
+    require_feature "seccomp filters"   # the emulation is a seccomp profile
     # The inner runlxc runs under a profile where prctl answers EINVAL as 3.4 kernels do.
     mkdir -p "$T/inner"
     cp -a "$B/rootfs" "$T/inner/rootfs"
