@@ -207,6 +207,44 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
 
 /* ---- create -------------------------------------------------------------------------- */
 
+/* Can runlxc exec enter every namespace this container gets? setns(2) must exist and know
+ * each type (before 3.8, or on RHEL 6 before 6.8, only net/ipc/uts; the /proc/PID/ns entry of
+ * a type appeared with setns support for it). Otherwise exec goes through the agent. */
+static bool exec_needs_agent(const struct rlx_spec *s)
+{
+    static const char *const names[] = {"mnt", "pid", "net", "ipc", "uts", "user", "cgroup"};
+    static const int flags[] = {CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS,
+                                CLONE_NEWUSER, CLONE_NEWCGROUP};
+    if (!rlx_probe_setns())
+        return true;
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+        char path[32];
+        snprintf(path, sizeof(path), "/proc/self/ns/%s", names[i]);
+        if (rlx_spec_has_namespace(s, flags[i]) && !path_exists(path))
+            return true;
+    }
+    return false;
+}
+
+/* The agent's socket: a host path in the state dir (mode 0700, never inside the container). */
+static int agent_listen(const char *state_dir, rlx_error_t *err)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    cleanup_free char *path = xasprintf("%s/agent.sock", state_dir);
+    int s;
+    if (strlen(path) >= sizeof(addr.sun_path))
+        return rlx_error(err, 0, "exec agent socket %s: path too long (use a shorter --root)", path);
+    strcpy(addr.sun_path, path);
+    s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0 || bind(s, (struct sockaddr *)&addr, sizeof(addr)) < 0 || chmod(path, 0600) < 0 || listen(s, 16) < 0) {
+        int e = errno;
+        if (s >= 0)
+            close(s);
+        return rlx_error(err, e, "exec agent socket %s", path);
+    }
+    return s;
+}
+
 /* After a failure, let liblxc's monitor tear down what it built (init exits after reporting
  * its error, and start() then removes the cgroups); kill it only if it does not finish. */
 static void retire_monitor(pid_t monitor, int sync_fd)
@@ -315,7 +353,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     struct rlx_seccomp_prog seccomp = {0};
     struct stat sb;
     int sv[2] = {-1, -1}, init_fd = -1, listen_fds = listen_fds_count(), type;
-    int handoff[2] = {-1, -1};
+    int handoff[2] = {-1, -1}, agent_fd = -1;
     pid_t monitor = -1, init_pid = 0;
     char **monitor_cg = NULL, **expected_cg = NULL;
     sigset_t saved_mask;
@@ -455,7 +493,16 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     rlx_init_records_process(&msg, &spec->process, listen_fds, listen_fds + o->preserve_fds, &seccomp);
     rlx_init_records_container(&msg, spec);
     /* If init never comes up the send fails or the recv sees EOF: both reported below. */
-    rlx_msg_send(sv[0], MSG_CONFIG, msg.data, msg.len, -1);
+    if (exec_needs_agent(spec)) {
+        agent_fd = agent_listen(state_dir, err);
+        if (agent_fd < 0)
+            goto out;
+    }
+    rlx_msg_send(sv[0], MSG_CONFIG, msg.data, msg.len, agent_fd);
+    if (agent_fd >= 0) {
+        close(agent_fd);
+        agent_fd = -1;
+    }
     type = rlx_init_handshake(sv[0], o->console_socket, &out->pty_master, &init_pid, err);
     if (type == -1)
         goto out;
@@ -539,6 +586,8 @@ out:
         close(init_fd);
     if (handoff[0] >= 0)
         close(handoff[0]);
+    if (agent_fd >= 0)
+        close(agent_fd);
     if (handoff[1] >= 0)
         close(handoff[1]);
     strv_free(monitor_cg);

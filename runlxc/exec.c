@@ -30,6 +30,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -261,6 +262,38 @@ static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, 
     }
 }
 
+/* Kernels where setns(2) cannot enter the container: its agent (started by runlxc-init at
+ * create) forks the process. We hand it our stdio and preserved fds; the rest of the
+ * conversation is the one runlxc-init has on the setns path, plus MSG_EXIT at the end. */
+static int agent_connect(const char *path, int preserve_fds, rlx_error_t *err)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    int s;
+    if (strlen(path) >= sizeof(addr.sun_path))
+        return rlx_error(err, 0, "exec: %s: path too long", path);
+    strcpy(addr.sun_path, path);
+    s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0 || connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        int e = errno;
+        if (s >= 0)
+            close(s);
+        return rlx_error(err, e, "exec: connect to the container's exec agent %s", path);
+    }
+    setsockopt(s, SOL_SOCKET, SO_PASSCRED, &(int){1}, sizeof(int));
+    for (int fd = 0; fd < 3 + preserve_fds; fd++) {
+        char n[16];
+        int len = snprintf(n, sizeof(n), "%d", fd);
+        /* A closed stdio fd stays closed in the process too. */
+        if (fcntl(fd, F_GETFD) < 0)
+            continue;
+        if (rlx_msg_send(s, MSG_FD, n, (size_t)len, fd) < 0) {
+            close(s);
+            return rlx_error(err, errno, "exec: pass fd %d to the exec agent", fd);
+        }
+    }
+    return s;
+}
+
 int rlx_container_exec(const struct rlx_global *g, const char *id, const struct rlx_exec_opts *o, rlx_error_t *err)
 {
     struct rlx_state st = {0};
@@ -269,9 +302,9 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
     struct rlx_process *p;
     struct rlx_seccomp_prog seccomp = {0};
     struct rlx_buf msg = {0};
-    cleanup_free char *dir = NULL;
+    cleanup_free char *dir = NULL, *agent_path = NULL;
     char **cgroups = NULL;
-    int nsfds[NS_COUNT], sv[2] = {-1, -1}, init_fd = -1, master = -1, sfd = -1, ret = -1, r;
+    int nsfds[NS_COUNT], sv[2] = {-1, -1}, init_fd = -1, master = -1, sfd = -1, ret = -1, r, sock;
     pid_t child, pid = 0;
     sigset_t all, saved;
     const char *status;
@@ -325,10 +358,29 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
     cgroups = exec_cgroup_paths(st.cgroup_paths, o->cgroup, err);
     if (o->cgroup && cgroups == NULL)
         goto out;
-    if (open_namespaces(st.pid, nsfds, err) < 0)
-        goto out;
     rlx_init_records_process(&msg, p, 0, o->preserve_fds, &seccomp);
     rlx_buf_add(&msg, REC_WANT_STATE, "1");
+    agent_path = xasprintf("%s/agent.sock", dir);
+    if (path_exists(agent_path)) {
+        if (strcmp(status, "paused") == 0) {
+            rlx_error(err, 0, "exec: cannot exec in paused container '%s' on this kernel: its exec agent "
+                      "(setns(2) cannot enter the container here) is frozen with it", id);
+            goto out;
+        }
+        sv[0] = agent_connect(agent_path, o->preserve_fds, err);
+        if (sv[0] < 0)
+            goto out;
+        stay = false;
+        if (!o->detach) {
+            rlx_block_forwarded_signals(&all, &saved);
+            blocked = true;
+        }
+        child = 0;
+        sock = sv[0];
+        goto configure;
+    }
+    if (open_namespaces(st.pid, nsfds, err) < 0)
+        goto out;
     if (rlx_init_channel(&init_fd, sv, err) < 0)
         goto out;
     if (!o->detach) {
@@ -348,9 +400,11 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
     }
     close(sv[1]);
     sv[1] = -1;
-    rlx_msg_send(sv[0], MSG_CONFIG, msg.data, msg.len, -1);
-    r = rlx_init_handshake(sv[0], o->console_socket, o->detach ? NULL : &master, &pid, err);
-    if (!stay || r < 0)
+    sock = sv[0];
+configure:
+    rlx_msg_send(sock, MSG_CONFIG, msg.data, msg.len, -1);
+    r = rlx_init_handshake(sock, o->console_socket, o->detach ? NULL : &master, &pid, err);
+    if (child > 0 && (!stay || r < 0))
         waitpid(child, NULL, 0);
     if (r == -2)
         rlx_error(err, 0, "exec: the process could not be started in container '%s'", id);
@@ -360,7 +414,7 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
      * execs the payload (it waits for our go): in a paused container it then freezes as the
      * payload, not half-way through runlxc's work. */
     if (join_cgroups(pid, cgroups, err) < 0 ||
-        rlx_msg_send(sv[0], MSG_STATE, "{}", 2, -1) < 0) {
+        rlx_msg_send(sock, MSG_STATE, "{}", 2, -1) < 0) {
         if (*err == NULL)
             rlx_error(err, errno, "exec: release the process");
         kill(pid, SIGKILL);
@@ -380,7 +434,7 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
         kill(pid, SIGKILL);
         goto out;
     }
-    ret = rlx_supervise(pid, stay ? child : 0, master, sfd);
+    ret = rlx_supervise(pid, stay ? child : 0, child == 0 ? sock : -1, master, sfd);
 out:
     if (blocked)
         sigprocmask(SIG_SETMASK, &saved, NULL);

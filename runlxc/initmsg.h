@@ -16,6 +16,8 @@ enum rlx_msg_type {
     MSG_READY = 'R',    /* init -> runtime: set up, waiting for start */
     MSG_ERROR = 'E',    /* init -> runtime: setup failed, payload = message */
     MSG_PTY = 'T',      /* init -> runtime: pty master attached */
+    MSG_FD = 'F',       /* runtime -> agent: an fd for the new process, payload = its number there */
+    MSG_EXIT = 'X',     /* agent -> runtime: the exec'd process exited, payload = exit code */
 };
 
 /* Record tags in MSG_CONFIG. */

@@ -2,7 +2,9 @@
  * us as subreaper), forward signals to it, relay its pty, and turn its status into an exit
  * code the way runc does (128+n for a death by signal n). */
 #include "supervise.h"
+#include "initmsg.h"
 #include "util.h"
+#include <stdlib.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -33,7 +35,7 @@ static void copy_fd(int from, int to, bool *open_flag)
 }
 
 /* Waits for init, forwarding signals and relaying the pty if there is one. */
-int rlx_supervise(pid_t init, pid_t reaper, int master, int sfd)
+int rlx_supervise(pid_t init, pid_t reaper, int exit_fd, int master, int sfd)
 {
     bool in_open = master >= 0, out_open = master >= 0;
     struct termios saved;
@@ -49,8 +51,9 @@ int rlx_supervise(pid_t init, pid_t reaper, int master, int sfd)
             ioctl(master, TIOCSWINSZ, &ws);
     }
     for (;;) {
-        struct pollfd p[3] = {{sfd, POLLIN, 0}, {in_open ? 0 : -1, POLLIN, 0}, {out_open ? master : -1, POLLIN, 0}};
-        if (poll(p, 3, -1) < 0) {
+        struct pollfd p[4] = {{sfd, POLLIN, 0}, {in_open ? 0 : -1, POLLIN, 0}, {out_open ? master : -1, POLLIN, 0},
+                              {exit_fd, POLLIN, 0}};
+        if (poll(p, 4, -1) < 0) {
             if (errno == EINTR)
                 continue;
             break;
@@ -59,6 +62,14 @@ int rlx_supervise(pid_t init, pid_t reaper, int master, int sfd)
             copy_fd(0, master, &in_open);
         if (p[2].revents)
             copy_fd(master, 1, &out_open);
+        if (p[3].revents) {
+            char *data = NULL;
+            code = rlx_msg_recv(exit_fd, &data, NULL, NULL, NULL) == MSG_EXIT ? atoi(data) : 255;
+            free(data);
+            while (out_open && poll(&(struct pollfd){master, POLLIN, 0}, 1, 0) > 0)
+                copy_fd(master, 1, &out_open);
+            break;
+        }
         if (p[0].revents) {
             struct signalfd_siginfo si;
             if (read(sfd, &si, sizeof(si)) != sizeof(si))

@@ -7,8 +7,9 @@
 /* Waits for pid (our child or reparented to us), forwarding the signals read from the
  * signalfd sfd and relaying the pty master (or -1). Returns the exit code to use.
  * reaper (or 0): on kernels without subreapers, pid stays the child of a minimal parent
- * of ours that exits with pid's exit code; its exit ends the wait. */
-int rlx_supervise(pid_t pid, pid_t reaper, int master, int sfd);
+ * of ours that exits with pid's exit code; its exit ends the wait.
+ * exit_fd (or -1): pid is the child of the container's exec agent, which sends MSG_EXIT. */
+int rlx_supervise(pid_t pid, pid_t reaper, int exit_fd, int master, int sfd);
 
 /* Blocks every signal we forward (all but the synchronous faults) into *set, old mask into
  * *saved: set up before the process exists, so that none is lost. */

@@ -38,6 +38,7 @@
 #include "../hooks.h"
 #include "../initmsg.h"
 #include "../util.h"
+#include "agent.h"
 #include "syscalls.h"
 
 #ifndef PR_CAP_AMBIENT
@@ -362,20 +363,25 @@ static char *resolve_exec(struct init_cfg *c)
 /* Drops every fd the caller's side may have leaked into us (a host directory fd would
  * otherwise be a way out through process.cwd = /proc/self/fd/N: the CVE-2024-21626 class).
  * What stays: stdio, the preserved fds, and our two channels. */
-static void close_inherited_fds(int preserve, int keep1, int keep2)
+static void close_inherited_fds(int preserve, int keep1, int keep2, int keep3)
 {
-    int max = 3 + preserve;
-    if (keep1 < keep2) {
-        int t = keep1;
-        keep1 = keep2;
-        keep2 = t;
+    int max = 3 + preserve, keep[3] = {keep1, keep2, keep3}, from = max;
+    /* sorted ascending */
+    for (int i = 0; i < 3; i++)
+        for (int j = i + 1; j < 3; j++)
+            if (keep[j] < keep[i]) {
+                int t = keep[i];
+                keep[i] = keep[j];
+                keep[j] = t;
+            }
+    for (int i = 0; i < 3; i++) {
+        if (keep[i] < from)
+            continue;
+        for (int fd = from; fd < keep[i]; fd++)
+            close(fd);
+        from = keep[i] + 1;
     }
-    /* keep1 > keep2 now; close the gaps around them. */
-    for (int fd = max; fd < (keep2 >= max ? keep2 : max); fd++)
-        close(fd);
-    for (int fd = (keep2 >= max ? keep2 + 1 : max); fd < keep1; fd++)
-        close(fd);
-    rlx_close_fds_from(keep1 + 1 > max ? keep1 + 1 : max);
+    rlx_close_fds_from(from);
 }
 
 static void wait_for_start(int fifo_fd)
@@ -432,12 +438,20 @@ static int reap(pid_t pid, const char *status_path, int ack_fd)
     return code;
 }
 
+static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, int agent_fd);
+
+/* A process the agent forks for `runlxc exec`: set up like any exec'd process. */
+static void __attribute__((noreturn)) spawn_from_agent(int conn, char *config, size_t len)
+{
+    sync_fd = conn;
+    run(config, len, -1, -1);
+}
+
 int main(int argc, char **argv)
 {
-    struct init_cfg c;
-    char *data = NULL, *state = NULL, *exe;
+    char *data = NULL;
     size_t len = 0;
-    int fifo_fd, type;
+    int fifo_fd, agent_fd = -1, type;
 
     /* liblxc set a parent-death signal tied to its monitor, which runlxc retires. */
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -449,12 +463,21 @@ int main(int argc, char **argv)
     }
     sync_fd = atoi(argv[1]);
     fifo_fd = atoi(argv[2]);
-    type = rlx_msg_recv(sync_fd, &data, &len, NULL, NULL);
+    /* The container's first process may get the agent's listening socket with its config. */
+    type = rlx_msg_recv(sync_fd, &data, &len, fifo_fd >= 0 ? &agent_fd : NULL, NULL);
     if (type != MSG_CONFIG)
         _exit(1);
+    run(data, len, fifo_fd, agent_fd);
+}
+
+static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, int agent_fd)
+{
+    struct init_cfg c;
+    char *state = NULL, *exe;
+
     parse_cfg(&c, data, len);
     free(data);
-    close_inherited_fds(c.preserve, sync_fd, fifo_fd);
+    close_inherited_fds(c.preserve, sync_fd, fifo_fd, agent_fd);
 
     /* As runc, the working directory is created before the root becomes read-only. */
     if (mkdir_p(c.cwd, 0755) < 0 && errno != EEXIST)
@@ -465,6 +488,13 @@ int main(int argc, char **argv)
     setup_paths(&c);
     if (c.domain && setdomainname(c.domain, strlen(c.domain)) < 0)
         fail("domainname: %s", strerror(errno));
+    /* The agent is forked with the container fully built but before anything of the payload
+     * (rlimits, identity, capabilities, seccomp) applies to us. */
+    if (agent_fd >= 0) {
+        if (rlx_agent_start(agent_fd, getpid() == 1, spawn_from_agent) < 0)
+            fail("start the exec agent: %s", strerror(errno));
+        close(agent_fd);
+    }
     for (int i = 0; i < c.n_rlimits; i++)
         if (rlx_setrlimit(c.rlimits[i].res, c.rlimits[i].soft, c.rlimits[i].hard) < 0)
             fail("process.rlimits: resource %d: %s", c.rlimits[i].res, strerror(errno));
@@ -494,7 +524,7 @@ int main(int argc, char **argv)
 
     if (rlx_msg_send(sync_fd, MSG_READY, "", 0, -1) < 0)
         _exit(1);
-    if (c.want_state && rlx_msg_recv(sync_fd, &state, &len, NULL, NULL) != MSG_STATE)
+    if (c.want_state && rlx_msg_recv(sync_fd, &state, NULL, NULL, NULL) != MSG_STATE)
         _exit(1);
     close(sync_fd);
     sync_fd = -1;
@@ -510,5 +540,5 @@ int main(int argc, char **argv)
     rlx_close_fds_from(3 + c.preserve);
     execve(exe, c.args, c.env ? c.env : (char *[]){NULL});
     fprintf(stderr, "runlxc-init: exec %s: %s\n", exe, strerror(errno));
-    return errno == ENOENT ? 127 : 126;
+    _exit(errno == ENOENT ? 127 : 126);
 }

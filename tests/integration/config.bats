@@ -20,18 +20,19 @@ runc_out() { run --separate-stderr rl run "$ID"; }
 
 @test "process: rlimits" {
     cfg '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 321, "hard": 654}, {"type": "RLIMIT_NPROC", "soft": 77, "hard": 88}]'
-    args sh -c 'echo "$(ulimit -n) $(ulimit -Hn) $(ulimit -u)"'
+    args sh -c 'grep -E "^Max (open files|processes)" /proc/self/limits | tr -s " " | cut -d" " -f3-5 | tr "\n" " "'
     runc_out
-    [ "$output" = "321 654 77" ]
+    [ "$output" = "77 88 processes 321 654 files " ]
 }
 
 @test "process: capabilities sets, noNewPrivileges, oomScoreAdj" {
+    require_feature no_new_privs
     cfg '.process.capabilities = {"bounding": ["CAP_KILL", "CAP_CHOWN"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL", "CAP_CHOWN"], "inheritable": []} | .process.noNewPrivileges = true | .process.oomScoreAdj = 123'
     args sh -c 'grep -E "^(CapBnd|CapEff|CapPrm|NoNewPrivs)" /proc/self/status | tr -s "\t" " "; cat /proc/self/oom_score_adj'
     runc_out
-    [[ "$output" == *"CapPrm: 0000000000000021"* ]]
-    [[ "$output" == *"CapEff: 0000000000000021"* ]]   # root: effective = permitted after execve
-    [[ "$output" == *"CapBnd: 0000000000000021"* ]]
+    [ "$(cap_line CapPrm)" = "CapPrm: 0000000000000021" ]
+    [ "$(cap_line CapEff)" = "CapEff: 0000000000000021" ]   # root: effective = permitted after execve
+    [ "$(cap_line CapBnd)" = "CapBnd: 0000000000000021" ]
     [[ "$output" == *"NoNewPrivs: 1"* ]]
     [ "${lines[4]}" = 123 ]
 }
@@ -40,7 +41,7 @@ runc_out() { run --separate-stderr rl run "$ID"; }
     cfg 'del(.process.capabilities) | .process.noNewPrivileges = false'
     args sh -c 'grep -E "^(CapEff|NoNewPrivs)" /proc/self/status | tr -s "\t" " "'
     runc_out
-    [[ "$output" == *"CapEff: 0000000000000000"* ]]
+    [ "$(cap_line CapEff)" = "CapEff: 0000000000000000" ]
     [[ "$output" == *"NoNewPrivs: 0"* ]]
 }
 
@@ -102,6 +103,10 @@ runc_out() { run --separate-stderr rl run "$ID"; }
     args readlink /proc/self/ns/net
     runc_out
     ip netns del $ns
+    if ! feature "setns: net"; then   # joining needs setns(2)
+        [[ "$stderr" == *"].path: join network namespace"* ]]
+        return 0
+    fi
     [ "$output" = "$want" ]
 }
 
@@ -293,6 +298,7 @@ SH
 }
 
 @test "seccomp: errno and kill actions, argument conditions, default action" {
+    require_feature "seccomp filters"
     cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
         "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13},
                      {"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]},
@@ -311,6 +317,7 @@ SH
 }
 
 @test "seccomp: a profile that blocks a syscall the payload uses kills it with SIGSYS" {
+    require_feature "seccomp filters"
     cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_KILL_PROCESS"}]}'
     args sh -c 'echo before; exec mkdir /tmp/y'
     run rl run "$ID"
@@ -319,6 +326,7 @@ SH
 }
 
 @test "seccomp: bad profiles are errors naming the field" {
+    require_feature "seccomp filters"
     cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_BOGUS"}'
     run rl create --bundle "$B" "$ID"
     [ "$status" -eq 1 ]
@@ -352,6 +360,7 @@ drop_subids() {
 }
 
 @test "user namespace: id mappings, root inside is an unprivileged id outside; exec enters it" {
+    require_feature "user namespaces"
     ensure_subids
     # liblxc wants the state dir reachable by the container's root (as /run/runlxc is, 0711)
     chmod 711 "$T"

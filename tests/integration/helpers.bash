@@ -67,5 +67,15 @@ feature() {
     jq -e --arg f "$1" '.features[$f] == true' <<< "$RUNLXC_FEATURES" >/dev/null
 }
 require_feature() { feature "$1" || skip "this kernel has no $1"; }
+# A capability set as /proc/PID/status shows it ("Cap...: HEX" lines of $output), masked to
+# the capabilities the runtime's kernel has: under a personality the host's newer ones stay
+# (the filter cannot remove them), on a real old kernel they do not exist.
+cap_line() {
+    [ -n "${RUNLXC_FEATURES:-}" ] || RUNLXC_FEATURES=$("$RUNLXC" check --format json)
+    local last hex
+    last=$(jq .cap_last_cap <<< "$RUNLXC_FEATURES")
+    hex=$(grep "^$1:" <<< "$output" | awk '{print $2}')
+    printf '%s: %016x\n' "$1" $(( 0x$hex & ((1 << (last + 1)) - 1) ))
+}
 
 state_field() { rl state "$1" | jq -r ".$2"; }

@@ -4,6 +4,7 @@
 load helpers
 
 setup_file() {
+    feature "setns: mnt" || skip "lxcfs itself needs setns(2)"
     export LXFS=$BATS_FILE_TMPDIR/lxcfs
     export LXROOT=$BATS_FILE_TMPDIR/state
     "$RUNLXC" --root "$LXROOT" --lxcfs-mountpoint "$LXFS" lxcfs start
