@@ -159,7 +159,7 @@ const char *const rlx_feature_names[F_COUNT] = {
     [F_SECCOMP_FILTER] = "seccomp filters", [F_MEMFD] = "memfd_create", [F_EXECVEAT] = "execveat",
     [F_PIDFD] = "pidfd_open", [F_CLONE3] = "clone3", [F_OPEN_TREE] = "open_tree/move_mount",
     [F_SETGROUPS_FILE] = "/proc/PID/setgroups", [F_DEVPTS_NEWINSTANCE] = "devpts newinstance",
-    [F_OVERLAY] = "overlay filesystem",
+    [F_OVERLAY] = "overlay filesystem", [F_AMBIENT] = "ambient capabilities",
 };
 
 /* Is the syscall there? Called with arguments it must reject: ENOSYS means absent. */
@@ -233,6 +233,8 @@ unsigned long rlx_probe_features(void)
     }
     if (rlx_probe_userns())
         bits |= 1UL << F_USERNS;
+    if (rlx_probe_ambient_caps())
+        bits |= 1UL << F_AMBIENT;
     if (prctl(37 /* PR_GET_CHILD_SUBREAPER */, &x, 0, 0, 0) == 0)
         bits |= 1UL << F_SUBREAPER;
     fd = rlx_memfd_create("runlxc-probe", 1);

@@ -33,6 +33,8 @@ static const char *const consequence[F_COUNT] = {
     [F_SETGROUPS_FILE] = "kernels before 3.19: setgroups cannot be denied in user namespaces",
     [F_DEVPTS_NEWINSTANCE] = "containers share the host's devpts",
     [F_OVERLAY] = "no overlay mounts in config.json",
+    [F_AMBIENT] = "a root payload gets its bounding set at exec, others lose every capability: "
+                  "process.capabilities other than that are refused",
 };
 
 int cmd_check(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err)

@@ -56,8 +56,18 @@ int rlx_check_process_kernel(const struct rlx_process *p, bool seccomp, rlx_erro
 {
     if (p->no_new_privileges && !rlx_probe_no_new_privs())
         return rlx_error(err, 0, "process.noNewPrivileges: this kernel has no no_new_privs (Linux 3.5)");
-    if (p->caps[RLX_CAP_AMBIENT] && !rlx_probe_ambient_caps())
-        return rlx_error(err, 0, "process.capabilities.ambient: this kernel has no ambient capabilities (Linux 4.3)");
+    if (!rlx_probe_ambient_caps()) {
+        /* What execve does without ambient capabilities: root gets its bounding set as
+         * permitted (and effective), anyone else loses every capability. */
+        if (p->caps[RLX_CAP_AMBIENT])
+            return rlx_error(err, 0, "process.capabilities.ambient: this kernel has no ambient capabilities (Linux 4.3)");
+        if (p->uid == 0 && p->caps[RLX_CAP_PERMITTED] != p->caps[RLX_CAP_BOUNDING])
+            return rlx_error(err, 0, "process.capabilities.permitted: must equal bounding for a root process on this "
+                             "kernel (no ambient capabilities: execve gives root its bounding set)");
+        if (p->uid != 0 && (p->caps[RLX_CAP_PERMITTED] | p->caps[RLX_CAP_EFFECTIVE]))
+            return rlx_error(err, 0, "process.capabilities: a non-root process keeps no capabilities across execve "
+                             "on this kernel (no ambient capabilities, Linux 4.3)");
+    }
     if (seccomp && !rlx_probe_seccomp_filter())
         return rlx_error(err, 0, "linux.seccomp: this kernel has no seccomp filters (Linux 3.5)");
     return 0;

@@ -5,6 +5,7 @@
 #include "lxcconf.h"
 #include "util.h"
 #include <lxc/lxccontainer.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static const char *spec_json =
@@ -20,17 +21,24 @@ static const char *spec_json =
     "\"resources\":{\"memory\":{\"limit\":268435456},\"cpu\":{\"shares\":1024,\"quota\":50000,\"period\":100000},"
     "\"pids\":{\"limit\":0},\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}";
 
-static void hybrid_layout(struct rlx_cgroup_layout *l, bool v2_only)
+enum layout_kind { L_V1, L_HYBRID, L_V2 };
+
+static void make_layout(struct rlx_cgroup_layout *l, enum layout_kind kind)
 {
-    static const char *const v1[] = {"memory", "cpu", "cpuset", "pids", "devices", "freezer"};
+    static const char *const v1[] = {"memory", "cpu", "cpuset", "pids", "devices", "freezer", "blkio"};
+    bool v2_only = kind == L_V2;
     memset(l, 0, sizeof(*l));
     l->unified = -1;
     if (!v2_only)
-        for (size_t i = 0; i < 6; i++) {
+        for (size_t i = 0; i < 7; i++) {
             l->h[l->n].mountpoint = xasprintf("/sys/fs/cgroup/%s", v1[i]);
             l->h[l->n].controllers = xstrdup(v1[i]);
             l->n++;
         }
+    if (kind == L_V1) {
+        l->mode = RLX_CGROUP_V1;
+        return;
+    }
     l->h[l->n].mountpoint = xstrdup(v2_only ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified");
     l->h[l->n].controllers = xstrdup("");
     l->h[l->n].v2 = true;
@@ -39,7 +47,8 @@ static void hybrid_layout(struct rlx_cgroup_layout *l, bool v2_only)
     l->mode = v2_only ? RLX_CGROUP_V2 : RLX_CGROUP_HYBRID;
 }
 
-static int build(struct rlx_lxcconf *c, const char *json, const char *version, bool v2_only, rlx_error_t *err)
+static int build_on(struct rlx_lxcconf *c, const char *json, const char *version, enum layout_kind kind,
+                    rlx_error_t *err)
 {
     struct rlx_spec *s = rlx_spec_parse(json, "/b", err);
     struct rlx_cgroup_layout l;
@@ -49,11 +58,66 @@ static int build(struct rlx_lxcconf *c, const char *json, const char *version, b
     int r;
     if (s == NULL)
         return -1;
-    hybrid_layout(&l, v2_only);
+    make_layout(&l, kind);
     r = rlx_lxcconf_build(c, s, &ctx, err);
     rlx_cgroup_layout_free(&l);
     rlx_spec_free(s);
     return r;
+}
+
+static int build(struct rlx_lxcconf *c, const char *json, const char *version, bool v2_only, rlx_error_t *err)
+{
+    return build_on(c, json, version, v2_only ? L_V2 : L_HYBRID, err);
+}
+
+/* Golden files: the legacy dialect's whole output for a set of bundles, as liblxc 1.0 and
+ * 2.0 on a cgroup v1 host (RHEL 6/7) would get it. UPDATE_GOLDEN=1 rewrites them. */
+#ifndef GOLDEN_DIR
+#define GOLDEN_DIR "tests/unit/golden"
+#endif
+static void golden(void)
+{
+    static const char *const bundles[] = {"default", "full", "hostnet", "sysctl", "hooks"};
+    static const char *const versions[] = {"1.0.11", "2.0.11"};
+    for (size_t b = 0; b < sizeof(bundles) / sizeof(bundles[0]); b++)
+        for (size_t v = 0; v < sizeof(versions) / sizeof(versions[0]); v++) {
+            cleanup_free char *in = xasprintf("%s/%s.json", GOLDEN_DIR, bundles[b]);
+            cleanup_free char *gold = xasprintf("%s/%s.lxc-%s.conf", GOLDEN_DIR, bundles[b], versions[v]);
+            cleanup_free char *json = NULL, *want = NULL, *got = NULL;
+            struct rlx_lxcconf c;
+            rlx_error_t err = NULL;
+            size_t len = 0;
+            FILE *m = open_memstream(&got, &len);
+            json = read_file(in, NULL, &err);
+            if (json == NULL) {
+                TAP_OK(false, "golden %s: %s", in, rlx_error_text(&err));
+                rlx_error_release(&err);
+                fclose(m);
+                continue;
+            }
+            if (build_on(&c, json, versions[v], L_V1, &err) < 0) {
+                fprintf(m, "error: %s\n", rlx_error_text(&err));
+                rlx_error_release(&err);
+            } else {
+                for (size_t i = 0; i < c.n; i++)
+                    fprintf(m, "%s = %s\n", c.keys[i], c.values[i]);
+                rlx_lxcconf_free(&c);
+            }
+            fclose(m);
+            if (getenv("UPDATE_GOLDEN")) {
+                FILE *f = fopen(gold, "w");
+                if (f) {
+                    fputs(got, f);
+                    fclose(f);
+                }
+            }
+            want = read_file(gold, NULL, &err);
+            rlx_error_release(&err);
+            TAP_OK(want && strcmp(want, got) == 0, "golden: %s under liblxc %s matches %s%s%s", bundles[b], versions[v],
+                   gold, want ? "" : " (missing)", want && strcmp(want, got) ? "; got:\n" : "");
+            if (want && strcmp(want, got))
+                fputs(got, stdout);
+        }
 }
 
 static bool has_item(const struct rlx_lxcconf *c, const char *key, const char *value)
@@ -134,5 +198,6 @@ int main(void)
         rlx_error_release(&err);
         free(j);
     }
+    golden();
     return tap_done();
 }
