@@ -142,10 +142,15 @@ bool rlx_probe_setns(void)
 
 bool rlx_probe_userns(void)
 {
+    return rlx_probe_unshare(CLONE_NEWUSER);
+}
+
+bool rlx_probe_unshare(int flag)
+{
     int status;
     pid_t pid = fork();
     if (pid == 0)
-        _exit(unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
+        _exit(unshare(flag) == 0 ? 0 : 1);
     if (pid < 0 || waitpid(pid, &status, 0) != pid)
         return false;
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;

@@ -34,6 +34,8 @@ bool rlx_probe_setns(void);
 
 /* User namespaces: a child tries unshare(CLONE_NEWUSER) (off on RHEL 7, absent on 2.6.32). */
 bool rlx_probe_userns(void);
+/* Can a new namespace of this type be made? Tried by a throw-away child (EINVAL if unknown). */
+bool rlx_probe_unshare(int flag);
 
 /* Side-effect-free checks used on every create: prctl answers EINVAL for what it lacks. */
 bool rlx_probe_no_new_privs(void);

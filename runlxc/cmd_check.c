@@ -13,16 +13,17 @@
 
 /* What happens without the feature. */
 static const char *const consequence[F_COUNT] = {
-    [F_SETNS_NET] = "exec cannot enter the network namespace",
-    [F_SETNS_IPC] = "exec cannot enter the ipc namespace",
-    [F_SETNS_UTS] = "exec cannot enter the uts namespace",
-    [F_SETNS_PID] = "exec cannot enter the pid namespace",
-    [F_SETNS_MNT] = "exec and lxcfs remount cannot enter the mount namespace",
-    [F_SETNS_CGROUP] = "exec cannot enter the cgroup namespace",
+    [F_SETNS_NET] = "exec goes through the container's fork-in-namespace agent; namespaces cannot be joined by path",
+    [F_SETNS_IPC] = "exec goes through the container's fork-in-namespace agent",
+    [F_SETNS_UTS] = "exec goes through the container's fork-in-namespace agent",
+    [F_SETNS_PID] = "exec goes through the container's fork-in-namespace agent",
+    [F_SETNS_MNT] = "exec goes through the agent; lxcfs (which needs setns) and its remount are unavailable",
+    [F_SETNS_CGROUP] = "cgroup namespaces cannot be created either",
     [F_USERNS] = "user namespaces and id mappings are refused with an error",
     [F_CGROUPNS] = "a cgroup namespace in config.json is refused by liblxc",
     [F_TIMENS] = "a time namespace in config.json is refused by liblxc",
-    [F_SUBREAPER] = "run/exec cannot reap the container's process themselves",
+    [F_SUBREAPER] = "a minimal parent (runlxc-reaper, ~100 kB) stays per container and per exec to keep the "
+                    "exit status for run, exec and state",
     [F_NO_NEW_PRIVS] = "process.noNewPrivileges is refused with an error",
     [F_SECCOMP_FILTER] = "linux.seccomp is refused with an error",
     [F_MEMFD] = "runlxc-init is executed from its installed file instead of a sealed copy",

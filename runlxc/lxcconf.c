@@ -147,6 +147,10 @@ static int tr_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
         const struct rlx_namespace *ns = rlx_spec_namespace(s, names[i].flag);
         if (ns == NULL || ns->path != NULL)
             continue;   /* shared with the host, or joined by the monitor before start */
+        /* liblxc skips a cgroup namespace the kernel lacks without a word: we refuse it. */
+        if ((names[i].flag == CLONE_NEWCGROUP || names[i].flag == CLONE_NEWTIME) && !rlx_probe_unshare(names[i].flag))
+            return rlx_error(err, 0, "linux.namespaces: this kernel has no %s namespaces (Linux %s)", names[i].lxc,
+                             names[i].flag == CLONE_NEWCGROUP ? "4.6" : "5.6");
         if (*list)
             strcat(list, " ");
         strcat(list, names[i].lxc);

@@ -5,12 +5,14 @@
 #   SUITES="unit integration image-unpack engines"  selects suites; TESTS_FILTER=regex filters bats tests
 #   engines: ../shared/judges/all.sh drives the installed runlxc through containerd and podman
 #            (skipped when the judges are not beside the checkout)
+#   kernel-matrix: tests/kernel-matrix/matrix.sh: the runtime suites under each kernel
+#            personality, and the VM rows in MATRIX_VMS (default "6.1:v2"; "" for none)
 #   cgroup-v1: on a hybrid host, the runtime suites and the engine judges again in a private
 #            mount namespace without the cgroup2 mount: what a cgroup v1-only host looks like
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top}" && pwd)
-suites=${SUITES:-unit integration image-unpack engines cgroup-v1}
+suites=${SUITES:-unit integration image-unpack engines cgroup-v1 kernel-matrix}
 out=$(mktemp -d /tmp/runlxc-tests.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 pass=0 fail=0 skip=0
@@ -57,6 +59,12 @@ for s in $suites; do
         if [ -x "$judges/all.sh" ]; then
             JUDGE_HIDE_UNIFIED=1 run_tap cgroup-v1-engines "$judges/all.sh" "${RUNLXC:-$(command -v runlxc)}"
         fi ;;
+    kernel-matrix)
+        vm_args=(--vm "${MATRIX_VMS-6.1:v2}")
+        [ -n "${MATRIX_VMS-6.1:v2}" ] || vm_args=(--no-vm)
+        PERSONALITY_BIN="$build/tests/kernel-matrix/personality" \
+            run_tap kernel-matrix "$top/tests/kernel-matrix/matrix.sh" "${vm_args[@]}"
+        grep '^ROW ' "$out/kernel-matrix.tap" ;;
     unit)
         for t in "$build"/tests/unit/*_test "$build"/image-unpack/tests/*_test; do
             [ -x "$t" ] && run_tap "unit-$(basename "$t")" "$t"

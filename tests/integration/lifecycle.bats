@@ -304,3 +304,36 @@ PY
     [ "${lines[3]}" = rc=1 ]
     [ "${lines[4]}" = 0 ]
 }
+
+@test "what this kernel lacks is refused with an error naming the field, and nothing is left behind" {
+    local checked=0 base
+    base=$(cat "$B/config.json")
+    refused() { # jq-filter message
+        echo "$base" | jq "$1" > "$B/config.json"
+        run rl create --bundle "$B" "$ID"
+        echo "$output"
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"$2"* ]]
+        assert_no_leftovers "$ID"
+        checked=$((checked + 1))
+    }
+    if ! feature "user namespaces"; then
+        refused '.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+                 | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]' \
+                "linux.namespaces: this kernel does not allow user namespaces"
+    fi
+    if ! feature "cgroup namespaces"; then
+        refused '.linux.namespaces += [{"type": "cgroup"}]' "linux.namespaces: this kernel has no cgroup namespaces"
+    fi
+    if ! feature no_new_privs; then
+        refused '.process.noNewPrivileges = true' "process.noNewPrivileges: this kernel has no no_new_privs"
+    fi
+    if ! feature "seccomp filters"; then
+        refused '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW"}' "linux.seccomp: this kernel has no seccomp filters"
+    fi
+    if ! feature "ambient capabilities"; then
+        refused '.process.capabilities.permitted = ["CAP_KILL"]' "process.capabilities.permitted: must equal bounding"
+        refused '.process.capabilities.ambient = ["CAP_KILL"]' "process.capabilities.ambient: this kernel has no ambient"
+    fi
+    [ "$checked" -gt 0 ] || skip "this kernel has every feature these checks need"
+}

@@ -59,7 +59,7 @@ for p in $profiles; do
     {
         PERSONALITY_BIN=$personality RUNLXC_REAL=$runtime bats --tap --filter "profile $p" "$here/selftest.bats"
         [ "$p" = centos6 ] && PERSONALITY_BIN=$personality RUNLXC_REAL=$runtime bats --tap "$here/agent.bats"
-        RUNLXC=$wrapper PERSONALITY=$p ROOTFS_CACHE=${ROOTFS_CACHE:-/var/tmp/runlxc-test-rootfs} bats --tap "${files[@]}"
+        RUNLXC=$wrapper RUNLXC_HOST=$runtime PERSONALITY=$p ROOTFS_CACHE=${ROOTFS_CACHE:-/var/tmp/runlxc-test-rootfs} bats --tap "${files[@]}"
     } 2>&1 | tee "$work/$p.tap"
     tally "kernel=$(uname -r) cgroup=$(host_cgroup "$p") personality=$p" "$work/$p.tap"
 done
