@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -145,12 +146,28 @@ bool rlx_probe_userns(void)
     return rlx_probe_unshare(CLONE_NEWUSER);
 }
 
+/* unshare(2) knows CLONE_NEWPID only from 3.8; clone(2) had it since 2.6.24 (and is no
+ * test for the others: 2.6.32's clone ignores unknown flags, 0x02000000 was CLONE_STOPPED). */
+static int make_namespace(int flag)
+{
+    pid_t c;
+    int status;
+    if (unshare(flag) == 0)
+        return 0;
+    if (flag != CLONE_NEWPID || errno != EINVAL)
+        return -1;
+    c = (pid_t)syscall(SYS_clone, (long)(CLONE_NEWPID | SIGCHLD), 0L, 0L, 0L, 0L);
+    if (c == 0)
+        _exit(0);
+    return c > 0 && waitpid(c, &status, 0) == c && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
 bool rlx_probe_unshare(int flag)
 {
     int status;
     pid_t pid = fork();
     if (pid == 0)
-        _exit(unshare(flag) == 0 ? 0 : 1);
+        _exit(make_namespace(flag) == 0 ? 0 : 1);
     if (pid < 0 || waitpid(pid, &status, 0) != pid)
         return false;
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;

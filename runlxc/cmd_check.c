@@ -26,7 +26,7 @@ static const char *const consequence[F_COUNT] = {
                     "exit status for run, exec and state",
     [F_NO_NEW_PRIVS] = "process.noNewPrivileges is refused with an error",
     [F_SECCOMP_FILTER] = "linux.seccomp is refused with an error",
-    [F_MEMFD] = "runlxc-init is executed from its installed file instead of a sealed copy",
+    [F_MEMFD] = "runlxc-init runs from its installed file through a detached read-only bind (writes give EROFS)",
     [F_EXECVEAT] = "exec starts runlxc-init through the container's /proc",
     [F_PIDFD] = "signals go by pid (liblxc falls back too)",
     [F_CLONE3] = "liblxc falls back to clone()",

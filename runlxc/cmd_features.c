@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 #include <lxc/lxccontainer.h>
 #include <stdio.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/capability.h>
 
@@ -31,9 +32,9 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
         "norelatime", "nostrictatime", "nosuid", "private", "rbind", "relatime", "remount", "ro", "rprivate",
         "rshared", "rslave", "runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid", "sync",
         "unbindable", NULL};
-    static const struct { const char *oci, *proc; } ns[] = {
-        {"cgroup", "cgroup"}, {"ipc", "ipc"}, {"mount", "mnt"}, {"network", "net"}, {"pid", "pid"},
-        {"time", "time"}, {"uts", "uts"}};
+    static const struct { const char *oci; int flag; } ns[] = {
+        {"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC}, {"mount", CLONE_NEWNS}, {"network", CLONE_NEWNET},
+        {"pid", CLONE_NEWPID}, {"time", CLONE_NEWTIME}, {"user", CLONE_NEWUSER}, {"uts", CLONE_NEWUTS}};
     struct json_object *o = json_object_new_object(), *lx = json_object_new_object(), *a, *cg, *ann;
     struct rlx_cgroup_layout l;
     int last = rlx_cap_last_cap();
@@ -50,11 +51,10 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
     json_object_object_add(o, "hooks", strs(hooks));
     json_object_object_add(o, "mountOptions", strs(mount_opts));
     a = json_object_new_array();
-    for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
-        cleanup_free char *p = xasprintf("/proc/self/ns/%s", ns[i].proc);
-        if (path_exists(p))
+    /* Found by making one (in a throw-away child): /proc/self/ns entries do not prove it. */
+    for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+        if (rlx_probe_unshare(ns[i].flag))
             json_object_array_add(a, json_object_new_string(ns[i].oci));
-    }
     json_object_object_add(lx, "namespaces", a);
     a = json_object_new_array();
     for (int c = 0; c <= last; c++) {
@@ -77,7 +77,7 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
     json_object_object_add(cg, "systemdUser", json_object_new_boolean(0));
     json_object_object_add(lx, "cgroup", cg);
     a = json_object_new_object();
-    json_object_object_add(a, "enabled", json_object_new_boolean(1));
+    json_object_object_add(a, "enabled", json_object_new_boolean(rlx_probe_seccomp_filter()));
     json_object_object_add(a, "actions", strs(rlx_seccomp_actions));
     json_object_object_add(a, "operators", strs(rlx_seccomp_operators));
     json_object_object_add(a, "archs", rlx_seccomp_archs_json());

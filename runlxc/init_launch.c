@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #ifndef MFD_CLOEXEC
@@ -22,6 +23,31 @@
 #define F_SEAL_WRITE 0x0008
 #endif
 
+/* Kernels before 3.17: the installed binary, opened through a private read-only bind mount
+ * that is detached at once, so that a process in the container that reopens /proc/PID/exe
+ * for writing gets EROFS (runc did the same before memfd). Needs only 2.6.26. */
+static int init_binary_ro_fd(rlx_error_t *err)
+{
+    char tmp[] = "/tmp/runlxc-init.XXXXXX";
+    int fd = mkstemp(tmp), e;
+    if (fd < 0)
+        return rlx_error(err, errno, "runlxc-init: mount point for a read-only copy");
+    close(fd);
+    fd = -1;
+    if (mount(RUNLXC_INIT_PATH, tmp, NULL, MS_BIND, NULL) == 0) {
+        if (mount(NULL, tmp, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) == 0)
+            fd = open(tmp, O_RDONLY | O_CLOEXEC);
+        e = errno;
+        umount2(tmp, MNT_DETACH);
+    } else {
+        e = errno;
+    }
+    unlink(tmp);
+    if (fd < 0)
+        return rlx_error(err, e, "runlxc-init %s: read-only bind", RUNLXC_INIT_PATH);
+    return fd;
+}
+
 /* A sealed in-memory copy of runlxc-init: the container can never write to the host binary
  * through /proc/1/exe (the CVE-2019-5736 class). */
 int rlx_init_binary_fd(rlx_error_t *err)
@@ -34,12 +60,8 @@ int rlx_init_binary_fd(rlx_error_t *err)
     if (src < 0 || fstat(src, &st) < 0)
         return rlx_error(err, errno, "runlxc-init %s", RUNLXC_INIT_PATH);
     mfd = rlx_memfd_create("runlxc-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    if (mfd < 0) {
-        /* Kernels before 3.17: exec the installed binary (read-only to the container). */
-        int fd = src;
-        src = -1;
-        return fd;
-    }
+    if (mfd < 0)
+        return init_binary_ro_fd(err);
     while (off < st.st_size) {
         ssize_t n = sendfile(mfd, src, NULL, (size_t)(st.st_size - off));
         if (n <= 0) {

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,17 +16,6 @@
 #include <unistd.h>
 
 #define MAX_FDS 64
-
-static void __attribute__((noreturn, format(printf, 2, 3))) refuse(int conn, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    rlx_msg_send(conn, MSG_ERROR, msg, strlen(msg), -1);
-    _exit(1);
-}
 
 /* The relay: receives the new process's fds and description, forks it, reports its exit. */
 static void __attribute__((noreturn)) relay(int conn, rlx_agent_spawn_fn spawn)
@@ -48,11 +36,11 @@ static void __attribute__((noreturn)) relay(int conn, rlx_agent_spawn_fn spawn)
         if (type != MSG_FD)
             break;
         if (fd < 0 || n == MAX_FDS)
-            refuse(conn, "runlxc-agent: bad fd message");
+            rlx_msg_fail(conn, "runlxc-agent: bad fd message");
         fds[n] = fd;
         targets[n] = atoi(data);
         if (targets[n] < 0 || targets[n] >= MAX_FDS)
-            refuse(conn, "runlxc-agent: fd number %d out of range", targets[n]);
+            rlx_msg_fail(conn, "runlxc-agent: fd number %d out of range", targets[n]);
         if (targets[n] > top)
             top = targets[n];
         n++;
@@ -67,12 +55,12 @@ static void __attribute__((noreturn)) relay(int conn, rlx_agent_spawn_fn spawn)
         _exit(1);
     for (int i = 0; i < n; i++)
         if (fds[i] < 0 || dup2(fds[i], targets[i]) < 0)
-            refuse(conn, "runlxc-agent: dup2: %s", strerror(errno));
+            rlx_msg_fail(conn, "runlxc-agent: dup2: %s", strerror(errno));
     for (int i = 0; i < n; i++)
         close(fds[i]);
     x = fork();
     if (x < 0)
-        refuse(conn, "runlxc-agent: fork: %s", strerror(errno));
+        rlx_msg_fail(conn, "runlxc-agent: fork: %s", strerror(errno));
     if (x == 0) {
         signal(SIGPIPE, SIG_DFL);
         spawn(conn, data, len);
@@ -129,7 +117,7 @@ static void __attribute__((noreturn)) agent_main(int listen_fd, bool check_peer_
             /* A peer outside our pid namespace shows pid 0: that is runlxc on the host.
              * Anything we can see is a process of this container, whatever its uid. */
             if (check_peer_pid && (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0 || cred.pid != 0))
-                refuse(conn, "runlxc-agent: refused: the caller is inside the container");
+                rlx_msg_fail(conn, "runlxc-agent: refused: the caller is inside the container");
             relay(conn, spawn);
         }
         close(conn);

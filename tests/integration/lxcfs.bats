@@ -6,7 +6,10 @@ load helpers
 # personality, whose private mount namespace would keep the FUSE mount to itself).
 
 setup_file() {
-    feature "setns: mnt" || skip "lxcfs itself needs setns(2)"
+    if ! feature "setns: mnt"; then
+        export LXCFS_UNAVAILABLE="lxcfs itself needs setns(2)"
+        return 0
+    fi
     export LXFS=$BATS_FILE_TMPDIR/lxcfs
     export LXROOT=$BATS_FILE_TMPDIR/state
     "${RUNLXC_HOST:-$RUNLXC}" --root "$LXROOT" --lxcfs-mountpoint "$LXFS" lxcfs start
@@ -20,6 +23,7 @@ teardown_file() {
 }
 
 setup() {
+    [ -z "${LXCFS_UNAVAILABLE:-}" ] || skip "$LXCFS_UNAVAILABLE"
     setup_bundle
     HOST_BINARIES=/usr/bin/free ROOTFS_ONLY=1 "$TOP/scripts/mkbundle.sh" "$B" > /dev/null
     cfg '.annotations = {"org.runlxc.lxcfs": "true"} | .linux.resources.memory = {"limit": 268435456}'

@@ -106,3 +106,16 @@ teardown() { teardown_bundle; }
     rl delete --force "$ID"
     assert_no_leftovers "$ID"
 }
+
+@test "no memfd_create: runlxc-init runs from a read-only detached bind of the installed file" {
+    rl create --bundle "$B" --pid-file "$T/pid" "$ID"
+    local pid; pid=$(cat "$T/pid")
+    # init is still runlxc-init (waiting for start): its executable sits on a read-only mount,
+    # so reopening /proc/PID/exe for writing could never reach the host's binary.
+    python3 -c 'import os, sys; st = os.statvfs("/proc/%s/exe" % sys.argv[1]); sys.exit(0 if st.f_flag & os.ST_RDONLY else 1)' "$pid"
+    run python3 -c 'import sys; open("/proc/%s/exe" % sys.argv[1], "r+b")' "$pid"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"Read-only file system"* ]] || [[ "$output" == *"Text file busy"* ]]
+    # and no mount is left behind on the host
+    ! grep -q runlxc-init /proc/self/mountinfo
+}

@@ -237,6 +237,12 @@ static void mask_mounts(const struct profile *pr)
     filter_filesystems(pr);
     if (pr->hide_sys_user && mount("none", "/proc/sys/user", "tmpfs", MS_RDONLY, NULL) < 0)
         die("hide /proc/sys/user");
+    /* Our masks make /proc "not fully visible", and the kernel refuses a proc mount in a new
+     * user namespace then (mnt_already_visible): one clean proc mount elsewhere keeps it
+     * allowed, as on the real kernel. The hidden cgroup2 mount point is a free empty dir. */
+    if (!(pr->unshare_einval & NEWUSER) && pr->hide_cgroup2 &&
+        mount("proc", "/sys/fs/cgroup/unified", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        die("a clean proc mount");
     if (pr->cap_last_file > 0) {
         char v[16];
         snprintf(v, sizeof(v), "%u\n", pr->cap_last);
