@@ -63,8 +63,7 @@ for s in $suites; do
         vm_args=(--vm "${MATRIX_VMS-6.1:v2}")
         [ -n "${MATRIX_VMS-6.1:v2}" ] || vm_args=(--no-vm)
         PERSONALITY_BIN="$build/tests/kernel-matrix/personality" \
-            run_tap kernel-matrix "$top/tests/kernel-matrix/matrix.sh" "${vm_args[@]}"
-        grep '^ROW ' "$out/kernel-matrix.tap" ;;
+            run_tap kernel-matrix "$top/tests/kernel-matrix/matrix.sh" "${vm_args[@]}" ;;
     unit)
         for t in "$build"/tests/unit/*_test "$build"/image-unpack/tests/*_test; do
             [ -x "$t" ] && run_tap "unit-$(basename "$t")" "$t"
