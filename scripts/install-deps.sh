@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs everything runlxc needs to build, test and benchmark, from Debian 12 packages.
 # Idempotent: packages already present are not touched, and apt is not called at all when
-# nothing is missing.
+# nothing is missing. qemu-system-x86, cpio, xz-utils and gojq are for the real-kernel VM lane
+# (tests/kernel-matrix/vm); its kernels are downloaded, not installed, by fetch-kernel.sh.
 #
 # CentOS/RHEL (EPEL) equivalents, for building on legacy hosts:
 #   CentOS 7: yum install epel-release && yum install gcc make autoconf automake libtool \
@@ -16,6 +17,7 @@ PKGS="
   libzstd-dev zlib1g-dev
   lxcfs busybox-static bats jq iproute2 procps util-linux bsdutils python3 xxd musl-tools
   crun runc containerd podman conmon umoci skopeo zstd time
+  qemu-system-x86 cpio xz-utils gojq
 "
 
 missing=""

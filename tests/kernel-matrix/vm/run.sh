@@ -1,0 +1,251 @@
+#!/bin/bash
+# The real-kernel VM lane of the kernel matrix: boots a Debian kernel under QEMU (TCG: nested
+# KVM does not work on the CI machines) with an initramfs that holds the installed runlxc,
+# its libraries, bash + bats + jq and the tests; the guest mounts cgroups as v1 only or v2
+# only, runs real containers with the real runlxc, prints TAP on the serial console and powers
+# off. This script parses the TAP and prints one row:
+#   ROW kernel=<guest uname -r> cgroup=<v1|v2> personality=native passed=N failed=M
+# and exits non-zero if a test failed or the VM did not finish.
+#
+#   tests/kernel-matrix/vm/run.sh [--cgroup v1|v2] [--kernel VMLINUZ] [--name NAME]
+#                                 [--timeout SECONDS] [--installed] [--verbose]
+#     --cgroup    v2 (default): cgroup2 at /sys/fs/cgroup, booted with cgroup_no_v1=all;
+#                 v1: one cgroup v1 hierarchy per controller (cpu,cpuacct and net_cls,net_prio
+#                 co-mounted as systemd does, plus name=systemd), no cgroup2 anywhere
+#     --kernel    any bzImage/vmlinuz (default: fetch-kernel.sh, bookworm's 6.1 cloud kernel);
+#                 modules are taken from ../lib/modules/<release> beside it when present
+#     --name      names the work/log directory (default <kernel file>-<cgroup>)
+#     --installed take runlxc from the host's /usr/local instead of `make install
+#                 DESTDIR=...` of this tree (the host's /usr/local is never written)
+#     --verbose   stream the whole serial console (default: only the TAP lines)
+#     --guest-script FILE  (debugging) run FILE with bash in the guest instead of the tests
+#   VM_TESTS=quick|full (default full): quick runs only guest-tests.bats
+#   VM_WORK=/var/tmp/runlxc-vm: work directory (initramfs, console log, TAP) per name
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+cgroup=v2 kernel="" name="" timeout=${VM_TIMEOUT:-1500} installed=0 verbose=0 guest_script=
+while [ $# -gt 0 ]; do
+    case $1 in
+    --cgroup) cgroup=${2:?}; shift 2 ;;
+    --kernel) kernel=${2:?}; shift 2 ;;
+    --name) name=${2:?}; shift 2 ;;
+    --timeout) timeout=${2:?}; shift 2 ;;
+    --installed) installed=1; shift ;;
+    --verbose) verbose=1; shift ;;
+    --guest-script) guest_script=${2:?}; shift 2 ;;
+    -h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+case $cgroup in v1|v2) ;; *) echo "run.sh: --cgroup must be v1 or v2" >&2; exit 2 ;; esac
+die() { echo "run.sh: $*" >&2; exit 1; }
+for t in qemu-system-x86_64 cpio gzip xz bash bats jq ldd; do
+    command -v $t >/dev/null || die "$t is missing (scripts/install-deps.sh)"
+done
+
+if [ -z "$kernel" ]; then
+    kernel=$("$here/fetch-kernel.sh") || die "no kernel (fetch-kernel.sh failed)"
+fi
+[ -f "$kernel" ] || die "no kernel image at $kernel"
+kernel=$(cd "$(dirname "$kernel")" && pwd)/$(basename "$kernel")
+release=$(basename "$kernel"); release=${release#vmlinuz-}
+moddir=$(dirname "$kernel")/../lib/modules/$release
+name=${name:-$release-$cgroup}
+work=${VM_WORK:-/var/tmp/runlxc-vm}/$name
+rm -rf "$work"
+mkdir -p "$work"
+R=$work/root
+mkdir -p "$R"
+log() { echo "run.sh: $*" >&2; }
+
+# ---- the guest's files ------------------------------------------------------------------------
+mkdir -p "$R"/{bin,sbin,etc,proc,sys,dev,run,tmp,var/tmp,usr/bin,usr/sbin,usr/lib,usr/lib64,newroot,root}
+chmod 1777 "$R/tmp" "$R/var/tmp"
+ln -s usr/lib "$R/lib"
+ln -s usr/lib64 "$R/lib64"
+
+# copy FILE [FILE...] to the same path in the guest, with every library ldd names
+add() {
+    local f l
+    for f in "$@"; do
+        [ -e "$f" ] || die "missing $f"
+        mkdir -p "$R$(dirname "$f")"
+        cp -L "$f" "$R$f"
+        for l in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
+            [ -e "$R$l" ] || { mkdir -p "$R$(dirname "$l")"; cp -L "$l" "$R$l"; }
+        done
+    done
+}
+
+bb=/bin/busybox
+file -L "$bb" 2>/dev/null | grep -q "statically linked" || [ "$(ldd "$bb" 2>&1 | grep -c 'not a dynamic')" = 1 ] ||
+    die "$bb is not busybox-static"
+cp "$bb" "$R/bin/busybox"
+for a in $("$bb" --list); do
+    [ -e "$R/bin/$a" ] || ln -s busybox "$R/bin/$a"
+done
+ln -sf ../../bin/busybox "$R/usr/bin/env"
+
+# bash, bats, jq (the test driver) and iproute2's ip (ip netns)
+add /usr/bin/bash /usr/bin/ip
+ln -sf ../usr/bin/bash "$R/bin/bash"
+# jq 1.6 needs 0.75 s to start under TCG (it compiles its builtins every time), gojq 0.07 s;
+# the tests call jq several times each, so the guest's jq is gojq (same language) when the host
+# has it. VM_JQ=jq keeps jq 1.6.
+if [ "${VM_JQ:-gojq}" = gojq ] && command -v gojq >/dev/null; then
+    add "$(command -v gojq)"
+    ln -sf gojq "$R/usr/bin/jq"
+else
+    add /usr/bin/jq
+fi
+mkdir -p "$R/usr/lib/bats-core" "$R/usr/libexec/bats-core"
+cp -a /usr/lib/bats-core/. "$R/usr/lib/bats-core/"
+cp -a /usr/libexec/bats-core/. "$R/usr/libexec/bats-core/"
+cp -a /usr/bin/bats "$R/usr/bin/bats"
+
+# runlxc, as installed
+if [ "$installed" = 1 ]; then
+    stage=/
+else
+    stage=$work/stage
+    [ -f "$top/Makefile" ] || die "$top is not configured: ./autogen.sh && ./configure --prefix=/usr/local && make -j1 (or use --installed)"
+    log "make install DESTDIR=$stage"
+    make -s -C "$top" -j1 install DESTDIR="$stage" >"$work/make-install.log" 2>&1 ||
+        die "make install failed, see $work/make-install.log"
+fi
+for f in /usr/local/bin/runlxc /usr/local/libexec/runlxc/runlxc-init; do
+    [ -x "$stage$f" ] || die "$stage$f is missing"
+    mkdir -p "$R$(dirname "$f")"
+    cp "$stage$f" "$R$f"
+    for l in $(ldd "$stage$f" 2>/dev/null | grep -o '/[^ ]*'); do
+        [ -e "$R$l" ] || { mkdir -p "$R$(dirname "$l")"; cp -L "$l" "$R$l"; }
+    done
+done
+# what liblxc needs at run time: its rootfs mount point and its directories
+mkdir -p "$R/usr/lib/x86_64-linux-gnu/lxc/rootfs" "$R/var/lib/lxc" "$R/var/log/lxc" "$R/etc/lxc"
+
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$R/etc/passwd"
+printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' > "$R/etc/group"
+echo runlxc-vm > "$R/etc/hostname"
+printf '127.0.0.1 localhost runlxc-vm\n' > "$R/etc/hosts"
+
+# the tests: the project's bats suites, the VM's own, mkbundle and a prebuilt busybox rootfs
+T=$R/opt/runlxc
+mkdir -p "$T/scripts" "$T/tests/integration" "$T/tests/kernel-matrix/vm"
+cp "$top/scripts/mkbundle.sh" "$T/scripts/"
+cp "$top/tests/integration/helpers.bash" "$T/tests/integration/"
+# the project's suites, with the tests skip.list names for this run's tags turned into skips;
+# tags: the cgroup mode, and v1-nomemcg for v1 on a kernel whose config (beside the image)
+# says it has no cgroup v1 memory controller
+tags=$cgroup
+kconfig=$(dirname "$kernel")/config-$release
+[ "$cgroup" = v1 ] && [ -f "$kconfig" ] && grep -q '^# CONFIG_MEMCG_V1 is not set' "$kconfig" && tags="$tags,v1-nomemcg"
+: > "$work/skips-applied"
+for f in lifecycle.bats exec.bats config.bats; do
+    awk -F' [|] ' -v file="$f" -v tags="$tags" -v out="$work/skips-applied" '
+        FNR == NR {
+            if ($0 ~ /^#/ || NF != 4 || $1 != file)
+                next
+            n = split($2, want, ",")
+            for (i = 1; i <= n; i++)
+                if (("," tags ",") ~ ("," want[i] ","))
+                    reason[$3] = $4
+            next
+        }
+        { print }
+        /^@test "/ {
+            name = $0; sub(/^@test "/, "", name); sub(/" *\{ *$/, "", name)
+            if (name in reason) {
+                r = reason[name]; gsub(/"/, "\\\"", r)
+                print "    skip \"vm: " r "\""
+                print file " | " name >> out
+                used[name] = 1
+            }
+        }
+        END { for (n in reason) if (!(n in used)) print "run.sh: skip.list: no test \"" n "\" in " file > "/dev/stderr" }
+    ' "$here/skip.list" "$top/tests/integration/$f" > "$T/tests/integration/$f"
+done
+cp "$here/guest-tests.bats" "$here/guest-init.sh" "$T/tests/kernel-matrix/vm/"
+ROOTFS_ONLY=1 "$top/scripts/mkbundle.sh" "$R/var/tmp/runlxc-test-rootfs" >/dev/null || die "mkbundle failed"
+cp "$here/guest-init.sh" "$R/sbin/guest-init"
+[ -n "$guest_script" ] && cp "$guest_script" "$T/guest-script.sh"
+chmod 755 "$R/sbin/guest-init"
+
+# kernel modules runlxc may need (overlay for `check`, veth, fuse), uncompressed for busybox
+# insmod, in dependency order (from each module's .modinfo "depends=", no depmod needed)
+: > "$R/etc/modules.load"
+if [ -d "$moddir" ]; then
+    declare -A seen=()
+    modfile() { find "$moddir/kernel" -name "$1.ko" -o -name "$1.ko.xz" -o -name "$1.ko.zst" -o -name "$1.ko.gz" | head -1; }
+    addmod() {
+        local m=${1//-/_} f alt dep out
+        [ -n "${seen[$m]:-}" ] && return 0
+        seen[$m]=1
+        f=$(modfile "$m"); [ -n "$f" ] || { alt=${1//_/-}; f=$(modfile "$alt"); }
+        [ -n "$f" ] || return 0                   # built in (or absent): nothing to load
+        out=$R/lib/modules/$(basename "${f%%.ko*}").ko
+        mkdir -p "$(dirname "$out")"
+        case $f in
+        *.xz) xz -dc "$f" > "$out" ;;
+        *.zst) zstd -qdc "$f" > "$out" ;;
+        *.gz) gzip -dc "$f" > "$out" ;;
+        *) cp "$f" "$out" ;;
+        esac
+        for dep in $(tr '\0' '\n' < "$out" | sed -n 's/^depends=//p' | tr ',' ' '); do
+            addmod "$dep"
+        done
+        echo "/lib/modules/$(basename "$out")" >> "$R/etc/modules.load"
+    }
+    for m in ${VM_MODULES:-overlay veth fuse}; do addmod "$m"; done
+fi
+
+# stage 1: the root of an initramfs cannot be pivot_root'ed (liblxc does that for every
+# container), so copy everything into a tmpfs and switch_root into it
+cat > "$R/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox mount -t tmpfs -o mode=755 tmpfs /newroot
+cd /
+for d in bin sbin etc usr lib lib64 opt root var run tmp dev proc sys; do
+    /bin/busybox cp -a "$d" /newroot/
+done
+exec /bin/busybox switch_root /newroot /sbin/guest-init
+EOF
+chmod 755 "$R/init"
+mknod -m 600 "$R/dev/console" c 5 1 2>/dev/null || true
+
+log "initramfs ($(du -sh "$R" | cut -f1) unpacked); skip.list tags: $tags"
+(cd "$R" && find . -mindepth 1 | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz" || die "cpio failed"
+
+# ---- boot ---------------------------------------------------------------------------------------
+append="console=ttyS0 panic=-1 quiet loglevel=3 runlxc.cgroup=$cgroup runlxc.tests=${VM_TESTS:-full}"
+[ "$cgroup" = v2 ] && append="$append cgroup_no_v1=all"
+console=$work/console.log
+log "booting $release ($cgroup) under TCG, timeout ${timeout}s; console: $console"
+start=$(date +%s)
+(
+    timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -m 1024 -smp 1 -nographic -no-reboot \
+        -kernel "$kernel" -initrd "$work/initrd.gz" -append "$append" </dev/null 2>&1
+    echo "run.sh: qemu exited with status $?"
+) | sed -u 's/\r$//' | tee "$console" | if [ "$verbose" = 1 ]; then cat; else grep -E --line-buffered '^(not )?ok |^# suite|RUNLXC-VM'; fi
+secs=$(( $(date +%s) - start ))
+
+# ---- results ------------------------------------------------------------------------------------
+sed -n '/RUNLXC-VM BEGIN/,/^RUNLXC-VM END/p' "$console" | grep -E '^(not )?ok |^[0-9]+\.\.[0-9]+$' > "$work/results.tap"
+skipped=$(grep -cE '^ok .* # [Ss][Kk][Ii][Pp]' "$work/results.tap")
+passed=$(( $(grep -cE '^ok ' "$work/results.tap") - skipped ))
+failed=$(grep -cE '^not ok ' "$work/results.tap")
+planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$work/results.tap" | awk '{s += $1} END {print s + 0}')
+guest_kernel=$(sed -n 's/.*RUNLXC-VM BEGIN kernel=\([^ ]*\).*/\1/p' "$console" | head -1)
+finished=0
+grep -q '^RUNLXC-VM END' "$console" && finished=1
+if [ "$finished" = 0 ]; then
+    log "the VM did not finish (timeout, panic or hang) after ${secs}s; see $console"
+    failed=$((failed + 1))
+elif [ "$((passed + failed + skipped))" -lt "$planned" ]; then
+    log "only $((passed + failed + skipped)) of $planned planned tests reported; see $console"
+    failed=$((planned - passed - skipped))
+fi
+log "wall time ${secs}s; $skipped skipped (skip.list)"
+echo "ROW kernel=${guest_kernel:-$release} cgroup=$cgroup personality=native passed=$passed failed=$failed"
+[ "$failed" -eq 0 ]
