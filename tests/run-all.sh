@@ -6,7 +6,7 @@
 #   engines: ../shared/judges/all.sh drives the installed runlxc through containerd and podman
 #            (skipped when the judges are not beside the checkout)
 #   kernel-matrix: tests/kernel-matrix/matrix.sh: the runtime suites under each kernel
-#            personality, and the VM rows in MATRIX_VMS (default "6.1:v2"; "" for none)
+#            personality, and the VM rows in MATRIX_VMS (default "6.1:v2 6.1:v1"; "" for none)
 #   cgroup-v1: on a hybrid host, the runtime suites and the engine judges again in a private
 #            mount namespace without the cgroup2 mount: what a cgroup v1-only host looks like
 set -u
@@ -60,8 +60,8 @@ for s in $suites; do
             JUDGE_HIDE_UNIFIED=1 run_tap cgroup-v1-engines "$judges/all.sh" "${RUNLXC:-$(command -v runlxc)}"
         fi ;;
     kernel-matrix)
-        vm_args=(--vm "${MATRIX_VMS-6.1:v2}")
-        [ -n "${MATRIX_VMS-6.1:v2}" ] || vm_args=(--no-vm)
+        vm_args=(--vm "${MATRIX_VMS-6.1:v2 6.1:v1}")
+        [ -n "${MATRIX_VMS-6.1:v2 6.1:v1}" ] || vm_args=(--no-vm)
         PERSONALITY_BIN="$build/tests/kernel-matrix/personality" \
             run_tap kernel-matrix "$top/tests/kernel-matrix/matrix.sh" "${vm_args[@]}" ;;
     unit)
