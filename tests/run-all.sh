@@ -7,10 +7,13 @@
 #            (skipped when the judges are not beside the checkout)
 #   cgroup-v1: on a hybrid host, the runtime suites and the engine judges again in a private
 #            mount namespace without the cgroup2 mount: what a cgroup v1-only host looks like
+#   kernel-vm: tests/kernel-matrix/vm/run.sh boots bookworm's 6.1 kernel under QEMU (TCG) with
+#            cgroup v2 only and runs the runtime suites there with the installed runlxc (~4 min);
+#            KERNEL_VM_ROWS="v2 v1" adds the cgroup v1-only row (another ~5 min)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top}" && pwd)
-suites=${SUITES:-unit integration image-unpack engines cgroup-v1}
+suites=${SUITES:-unit integration image-unpack engines cgroup-v1 kernel-vm}
 out=$(mktemp -d /tmp/runlxc-tests.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 pass=0 fail=0 skip=0
@@ -57,6 +60,15 @@ for s in $suites; do
         if [ -x "$judges/all.sh" ]; then
             JUDGE_HIDE_UNIFIED=1 run_tap cgroup-v1-engines "$judges/all.sh" "${RUNLXC:-$(command -v runlxc)}"
         fi ;;
+    kernel-vm)
+        if ! kernel=$("$top/tests/kernel-matrix/vm/fetch-kernel.sh" 6.1); then
+            echo "not ok kernel-vm: no 6.1 kernel image could be fetched"
+            fail=$((fail + 1))
+            continue
+        fi
+        for row in ${KERNEL_VM_ROWS:-v2}; do
+            run_tap "kernel-vm-6.1-$row" "$top/tests/kernel-matrix/vm/run.sh" --cgroup "$row" --kernel "$kernel" --name "6.1-$row" --installed
+        done ;;
     unit)
         for t in "$build"/tests/unit/*_test "$build"/image-unpack/tests/*_test; do
             [ -x "$t" ] && run_tap "unit-$(basename "$t")" "$t"
