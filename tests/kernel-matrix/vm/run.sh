@@ -24,7 +24,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-cgroup=v2 kernel="" name="" timeout=${VM_TIMEOUT:-1500} installed=0 verbose=0 guest_script=
+cgroup=v2 kernel="" name="" timeout=${VM_TIMEOUT:-1200} installed=0 verbose=0 guest_script=
 while [ $# -gt 0 ]; do
     case $1 in
     --cgroup) cgroup=${2:?}; shift 2 ;;
@@ -223,11 +223,18 @@ append="console=ttyS0 panic=-1 quiet loglevel=3 runlxc.cgroup=$cgroup runlxc.tes
 console=$work/console.log
 log "booting $release ($cgroup) under TCG, timeout ${timeout}s; console: $console"
 start=$(date +%s)
+# timeout runs in a process group of its own: stop it (and qemu) if this script is stopped
+trap '[ -s "$work/qemu.pid" ] && kill "$(cat "$work/qemu.pid")" 2>/dev/null' EXIT
+trap 'exit 130' INT TERM
 (
     timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -m 1024 -smp 1 -nographic -no-reboot \
-        -kernel "$kernel" -initrd "$work/initrd.gz" -append "$append" </dev/null 2>&1
+        -kernel "$kernel" -initrd "$work/initrd.gz" -append "$append" </dev/null 2>&1 &
+    echo $! > "$work/qemu.pid"
+    wait $!
     echo "run.sh: qemu exited with status $?"
-) | sed -u 's/\r$//' | tee "$console" | if [ "$verbose" = 1 ]; then cat; else grep -E --line-buffered '^(not )?ok |^# suite|RUNLXC-VM'; fi
+    rm -f "$work/qemu.pid"
+) | sed -u 's/\r$//' | tee "$console" | if [ "$verbose" = 1 ]; then cat; else grep -E --line-buffered '^(not )?ok |^# suite|RUNLXC-VM'; fi &
+wait $!   # (in the background: a trapped signal interrupts wait, not a foreground pipeline)
 secs=$(( $(date +%s) - start ))
 
 # ---- results ------------------------------------------------------------------------------------
