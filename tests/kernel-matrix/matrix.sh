@@ -5,7 +5,7 @@
 #
 #   tests/kernel-matrix/matrix.sh [--profiles "centos6 rhel6 rhel7 linux-4.4 modern"]
 #                                 [--suites "lifecycle exec config bad-input lxcfs"]
-#                                 [--vm "6.1:v2 6.1:v1"] [--kernel PATH ...] [--no-vm]
+#                                 [--vm "6.1:v2 6.1:v1 6.12:v2 6.12:v1"] [--kernel PATH ...] [--no-vm]
 #
 # Exit status: non-zero if any row has a failure. Needs the installed runlxc (or $RUNLXC_REAL)
 # and the harness built by `make build-tests` (tests/kernel-matrix/personality).
@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 profiles="centos6 rhel6 rhel7 linux-4.4 modern"
 suites="lifecycle exec config bad-input lxcfs"
-vms="6.1:v2 6.1:v1"
+vms="6.1:v2 6.1:v1 6.12:v2 6.12:v1"
 kernels=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -82,11 +82,11 @@ if [ -x "$here/vm/run.sh" ]; then
             rows+=("ROW vm kernel=${v%%:*} cgroup=${v##*:} personality=native passed=0 failed=1 (kernel not available)"); bad=1
             continue
         fi
-        vm_run --cgroup "${v##*:}" --kernel "$kpath"
+        vm_run --cgroup "${v##*:}" --kernel "$kpath" --name "${v%%:*}-${v##*:}" --installed
     done
     for k in "${kernels[@]}"; do
-        vm_run --cgroup v2 --kernel "$k"
-        vm_run --cgroup v1 --kernel "$k"
+        vm_run --cgroup v2 --kernel "$k" --installed
+        vm_run --cgroup v1 --kernel "$k" --installed
     done
 fi
 
