@@ -233,7 +233,7 @@ trap 'exit 130' INT TERM
     wait $!
     echo "run.sh: qemu exited with status $?"
     rm -f "$work/qemu.pid"
-) | sed -u 's/\r$//' | tee "$console" | if [ "$verbose" = 1 ]; then cat; else grep -E --line-buffered '^(not )?ok |^# suite|RUNLXC-VM'; fi &
+) | sed -u 's/\r$//; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b[A-Za-z]//g' | tee "$console" | if [ "$verbose" = 1 ]; then cat; else grep -E --line-buffered '^(not )?ok |^# suite|RUNLXC-VM'; fi &
 wait $!   # (in the background: a trapped signal interrupts wait, not a foreground pipeline)
 secs=$(( $(date +%s) - start ))
 
@@ -248,6 +248,9 @@ finished=0
 grep -q '^RUNLXC-VM END' "$console" && finished=1
 if [ "$finished" = 0 ]; then
     log "the VM did not finish (timeout, panic or hang) after ${secs}s; see $console"
+    failed=$((failed + 1))
+elif [ "$planned" -eq 0 ] && [ -z "$guest_script" ]; then
+    log "the guest reported no TAP plan (bats did not run?); see $console"
     failed=$((failed + 1))
 elif [ "$((passed + failed + skipped))" -lt "$planned" ]; then
     log "only $((passed + failed + skipped)) of $planned planned tests reported; see $console"
