@@ -224,20 +224,27 @@ static void push_name(struct name_stack *s, const char *name)
 
 /* Unlinks every non-directory of CUR; returns 1 and the first subdirectory's name in *sub if
  * one remains, 0 if CUR is now empty, -1 on error. */
+/* A directory stream of its own on the directory dirfd names (dirfd stays open and usable). */
+static DIR *opendir_at(int dirfd)
+{
+    int dfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d;
+    if (dfd < 0)
+        return NULL;
+    d = fdopendir(dfd);
+    if (!d)
+        close(dfd);
+    return d;
+}
+
 static int empty_pass(int cur, char **sub)
 {
-    int dfd = openat(cur, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *d;
+    DIR *d = opendir_at(cur);
     struct dirent *de;
     int ret = 0;
 
-    if (dfd < 0)
+    if (!d)
         return -1;
-    d = fdopendir(dfd);
-    if (!d) {
-        close(dfd);
-        return -1;
-    }
     while ((errno = 0, de = readdir(d))) {
         int isdir;
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -341,18 +348,12 @@ int sp_remove_all(int dirfd, const char *name)
 
 int sp_clear_dir(int dirfd, const char *rel, int (*keep)(void *ctx, const char *path), void *ctx)
 {
-    int dfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *d;
+    DIR *d = opendir_at(dirfd);
     struct dirent *de;
     int ret = 0;
 
-    if (dfd < 0)
+    if (!d)
         return -1;
-    d = fdopendir(dfd);
-    if (!d) {
-        close(dfd);
-        return -1;
-    }
     while ((errno = 0, de = readdir(d))) {
         char *child;
         int kept;

@@ -229,8 +229,6 @@ static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, 
         rlx_msg_fail(sync_fd, "exec: fork: %s", strerror(errno));
     if (g > 0 && stay) {
         sigset_t all;
-        int st;
-        pid_t r;
         sigfillset(&all);
         sigprocmask(SIG_BLOCK, &all, NULL);
         close(sync_fd);
@@ -238,10 +236,7 @@ static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, 
         for (int i = 0; i < 3; i++)
             close(i);   /* G holds the caller's stdio, we must not keep it open after G */
         rlx_close_fds_from(3);
-        do
-            r = waitpid(g, &st, 0);
-        while (r < 0 && errno == EINTR);
-        _exit(r != g ? 255 : WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 255);
+        _exit(wait_child_code(g));
     }
     if (g > 0)
         _exit(0);

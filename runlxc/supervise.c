@@ -14,15 +14,6 @@
 #include <sys/wait.h>
 #include <termios.h>
 
-static int exit_code(int status)
-{
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return 255;
-}
-
 static void copy_fd(int from, int to, bool *open_flag)
 {
     char buf[8192];
@@ -32,6 +23,13 @@ static void copy_fd(int from, int to, bool *open_flag)
         return;
     }
     write_all(to, buf, (size_t)n);
+}
+
+/* What the payload wrote to its pty before it exited. */
+static void drain(int master, bool *out_open)
+{
+    while (*out_open && poll(&(struct pollfd){master, POLLIN, 0}, 1, 0) > 0)
+        copy_fd(master, 1, out_open);
 }
 
 /* Waits for init, forwarding signals and relaying the pty if there is one. */
@@ -66,8 +64,7 @@ int rlx_supervise(pid_t init, pid_t reaper, int exit_fd, int master, int sfd)
             char *data = NULL;
             code = rlx_msg_recv(exit_fd, &data, NULL, NULL, NULL) == MSG_EXIT ? atoi(data) : 255;
             free(data);
-            while (out_open && poll(&(struct pollfd){master, POLLIN, 0}, 1, 0) > 0)
-                copy_fd(master, 1, &out_open);
+            drain(master, &out_open);
             break;
         }
         if (p[0].revents) {
@@ -87,9 +84,7 @@ int rlx_supervise(pid_t init, pid_t reaper, int exit_fd, int master, int sfd)
                         done = true;
                     }
                 if (done) {
-                    /* Drain what the payload wrote before it exited. */
-                    while (out_open && poll(&(struct pollfd){master, POLLIN, 0}, 1, 0) > 0)
-                        copy_fd(master, 1, &out_open);
+                    drain(master, &out_open);
                     break;
                 }
             } else if (si.ssi_signo == SIGWINCH && master >= 0) {
@@ -103,7 +98,7 @@ int rlx_supervise(pid_t init, pid_t reaper, int exit_fd, int master, int sfd)
     }
     if (raw)
         tcsetattr(0, TCSANOW, &saved);
-    return code >= 0 ? code : exit_code(status);
+    return code >= 0 ? code : wait_exit_code(status);
 }
 
 

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 
 void *xmalloc(size_t n)
@@ -117,6 +118,37 @@ char *read_file(const char *path, size_t *len, rlx_error_t *err)
     if (len)
         *len = n;
     return buf;
+}
+
+int wait_exit_code(int status)
+{
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return 255;
+}
+
+int wait_child_code(pid_t pid)
+{
+    int status;
+    pid_t r;
+    do
+        r = waitpid(pid, &status, 0);
+    while (r < 0 && errno == EINTR);
+    return r == pid ? wait_exit_code(status) : 255;
+}
+
+void stdio_to_devnull(void)
+{
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    for (int i = 0; i < 3; i++)
+        if (null >= 0)
+            dup2(null, i);
+        else
+            close(i);
+    if (null > 2)
+        close(null);
 }
 
 int write_all(int fd, const void *buf, size_t len)

@@ -39,6 +39,14 @@ char *read_file(const char *path, size_t *len, rlx_error_t *err);
 int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, rlx_error_t *err);
 int write_file(const char *path, const char *data, rlx_error_t *err);
 int write_all(int fd, const void *buf, size_t len);
+/* The exit code a shell (and runc) gives a wait status: the exit status, 128+n for a death by
+ * signal n, 255 otherwise. */
+int wait_exit_code(int status);
+/* Waits for the child pid (retrying on EINTR); its exit code, or 255 if it cannot be waited. */
+int wait_child_code(pid_t pid);
+/* Points fds 0-2 at /dev/null (closes them where there is none): for helpers that must not
+ * hold a caller's pipes or terminal. */
+void stdio_to_devnull(void);
 /* Moves fd to the lowest free number >= min (not close-on-exec) and closes the old one. */
 int fd_move_above(int fd, int min);
 int mkdir_p(const char *path, mode_t mode);

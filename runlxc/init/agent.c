@@ -20,10 +20,10 @@
 /* The relay: receives the new process's fds and description, forks it, reports its exit. */
 static void __attribute__((noreturn)) relay(int conn, rlx_agent_spawn_fn spawn)
 {
-    int fds[MAX_FDS], targets[MAX_FDS], n = 0, top = 2, type, status;
+    int fds[MAX_FDS], targets[MAX_FDS], n = 0, top = 2, type;
     char *data = NULL;
     size_t len = 0;
-    pid_t x, r;
+    pid_t x;
     char code[16];
 
     signal(SIGCHLD, SIG_DFL);
@@ -68,11 +68,7 @@ static void __attribute__((noreturn)) relay(int conn, rlx_agent_spawn_fn spawn)
     /* Only the process may hold the caller's stdio: its end is the caller's EOF. */
     for (int i = 0; i < n; i++)
         close(targets[i]);
-    do
-        r = waitpid(x, &status, 0);
-    while (r < 0 && errno == EINTR);
-    snprintf(code, sizeof(code), "%d",
-             r != x ? 255 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    snprintf(code, sizeof(code), "%d", wait_child_code(x));
     rlx_msg_send(conn, MSG_EXIT, code, strlen(code), -1);
     _exit(0);
 }
@@ -80,18 +76,12 @@ static void __attribute__((noreturn)) relay(int conn, rlx_agent_spawn_fn spawn)
 static void __attribute__((noreturn)) agent_main(int listen_fd, bool check_peer_pid, rlx_agent_spawn_fn spawn)
 {
     struct sigaction reap_children = {.sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT};
-    int null;
 
     prctl(PR_SET_NAME, "runlxc-agent", 0, 0, 0);
     /* Not dumpable: without CAP_SYS_PTRACE nothing in the container can ptrace us or read
      * our /proc/PID/{mem,fd}. */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    null = open("/dev/null", O_RDWR | O_CLOEXEC);
-    for (int i = 0; i < 3; i++)
-        if (null >= 0)
-            dup2(null, i);
-        else
-            close(i);
+    stdio_to_devnull();
     listen_fd = fd_move_above(listen_fd, 3);
     if (listen_fd < 0)
         _exit(1);

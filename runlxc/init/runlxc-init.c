@@ -418,9 +418,7 @@ static int reap(pid_t pid, const char *status_path, int ack_fd)
     if (write(ack_fd, "R", 1) != 1)
         return 255;
     close(ack_fd);
-    fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-    for (int i = 0; i < 3 && fd >= 0; i++)
-        dup2(fd, i);
+    stdio_to_devnull();
     rlx_close_fds_from(3);
     chdir("/");
     do
@@ -428,7 +426,7 @@ static int reap(pid_t pid, const char *status_path, int ack_fd)
     while (r != pid && (r >= 0 || errno == EINTR));
     if (r != pid)
         return 255;
-    code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 255;
+    code = wait_exit_code(status);
     snprintf(buf, sizeof(buf), "%d\n", code);
     fd = open(status_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd >= 0) {

@@ -62,8 +62,9 @@ assert_no_leftovers() {
 
 # What the runtime under test finds on this kernel (it may run under a kernel-matrix
 # personality): feature "PR_SET_CHILD_SUBREAPER" succeeds when `runlxc check` says yes.
+runtime_check() { [ -n "${RUNLXC_FEATURES:-}" ] || RUNLXC_FEATURES=$("$RUNLXC" check --format json); }
 feature() {
-    [ -n "${RUNLXC_FEATURES:-}" ] || RUNLXC_FEATURES=$("$RUNLXC" check --format json)
+    runtime_check
     jq -e --arg f "$1" '.features[$f] == true' <<< "$RUNLXC_FEATURES" >/dev/null
 }
 require_feature() { feature "$1" || skip "this kernel has no $1"; }
@@ -71,7 +72,7 @@ require_feature() { feature "$1" || skip "this kernel has no $1"; }
 # the capabilities the runtime's kernel has: under a personality the host's newer ones stay
 # (the filter cannot remove them), on a real old kernel they do not exist.
 cap_line() {
-    [ -n "${RUNLXC_FEATURES:-}" ] || RUNLXC_FEATURES=$("$RUNLXC" check --format json)
+    runtime_check
     local last hex
     last=$(jq .cap_last_cap <<< "$RUNLXC_FEATURES")
     hex=$(grep "^$1:" <<< "$output" | awk '{print $2}')
