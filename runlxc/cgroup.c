@@ -88,6 +88,20 @@ char **rlx_cgroup_container_paths(const struct rlx_cgroup_layout *l, const char 
     return out;
 }
 
+bool rlx_cgroup_path_is_ours(const struct rlx_cgroup_layout *l, const char *path)
+{
+    for (const char *c = path; c && (c = strstr(c, "/.")) != NULL; c++)
+        if (c[2] == '\0' || c[2] == '/' || (c[2] == '.' && (c[3] == '\0' || c[3] == '/')))
+            return false;
+    for (int i = 0; path && i < l->n; i++) {
+        size_t m = strlen(l->h[i].mountpoint);
+        if (strncmp(path, l->h[i].mountpoint, m) == 0 && path[m] == '/' && path[m + 1] != '\0' &&
+            path[m + 1] != '/')
+            return true;
+    }
+    return false;
+}
+
 pid_t *rlx_cgroup_pids(char **paths, size_t *n)
 {
     *n = 0;

@@ -16,6 +16,9 @@ char **rlx_cgroup_paths_of_pid(pid_t pid, const struct rlx_cgroup_layout *l, con
 char *rlx_cgroup_container_path(const struct rlx_cgroup_layout *l, int h, const char *dir, bool relative);
 /* The same for every hierarchy (NULL-terminated). */
 char **rlx_cgroup_container_paths(const struct rlx_cgroup_layout *l, const char *dir, bool relative);
+/* True when path is a cgroup directory strictly below one of the layout's mountpoints, with no
+ * "." or ".." component: a recorded path that fails this is not ours to kill or remove. */
+bool rlx_cgroup_path_is_ours(const struct rlx_cgroup_layout *l, const char *path);
 /* Pids in the container's cgroup (first hierarchy that answers). */
 pid_t *rlx_cgroup_pids(char **paths, size_t *n);
 int rlx_cgroup_kill_all(char **paths, int sig);

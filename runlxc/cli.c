@@ -10,9 +10,9 @@ void rlx_log(const struct rlx_global *g, const char *level, const char *fmt, ...
 {
     cleanup_free char *msg = NULL, *now = NULL;
     va_list ap;
-    bool is_error = strcmp(level, "error") == 0;
+    bool is_error = strcmp(level, "error") == 0, is_warning = strcmp(level, "warning") == 0;
 
-    if (!is_error && !g->debug)
+    if (!is_error && !is_warning && !g->debug)
         return;
     va_start(ap, fmt);
     if (vasprintf(&msg, fmt, ap) < 0)
@@ -20,8 +20,10 @@ void rlx_log(const struct rlx_global *g, const char *level, const char *fmt, ...
     va_end(ap);
     if (msg == NULL)
         return;
-    if (is_error)
-        fprintf(stderr, "runlxc: %s\n", msg);
+    /* Warnings reach the user too: what they name (a failed poststop hook, cgroups that may
+     * remain) is something to act on. */
+    if (is_error || is_warning)
+        fprintf(stderr, "runlxc: %s%s\n", is_warning ? "warning: " : "", msg);
     if (g->log_path == NULL || *g->log_path == '\0')
         return;
     {

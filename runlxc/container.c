@@ -459,7 +459,9 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     st.shared_pidns = !rlx_spec_has_namespace(spec, CLONE_NEWPID) ||
                       rlx_spec_namespace(spec, CLONE_NEWPID)->path != NULL;
     st.cgroup_paths = NULL;
-    if (rlx_state_save(state_dir, &st, err) < 0)
+    /* Where liblxc will put the container, recorded before it exists: a create that dies
+     * half-way can still be deleted with --force. */
+    if (rlx_state_save(state_dir, &st, err) < 0 || rlx_state_save_cgroups(state_dir, expected_cg, monitor_cg, err) < 0)
         goto out;
     if (rlx_init_channel(&init_fd, sv, err) < 0)
         goto out;
@@ -545,7 +547,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     st.cgroup_paths = rlx_cgroup_paths_of_pid(init_pid, &layout, conf.cgroup_dir);
     st.monitor_cgroup_paths = monitor_cg;
     monitor_cg = NULL;
-    if (rlx_state_save(state_dir, &st, err) < 0)
+    if (rlx_state_save(state_dir, &st, err) < 0 ||
+        rlx_state_save_cgroups(state_dir, st.cgroup_paths, st.monitor_cgroup_paths, err) < 0)
         goto out;
     if (spec->n_hooks[RLX_HOOK_START_CONTAINER]) {
         cleanup_free char *sj = state_json_text(&st, "created");
@@ -702,6 +705,26 @@ int rlx_container_kill(const struct rlx_global *g, const char *id, int sig, bool
     return ret;
 }
 
+/* A damaged state.json cannot say where the container lives. The separate cgroups record can,
+ * as far as its paths lie below this host's cgroup mounts: emptying those cgroups ends init,
+ * the payload and, without subreapers, the minimal parent too. */
+static void delete_damaged(const struct rlx_global *g, const char *id, const char *dir)
+{
+    struct rlx_cgroup_layout layout;
+    char **cg = NULL, **monitor_cg = NULL;
+    int kept = -1;
+
+    if (rlx_cgroup_layout_load(&layout) == 0) {
+        kept = rlx_state_load_cgroups(dir, &layout, &cg, &monitor_cg);
+        rlx_cgroup_layout_free(&layout);
+    }
+    if (kept < 0)
+        rlx_log(g, "warning", "container '%s': %s/cgroups is unreadable; its processes and cgroups may remain", id, dir);
+    destroy_leftovers(dir, cg, monitor_cg, 0);
+    strv_free(cg);
+    strv_free(monitor_cg);
+}
+
 int rlx_container_delete(const struct rlx_global *g, const char *id, bool force, rlx_error_t *err)
 {
     struct rlx_state st;
@@ -720,10 +743,9 @@ int rlx_container_delete(const struct rlx_global *g, const char *id, bool force,
             return 0;
         }
         if (!missing && force) {
-            /* A damaged state dir: nothing in it can be trusted, remove it. */
             rlx_log(g, "warning", "%s; removing it", rlx_error_text(&lerr));
             rlx_error_release(&lerr);
-            rm_rf(dir);
+            delete_damaged(g, id, dir);
             return 0;
         }
         *err = lerr;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -124,6 +125,51 @@ int rlx_state_save(const char *dir, const struct rlx_state *st, rlx_error_t *err
     r = write_file_atomic(path, text, strlen(text), 0600, err);
     json_object_put(o);
     return r;
+}
+
+int rlx_state_save_cgroups(const char *dir, char **cg, char **monitor_cg, rlx_error_t *err)
+{
+    cleanup_free char *path = xasprintf("%s/cgroups", dir), *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (f == NULL)
+        return rlx_error(err, errno, "record cgroups in %s", path);
+    for (size_t i = 0; cg && cg[i]; i++)
+        fprintf(f, "container %s\n", cg[i]);
+    for (size_t i = 0; monitor_cg && monitor_cg[i]; i++)
+        fprintf(f, "monitor %s\n", monitor_cg[i]);
+    fclose(f);
+    return write_file_atomic(path, text, len, 0600, err);
+}
+
+int rlx_state_load_cgroups(const char *dir, const struct rlx_cgroup_layout *layout, char ***cg, char ***monitor_cg)
+{
+    cleanup_free char *path = xasprintf("%s/cgroups", dir), *text = NULL;
+    rlx_error_t rerr = NULL;
+    int kept = 0;
+
+    *cg = *monitor_cg = NULL;
+    text = read_file(path, NULL, &rerr);
+    if (text == NULL) {
+        rlx_error_release(&rerr);
+        return -1;
+    }
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *sp = strchr(line, ' ');
+        char ***into = NULL;
+        if (sp == NULL)
+            continue;
+        *sp = '\0';
+        if (strcmp(line, "container") == 0)
+            into = cg;
+        else if (strcmp(line, "monitor") == 0)
+            into = monitor_cg;
+        if (into && rlx_cgroup_path_is_ours(layout, sp + 1)) {
+            strv_push(into, sp + 1);
+            kept++;
+        }
+    }
+    return kept;
 }
 
 void rlx_state_free(struct rlx_state *st)

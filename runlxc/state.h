@@ -30,6 +30,14 @@ int rlx_id_validate(const char *id, rlx_error_t *err);
 char *rlx_state_dir(const char *root, const char *id);
 int rlx_state_load(const char *root, const char *id, struct rlx_state *st, rlx_error_t *err);
 int rlx_state_save(const char *dir, const struct rlx_state *st, rlx_error_t *err);
+/* <dir>/cgroups: the container's and the monitor's cgroup dirs again, one "container PATH" or
+ * "monitor PATH" per line, so that delete --force can still empty and remove them when
+ * state.json is damaged. */
+int rlx_state_save_cgroups(const char *dir, char **cg, char **monitor_cg, rlx_error_t *err);
+/* Reads that record back, keeping only paths rlx_cgroup_path_is_ours() accepts for layout.
+ * Returns the number of paths kept, or -1 when the record is missing or unreadable. */
+struct rlx_cgroup_layout;
+int rlx_state_load_cgroups(const char *dir, const struct rlx_cgroup_layout *layout, char ***cg, char ***monitor_cg);
 void rlx_state_free(struct rlx_state *st);
 /* created | running | paused | stopped */
 const char *rlx_state_status(const char *dir, const struct rlx_state *st);

@@ -95,7 +95,7 @@ expect_create_fail() {
     [ ! -e "$T/x" ]
 }
 
-@test "a damaged state dir gives a clear error; delete --force removes it" {
+@test "a damaged state dir gives a clear error; delete --force removes it and the container" {
     args sleep 100
     rl run -d "$ID"
     local pid; pid=$(state_field "$ID" pid)
@@ -107,7 +107,48 @@ expect_create_fail() {
     [ "$status" -eq 1 ]
     rl delete --force "$ID"
     [ ! -e "$ROOT/$ID" ]
-    kill -9 "$pid"
+    ! kill -0 "$pid" 2>/dev/null || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ]
+    assert_no_leftovers "$ID"
+}
+
+@test "delete --force of a damaged state dir touches no recorded path outside the cgroup mounts" {
+    args sleep 100
+    rl run -d "$ID"
+    # A look-alike cgroup outside /sys/fs/cgroup whose "member" is a process of ours.
+    sleep 1000 &
+    local victim=$!
+    mkdir -p "$T/outside/child"
+    echo "$victim" > "$T/outside/cgroup.procs"
+    echo 'garbage{' > "$ROOT/$ID/state.json"
+    { echo "container $T/outside"; echo "container /sys/fs/cgroup/../..$T/outside"; } >> "$ROOT/$ID/cgroups"
+    rl delete --force "$ID"
+    kill -0 "$victim"
+    [ -d "$T/outside/child" ]
+    kill "$victim"
+    assert_no_leftovers "$ID"
+}
+
+@test "delete --force with both state.json and the cgroups record gone warns that cgroups may remain" {
+    args sleep 100
+    rl run -d "$ID"
+    local pid; pid=$(state_field "$ID" pid)
+    local cg; cg=$(jq -r '.cgroup_paths[]' "$ROOT/$ID/state.json")
+    local mon; mon=$(jq -r '.monitor_cgroup_paths[]?' "$ROOT/$ID/state.json")
+    rm "$ROOT/$ID/state.json" "$ROOT/$ID/cgroups"
+    run rl delete --force "$ID"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"cgroups is unreadable; its processes and cgroups may remain"* ]]
+    [ ! -e "$ROOT/$ID" ]
+    # What the warning names is true: the container is still there. Clean it up by hand.
+    kill -0 "$pid"
+    local d
+    for d in $cg $mon; do
+        [ -d "$d" ] || continue
+        xargs -r kill -9 < "$d/cgroup.procs" 2>/dev/null || true
+    done
+    sleep 0.2
+    for d in $cg $mon; do find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true; done
+    assert_no_leftovers "$ID"
 }
 
 @test "a bundle that disappears between create and start" {

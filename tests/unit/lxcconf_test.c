@@ -1,6 +1,7 @@
 /* Unit tests for the OCI -> LXC translation: key spellings per dialect, resources per cgroup
  * layout, mounts, and that the installed liblxc accepts every item the modern dialect emits. */
 #include "tap.h"
+#include "layout.h"
 #include "dialect.h"
 #include "lxcconf.h"
 #include "util.h"
@@ -20,32 +21,6 @@ static const char *spec_json =
     "\"cgroupsPath\":\"/k8s/pod1\",\"sysctl\":{\"net.core.somaxconn\":\"100\"},"
     "\"resources\":{\"memory\":{\"limit\":268435456},\"cpu\":{\"shares\":1024,\"quota\":50000,\"period\":100000},"
     "\"pids\":{\"limit\":0},\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}";
-
-enum layout_kind { L_V1, L_HYBRID, L_V2 };
-
-static void make_layout(struct rlx_cgroup_layout *l, enum layout_kind kind)
-{
-    static const char *const v1[] = {"memory", "cpu", "cpuset", "pids", "devices", "freezer", "blkio"};
-    bool v2_only = kind == L_V2;
-    memset(l, 0, sizeof(*l));
-    l->unified = -1;
-    if (!v2_only)
-        for (size_t i = 0; i < 7; i++) {
-            l->h[l->n].mountpoint = xasprintf("/sys/fs/cgroup/%s", v1[i]);
-            l->h[l->n].controllers = xstrdup(v1[i]);
-            l->n++;
-        }
-    if (kind == L_V1) {
-        l->mode = RLX_CGROUP_V1;
-        return;
-    }
-    l->h[l->n].mountpoint = xstrdup(v2_only ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified");
-    l->h[l->n].controllers = xstrdup("");
-    l->h[l->n].v2 = true;
-    l->unified = l->n++;
-    l->v2_controllers = xstrdup(v2_only ? "cpuset cpu io memory pids" : "");
-    l->mode = v2_only ? RLX_CGROUP_V2 : RLX_CGROUP_HYBRID;
-}
 
 static int build_on(struct rlx_lxcconf *c, const char *json, const char *version, enum layout_kind kind,
                     rlx_error_t *err)
