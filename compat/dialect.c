@@ -1,6 +1,6 @@
 #include "dialect.h"
 #include <stdio.h>
-#include <lxc/lxccontainer.h>
+#include "liblxc_load.h"
 
 #define V(a, b, c) ((a) * 10000 + (b) * 100 + (c))
 
@@ -55,7 +55,7 @@ struct rlx_dialect rlx_dialect_for_version(const char *version)
 
 struct rlx_dialect rlx_dialect_current(void)
 {
-    return rlx_dialect_for_version(lxc_get_version());
+    return rlx_dialect_for_version(rlx_lxc_version());
 }
 
 const char *rlx_dialect_key(const struct rlx_dialect *d, enum rlx_key key)

@@ -2,13 +2,13 @@
  * works here is listed: namespaces the kernel has, capabilities it knows, cgroup versions
  * mounted. */
 #include "cli.h"
+#include "liblxc_load.h"
 #include <stddef.h>
 #include "probe.h"
 #include "seccomp_profile.h"
 #include "syscalls.h"
 #include "util.h"
 #include <json-c/json.h>
-#include <lxc/lxccontainer.h>
 #include <stdio.h>
 #include <sched.h>
 #include <string.h>
@@ -93,7 +93,8 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
     json_object_object_add(o, "linux", lx);
     ann = json_object_new_object();
     json_object_object_add(ann, "org.runlxc.version", json_object_new_string(PACKAGE_VERSION));
-    json_object_object_add(ann, "org.runlxc.liblxc.version", json_object_new_string(lxc_get_version()));
+    if (rlx_lxc_version() != NULL)
+        json_object_object_add(ann, "org.runlxc.liblxc.version", json_object_new_string(rlx_lxc_version()));
     json_object_object_add(o, "annotations", ann);
     printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);

@@ -3,6 +3,7 @@
 #include "dialect.h"
 #include "hooks.h"
 #include "initmsg.h"
+#include "liblxc_load.h"
 #include "init_launch.h"
 #include "lxcconf.h"
 #include "lxcfs.h"
@@ -149,6 +150,8 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
 {
     cleanup_free char *fifo = xasprintf("%s/exec.fifo", a->state_dir);
     struct lxc_container *c;
+    struct rlx_lxc_api lxc;
+    rlx_error_t lerr = NULL;
     int sync_fd, fifo_fd, init_fd;
     char sync_s[16], fifo_s[16], init_path[64];
     char *argv[4];
@@ -178,7 +181,9 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
                          strerror(errno));
         close(fd);
     }
-    c = lxc_container_new(a->id, a->g->root);
+    if (rlx_lxc_load(&lxc, &lerr) < 0)
+        rlx_msg_fail(sync_fd, "%s", rlx_error_text(&lerr));
+    c = lxc.container_new(a->id, a->g->root);
     if (c == NULL)
         rlx_msg_fail(sync_fd, "liblxc: cannot create container object");
     for (size_t i = 0; i < a->conf->n; i++)

@@ -1,10 +1,10 @@
 /* runlxc: an OCI runtime with runc's command line, built on liblxc.
  * Global flags come before the subcommand; each subcommand lives in its own cmd_*.c. */
 #include "cli.h"
+#include "liblxc_load.h"
 #include "lxcfs.h"
 #include "util.h"
 #include <limits.h>
-#include <lxc/lxccontainer.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,7 +131,8 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--systemd-cgroup") == 0) {
             g.systemd_cgroup = true;
         } else if (strcmp(a, "--version") == 0 || strcmp(a, "-v") == 0) {
-            printf("runlxc version %s\nspec: 1.2.0\nliblxc: %s\n", PACKAGE_VERSION, lxc_get_version());
+            const char *lxc = rlx_lxc_version();
+            printf("runlxc version %s\nspec: 1.2.0\nliblxc: %s\n", PACKAGE_VERSION, lxc ? lxc : "(cannot be loaded)");
             return 0;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);

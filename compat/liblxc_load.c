@@ -1,0 +1,29 @@
+#include "liblxc_load.h"
+#include <dlfcn.h>
+#include <stddef.h>
+
+int rlx_lxc_load(struct rlx_lxc_api *api, rlx_error_t *err)
+{
+    void *h = dlopen(LIBLXC_SONAME, RTLD_LAZY | RTLD_GLOBAL);
+    if (h == NULL)
+        return rlx_error(err, 0, "load liblxc: %s", dlerror());
+    /* POSIX's dlsym returns void *; the union avoids an object-to-function pointer cast. */
+    union { void *p; const char *(*f)(void); } v = {dlsym(h, "lxc_get_version")};
+    union { void *p; struct lxc_container *(*f)(const char *, const char *); } n = {dlsym(h, "lxc_container_new")};
+    if (v.p == NULL || n.p == NULL)
+        return rlx_error(err, 0, "load liblxc (%s): lxc_get_version or lxc_container_new missing", LIBLXC_SONAME);
+    api->get_version = v.f;
+    api->container_new = n.f;
+    return 0;
+}
+
+const char *rlx_lxc_version(void)
+{
+    struct rlx_lxc_api api;
+    rlx_error_t err = NULL;
+    if (rlx_lxc_load(&api, &err) < 0) {
+        rlx_error_release(&err);
+        return NULL;
+    }
+    return api.get_version();
+}
