@@ -197,6 +197,25 @@ PY
     assert_no_leftovers "$ID"
 }
 
+@test "only create/run, check, features and --version load liblxc (design note 11)" {
+    args sleep 100
+    # The loader's log goes to files: the container's init inherits stderr.
+    loads() {
+        rm -f "$T"/ld.*
+        LD_DEBUG=files LD_DEBUG_OUTPUT="$T/ld" "$@" >/dev/null 2>&1
+        cat "$T"/ld.* | grep -c "file=liblxc" || true
+    }
+    [ "$(loads "$RUNLXC" --root "$ROOT" create --bundle "$B" "$ID")" -gt 0 ]
+    [ "$(loads "$RUNLXC" --root "$ROOT" start "$ID")" -eq 0 ]
+    [ "$(loads "$RUNLXC" --root "$ROOT" state "$ID")" -eq 0 ]
+    [ "$(loads "$RUNLXC" --root "$ROOT" exec "$ID" true)" -eq 0 ]
+    [ "$(loads "$RUNLXC" --root "$ROOT" kill "$ID" KILL)" -eq 0 ]
+    [ "$(loads "$RUNLXC" --root "$ROOT" delete --force "$ID")" -eq 0 ]
+    [ "$(loads "$RUNLXC" --version)" -gt 0 ]
+    "$RUNLXC" --version | grep -q "^liblxc: [0-9]"
+    assert_no_leftovers "$ID"
+}
+
 @test "list: table, json and quiet" {
     args sleep 100
     rl run -d "$ID"
