@@ -122,6 +122,12 @@ for f in /usr/local/bin/runlxc /usr/local/libexec/runlxc/runlxc-init; do
         [ -e "$R$l" ] || { mkdir -p "$R$(dirname "$l")"; cp -L "$l" "$R$l"; }
     done
 done
+# runlxc dlopens liblxc (compat/liblxc_load.c), so ldd does not name it: copy it and its libraries
+lxclib=$(ldconfig -p | awk '/liblxc\.so\.1 .*x86-64/ {print $NF; exit}')
+[ -n "$lxclib" ] || die "liblxc.so.1 not found by ldconfig"
+add "$(readlink -f "$lxclib")"
+mkdir -p "$R$(dirname "$lxclib")"
+[ -e "$R$lxclib" ] || ln -s "$(readlink -f "$lxclib")" "$R$lxclib"
 # what liblxc needs at run time: its rootfs mount point and its directories
 mkdir -p "$R/usr/lib/x86_64-linux-gnu/lxc/rootfs" "$R/var/lib/lxc" "$R/var/log/lxc" "$R/etc/lxc"
 
