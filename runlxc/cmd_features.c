@@ -36,6 +36,7 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
         {"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC}, {"mount", CLONE_NEWNS}, {"network", CLONE_NEWNET},
         {"pid", CLONE_NEWPID}, {"time", CLONE_NEWTIME}, {"user", CLONE_NEWUSER}, {"uts", CLONE_NEWUTS}};
     struct json_object *o = json_object_new_object(), *lx = json_object_new_object(), *a, *cg, *ann;
+    const char *lxc_version;
     struct rlx_cgroup_layout l;
     int last = rlx_cap_last_cap();
     (void)g;
@@ -92,9 +93,10 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
     json_object_object_add(lx, "selinux", a);
     json_object_object_add(o, "linux", lx);
     ann = json_object_new_object();
+    lxc_version = rlx_lxc_version();
     json_object_object_add(ann, "org.runlxc.version", json_object_new_string(PACKAGE_VERSION));
-    if (rlx_lxc_version() != NULL)
-        json_object_object_add(ann, "org.runlxc.liblxc.version", json_object_new_string(rlx_lxc_version()));
+    if (lxc_version != NULL)
+        json_object_object_add(ann, "org.runlxc.liblxc.version", json_object_new_string(lxc_version));
     json_object_object_add(o, "annotations", ann);
     printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);

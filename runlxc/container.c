@@ -360,9 +360,9 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     int sv[2] = {-1, -1}, init_fd = -1, listen_fds = listen_fds_count(), type;
     int handoff[2] = {-1, -1}, agent_fd = -1;
     pid_t monitor = -1, init_pid = 0;
-    char **monitor_cg = NULL, **expected_cg = NULL;
+    char **monitor_cg = NULL, **expected_cg = NULL, **expected_monitor_cg = NULL;
     sigset_t saved_mask;
-    bool have_layout = false, made_dir = false;
+    bool have_layout = false, made_dir = false, record_cgroups;
     int ret = -1;
 
     out->pid = 0;
@@ -530,7 +530,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         goto out;
     }
     /* Where liblxc put its monitor, to remove that cgroup once the monitor is gone. */
-    strv_free(monitor_cg);
+    expected_monitor_cg = monitor_cg;
     monitor_cg = conf.monitor_cgroup_dir ? rlx_cgroup_paths_of_pid(monitor, &layout, conf.monitor_cgroup_dir) : NULL;
     if (handoff[1] >= 0) {
         /* No subreaper here: the monitor becomes init's minimal parent and stays. */
@@ -550,10 +550,12 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     st.pid = init_pid;
     st.starttime = proc_start_time(init_pid, NULL);
     st.cgroup_paths = rlx_cgroup_paths_of_pid(init_pid, &layout, conf.cgroup_dir);
+    /* The cgroups record written before start usually holds these paths already. */
+    record_cgroups = !strv_equal(st.cgroup_paths, expected_cg) || !strv_equal(monitor_cg, expected_monitor_cg);
     st.monitor_cgroup_paths = monitor_cg;
     monitor_cg = NULL;
     if (rlx_state_save(state_dir, &st, err) < 0 ||
-        rlx_state_save_cgroups(state_dir, st.cgroup_paths, st.monitor_cgroup_paths, err) < 0)
+        (record_cgroups && rlx_state_save_cgroups(state_dir, st.cgroup_paths, st.monitor_cgroup_paths, err) < 0))
         goto out;
     if (spec->n_hooks[RLX_HOOK_START_CONTAINER]) {
         cleanup_free char *sj = state_json_text(&st, "created");
@@ -599,6 +601,7 @@ out:
     if (handoff[1] >= 0)
         close(handoff[1]);
     strv_free(monitor_cg);
+    strv_free(expected_monitor_cg);
     strv_free(expected_cg);
     rlx_buf_free(&msg);
     rlx_seccomp_prog_free(&seccomp);

@@ -85,6 +85,17 @@ bool strv_has(char *const *v, const char *s)
     return false;
 }
 
+bool strv_equal(char *const *a, char *const *b)
+{
+    size_t n = strv_len(a);
+    if (n != strv_len(b))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return false;
+    return true;
+}
+
 char *read_file(const char *path, size_t *len, rlx_error_t *err)
 {
     cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
