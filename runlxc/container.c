@@ -362,7 +362,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     pid_t monitor = -1, init_pid = 0;
     char **monitor_cg = NULL, **expected_cg = NULL, **expected_monitor_cg = NULL;
     sigset_t saved_mask;
-    bool have_layout = false, made_dir = false, record_cgroups;
+    bool have_layout = false, made_dir = false, record_cgroups, monitor_cg_gone = false;
     int ret = -1;
 
     out->pid = 0;
@@ -544,18 +544,22 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     } else {
         kill(monitor, SIGKILL);
         waitpid(monitor, NULL, 0);
-        rlx_cgroup_destroy(monitor_cg);
+        monitor_cg_gone = rlx_cgroup_destroy(monitor_cg) == 0;
     }
     monitor = -1;
     st.pid = init_pid;
     st.starttime = proc_start_time(init_pid, NULL);
     st.cgroup_paths = rlx_cgroup_paths_of_pid(init_pid, &layout, conf.cgroup_dir);
     /* The cgroups record written before start usually holds these paths already. */
-    record_cgroups = !strv_equal(st.cgroup_paths, expected_cg) || !strv_equal(monitor_cg, expected_monitor_cg);
-    st.monitor_cgroup_paths = monitor_cg;
-    monitor_cg = NULL;
-    if (rlx_state_save(state_dir, &st, err) < 0 ||
-        (record_cgroups && rlx_state_save_cgroups(state_dir, st.cgroup_paths, st.monitor_cgroup_paths, err) < 0))
+    record_cgroups = !strv_same_set(st.cgroup_paths, expected_cg) || !strv_same_set(monitor_cg, expected_monitor_cg);
+    if (record_cgroups && rlx_state_save_cgroups(state_dir, st.cgroup_paths, monitor_cg, err) < 0)
+        goto out;
+    /* Removed monitor cgroups need no more work from delete. */
+    if (!monitor_cg_gone) {
+        st.monitor_cgroup_paths = monitor_cg;
+        monitor_cg = NULL;
+    }
+    if (rlx_state_save(state_dir, &st, err) < 0)
         goto out;
     if (spec->n_hooks[RLX_HOOK_START_CONTAINER]) {
         cleanup_free char *sj = state_json_text(&st, "created");

@@ -85,14 +85,20 @@ bool strv_has(char *const *v, const char *s)
     return false;
 }
 
-bool strv_equal(char *const *a, char *const *b)
+/* Same members, in any order: /proc/PID/cgroup lists hierarchies in another order than
+ * the mount table that predicted them. Members are unique, so equal lengths suffice. */
+bool strv_same_set(char *const *a, char *const *b)
 {
     size_t n = strv_len(a);
     if (n != strv_len(b))
         return false;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(a[i], b[i]) != 0)
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        while (j < n && strcmp(a[i], b[j]) != 0)
+            j++;
+        if (j == n)
             return false;
+    }
     return true;
 }
 

@@ -33,7 +33,7 @@ void strv_free(char **v);
 void strv_push(char ***v, const char *s);
 bool strv_has(char *const *v, const char *s);
 /* Same strings in the same order (NULL equals an empty list). */
-bool strv_equal(char *const *a, char *const *b);
+bool strv_same_set(char *const *a, char *const *b);
 
 /* Reads a whole file (NUL-terminated). Returns NULL and records the error. */
 char *read_file(const char *path, size_t *len, rlx_error_t *err);

@@ -120,6 +120,22 @@ teardown() { teardown_bundle; }
     fi
 }
 
+@test "create: liblxc's monitor cgroups are gone when create returns; the cgroups record is written once" {
+    feature PR_SET_CHILD_SUBREAPER || skip "no subreapers: the monitor stays as init's minimal parent"
+    command -v strace >/dev/null || skip "strace is not installed"
+    args sleep 100
+    # Without -f: the container stays, and strace would wait for it.
+    strace -o "$T/trace" -e trace=rename "$RUNLXC" --root "$ROOT" create --bundle "$B" "$ID"
+    [ "$(grep -c "\"$ROOT/$ID/cgroups\")" "$T/trace")" -eq 1 ]
+    local mon; mon=$(awk '$1 == "monitor" {print $2}' "$ROOT/$ID/cgroups")
+    [ -n "$mon" ]
+    local d; for d in $mon; do [ ! -e "$d" ]; done
+    jq -e '(.monitor_cgroup_paths // []) | length == 0' "$ROOT/$ID/state.json"
+    jq -e '.cgroup_paths | length > 0' "$ROOT/$ID/state.json"
+    rl delete --force "$ID"
+    assert_no_leftovers "$ID"
+}
+
 @test "create under a subreaper: the subreaper reaps the payload with its exact status" {
     require_feature PR_SET_CHILD_SUBREAPER
     args sh -c 'exit 42'

@@ -3,6 +3,7 @@
 #include "tap.h"
 #include "layout.h"
 #include "cgroup.h"
+#include "util.h"
 
 int main(void)
 {
@@ -28,5 +29,19 @@ int main(void)
     TAP_OK(rlx_cgroup_path_is_ours(&l, "/sys/fs/cgroup/c1"), "a dir below the v2-only mount");
     TAP_OK(!rlx_cgroup_path_is_ours(&l, "/sys/fs/cgroup"), "the v2 mountpoint itself");
     rlx_cgroup_layout_free(&l);
+
+    /* The cgroups record is rewritten only when the real cgroups differ from the predicted. */
+    {
+        char *pred[] = {"/sys/fs/cgroup/pids/c1", "/sys/fs/cgroup/memory/c1", NULL};
+        char *real[] = {"/sys/fs/cgroup/memory/c1", "/sys/fs/cgroup/pids/c1", NULL};
+        char *other[] = {"/sys/fs/cgroup/memory/c1", "/sys/fs/cgroup/pids/c1-1", NULL};
+        char *shorter[] = {"/sys/fs/cgroup/memory/c1", NULL};
+        char *none[] = {NULL};
+        TAP_OK(strv_same_set(pred, real), "the same cgroups in another order");
+        TAP_OK(!strv_same_set(pred, other), "one cgroup renamed (liblxc's -1 suffix)");
+        TAP_OK(!strv_same_set(pred, shorter) && !strv_same_set(shorter, pred), "one cgroup fewer");
+        TAP_OK(strv_same_set(NULL, none) && strv_same_set(NULL, NULL), "no cgroups either way");
+        TAP_OK(!strv_same_set(pred, NULL), "cgroups against none");
+    }
     return tap_done();
 }
