@@ -387,6 +387,16 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         rlx_error(err, 0, "root.path: %s is not a directory", spec->root_path);
         goto out;
     }
+    {
+        /* liblxc opens the rootfs with O_NOFOLLOW: hand it the directory a symlink names. */
+        char *real = realpath(spec->root_path, NULL);
+        if (real == NULL) {
+            rlx_error(err, errno, "root.path: %s", spec->root_path);
+            goto out;
+        }
+        free(spec->root_path);
+        spec->root_path = real;
+    }
     if (!spec_mounts_proc(spec)) {
         rlx_error(err, 0, "mounts: runlxc needs a proc filesystem mounted at /proc in the container");
         goto out;

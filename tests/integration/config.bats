@@ -57,6 +57,17 @@ runc_out() { run --separate-stderr rl run "$ID"; }
     [ -e "$B/rootfs/x" ]
 }
 
+@test "root: a root.path that is a symlink runs the directory it names" {
+    mv "$B/rootfs" "$T/real-rootfs"
+    ln -s "$T/real-rootfs" "$B/rootfs"
+    cfg '.root.readonly = false'
+    args sh -c 'echo in > /marker; cat /marker'
+    runc_out
+    [ "$status" -eq 0 ]
+    [ "$output" = in ]
+    [ -f "$T/real-rootfs/marker" ]
+}
+
 @test "hostname and domainname" {
     cfg '.hostname = "box1" | .domainname = "example.org"'
     args sh -c 'echo "$(hostname) $(cat /proc/sys/kernel/domainname)"'
