@@ -29,6 +29,7 @@ static const struct {
     [K_CGROUP_V2] = {"lxc.cgroup2.", V(3, 0, 0), NULL, 0},
     [K_NAMESPACE_CLONE] = {"lxc.namespace.clone", V(3, 0, 0), NULL, 0},
     [K_NAMESPACE_KEEP] = {"lxc.namespace.keep", V(3, 0, 0), NULL, 0},
+    [K_NAMESPACE_SHARE_USER] = {"lxc.namespace.share.user", V(3, 0, 0), NULL, 0},
     [K_MONITOR_PDEATH] = {"lxc.monitor.signal.pdeath", V(3, 1, 0), NULL, 0},
     [K_TTY_MAX] = {"lxc.tty.max", V(2, 1, 0), "lxc.tty", V(1, 0, 0)},
     [K_PTY_MAX] = {"lxc.pty.max", V(2, 1, 0), "lxc.pts", V(1, 0, 0)},

@@ -13,6 +13,7 @@
 #include "state.h"
 #include "supervise.h"
 #include "syscalls.h"
+#include "userns.h"
 #include "util.h"
 #include <errno.h>
 #include <limits.h>
@@ -173,7 +174,8 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
     for (size_t i = 0; i < a->spec->n_namespaces; i++) {
         const struct rlx_namespace *ns = &a->spec->namespaces[i];
         int fd;
-        if (ns->path == NULL)
+        /* liblxc joins a user namespace itself: the monitor must keep the host's ids. */
+        if (ns->path == NULL || ns->flag == CLONE_NEWUSER)
             continue;
         fd = open(ns->path, O_RDONLY | O_CLOEXEC);
         if (fd < 0 || rlx_setns(fd, ns->flag) < 0)
@@ -264,6 +266,33 @@ static void retire_monitor(pid_t monitor, int sync_fd)
     }
     kill(monitor, SIGKILL);
     waitpid(monitor, NULL, 0);
+}
+
+/* A user namespace joined by path brings its own id maps: the spec may repeat them (runc
+ * checks they match), otherwise they are read from the namespace. */
+static int take_joined_userns_maps(struct rlx_spec *s, rlx_error_t *err)
+{
+    const struct rlx_namespace *user = rlx_spec_namespace(s, CLONE_NEWUSER);
+    struct rlx_userns_maps m;
+    if (user == NULL || user->path == NULL)
+        return 0;
+    if (rlx_userns_maps(user->path, &m, err) < 0)
+        return rlx_error_wrap(err, "linux.namespaces[%zu].path", (size_t)(user - s->namespaces));
+    if (s->n_uid_mappings && !rlx_idmaps_equal(s->uid_mappings, s->n_uid_mappings, m.uid, m.n_uid)) {
+        rlx_userns_maps_free(&m);
+        return rlx_error(err, 0, "linux.uidMappings: differ from the maps of the joined user namespace %s", user->path);
+    }
+    if (s->n_gid_mappings && !rlx_idmaps_equal(s->gid_mappings, s->n_gid_mappings, m.gid, m.n_gid)) {
+        rlx_userns_maps_free(&m);
+        return rlx_error(err, 0, "linux.gidMappings: differ from the maps of the joined user namespace %s", user->path);
+    }
+    free(s->uid_mappings);
+    free(s->gid_mappings);
+    s->uid_mappings = m.uid;
+    s->n_uid_mappings = m.n_uid;
+    s->gid_mappings = m.gid;
+    s->n_gid_mappings = m.n_gid;
+    return 0;
 }
 
 static int check_preserved_fds(int n, rlx_error_t *err)
@@ -418,6 +447,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     if (rlx_check_process_kernel(&spec->process, spec->has_seccomp, err) < 0)
         goto out;
     if (spec->has_seccomp && rlx_seccomp_build(spec->seccomp, &seccomp, err) < 0)
+        goto out;
+    if (take_joined_userns_maps(spec, err) < 0)
         goto out;
     if (wants_lxcfs(g, spec)) {
         if (rlx_lxcfs_require(g->lxcfs_mountpoint, err) < 0)

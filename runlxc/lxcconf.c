@@ -91,8 +91,10 @@ static int tr_base(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct
 
 /* ---- namespaces and hostname --------------------------------------------------------- */
 
-/* A new user namespace with the spec's id mappings (liblxc writes uid_map/gid_map). The
- * rootfs is used as it is, as runc does: its owners must make sense under the mapping. */
+/* A new user namespace with the spec's id mappings (liblxc writes uid_map/gid_map), or an
+ * existing one joined by path (liblxc joins it; create put its maps into the spec, and liblxc
+ * needs them to become root inside). The rootfs is used as it is, as runc does: its owners
+ * must make sense under the mapping. */
 static int tr_user_namespace(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
                              rlx_error_t *err)
 {
@@ -102,14 +104,16 @@ static int tr_user_namespace(struct rlx_lxcconf *c, const struct rlx_spec *s, co
             return rlx_error(err, 0, "linux.uidMappings: id mappings need a user namespace in linux.namespaces");
         return 0;
     }
-    if (user->path)
-        return rlx_error(err, 0, "linux.namespaces: joining an existing user namespace by path is not supported by runlxc");
+    if (user->path && !rlx_dialect_key(ctx->dialect, K_NAMESPACE_SHARE_USER))
+        return rlx_error(err, 0, "linux.namespaces: joining a user namespace by path needs liblxc 3.0 or later");
     if (s->n_uid_mappings == 0 || s->n_gid_mappings == 0)
         return rlx_error(err, 0, "linux.uidMappings: a user namespace needs uidMappings and gidMappings");
     if (!rlx_probe_userns())
         return rlx_error(err, 0, "linux.namespaces: this kernel does not allow user namespaces");
     if (s->n_devices)
         return rlx_error(err, 0, "linux.devices: device nodes cannot be created in a user namespace");
+    if (user->path && add_key(c, ctx, K_NAMESPACE_SHARE_USER, user->path, "linux.namespaces", err) < 0)
+        return -1;
     for (int kind = 0; kind < 2; kind++) {
         const struct rlx_idmap *m = kind ? s->gid_mappings : s->uid_mappings;
         size_t n = kind ? s->n_gid_mappings : s->n_uid_mappings;

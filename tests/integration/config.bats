@@ -5,6 +5,7 @@ load helpers
 setup() { setup_bundle; }
 teardown() {
     drop_subids
+    [ ! -f "$T/holder" ] || kill "$(cat "$T/holder")" 2>/dev/null || true
     teardown_bundle
 }
 
@@ -392,6 +393,54 @@ drop_subids() {
     run rl exec "$ID" sh -c 'readlink /proc/self/ns/user; id -u'
     [ "${lines[0]}" = "$(readlink /proc/$(state_field "$ID" pid)/ns/user)" ]
     [ "${lines[1]}" = 0 ]
+}
+
+# A process in a new user namespace mapping 0-65535 to 100000-165535, as an engine's pod
+# sandbox holds one; its pid goes to $T/holder for teardown.
+start_userns_holder() {
+    unshare --user sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+    local holder=$!
+    echo "$holder" > "$T/holder"
+    for _ in $(seq 100); do
+        [ "$(readlink /proc/$holder/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break
+        sleep 0.02
+    done
+    echo "0 100000 65536" > /proc/$holder/uid_map
+    echo "0 100000 65536" > /proc/$holder/gid_map
+    HOLDER=$holder
+}
+
+@test "user namespace: joined by path, root inside is the id the namespace maps it to; exec enters it" {
+    require_feature "user namespaces"
+    start_userns_holder
+    chmod 711 "$T"
+    chown -R -h 100000:100000 "$B/rootfs"
+    mkdir -p "$T/shared"; chmod 777 "$T/shared"
+    cfg --arg s "$T/shared" --arg p "/proc/$HOLDER/ns/user" '.linux.namespaces += [{"type": "user", "path": $p}]
+        | .mounts += [{"destination": "/shared", "type": "bind", "source": $s, "options": ["bind"]}]'
+    args sh -c 'readlink /proc/self/ns/user; id -u; touch /shared/f; sleep 100'
+    rl run -d "$ID" > "$T/out"
+    for i in $(seq 100); do [ -e "$T/shared/f" ] && break; sleep 0.02; done
+    [ "$(stat -c %u:%g "$T/shared/f")" = "100000:100000" ]
+    [ "$(head -1 "$T/out")" = "$(readlink /proc/$HOLDER/ns/user)" ]
+    [ "$(sed -n 2p "$T/out")" = 0 ]
+    run rl exec "$ID" sh -c 'readlink /proc/self/ns/user; id -u'
+    [ "${lines[0]}" = "$(readlink /proc/$HOLDER/ns/user)" ]
+    [ "${lines[1]}" = 0 ]
+    rl delete --force "$ID"
+    assert_no_leftovers "$ID"
+    # Mappings in the spec must be the namespace's own; a path to another kind is refused.
+    cfg '.linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+        | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+    run rl create --bundle "$B" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"linux.uidMappings: differ from the maps of the joined user namespace /proc/$HOLDER/ns/user"* ]]
+    cfg --arg p "/proc/$HOLDER/ns/net" 'del(.linux.uidMappings, .linux.gidMappings)
+        | .linux.namespaces |= map(if .type == "user" then .path = $p else . end)'
+    run rl create --bundle "$B" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"/proc/$HOLDER/ns/net is not a user namespace"* ]]
+    assert_no_leftovers "$ID"
 }
 
 @test "user namespace: mappings without the namespace, or the namespace without mappings, are errors" {
