@@ -90,6 +90,7 @@ int rlx_state_load(const char *root, const char *id, struct rlx_state *st, rlx_e
     st->monitor_cgroup_paths = get_strv(o, "monitor_cgroup_paths");
     st->lxcfs_mountpoint = get_str(o, "lxcfs_mountpoint");
     st->lxcfs_targets = get_strv(o, "lxcfs_targets");
+    st->hook_kinds = json_object_object_get_ex(o, "hook_kinds", &v) ? json_object_get_int(v) : -1;
     json_object_put(o);
     if (st->id == NULL || strcmp(st->id, id) != 0 || st->bundle == NULL || st->pid < 0) {
         rlx_state_free(st);
@@ -117,6 +118,7 @@ int rlx_state_save(const char *dir, const struct rlx_state *st, rlx_error_t *err
     json_object_object_add(o, "shared_pidns", json_object_new_boolean(st->shared_pidns));
     json_object_object_add(o, "cgroup_paths", strv_json(st->cgroup_paths));
     json_object_object_add(o, "monitor_cgroup_paths", strv_json(st->monitor_cgroup_paths));
+    json_object_object_add(o, "hook_kinds", json_object_new_int(st->hook_kinds));
     if (st->lxcfs_mountpoint) {
         json_object_object_add(o, "lxcfs_mountpoint", json_object_new_string(st->lxcfs_mountpoint));
         json_object_object_add(o, "lxcfs_targets", strv_json(st->lxcfs_targets));

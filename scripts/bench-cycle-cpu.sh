@@ -10,53 +10,34 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-30}
-if [ -z "${RLX_CYCLE_NS:-}" ] && [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] &&
-   [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = tmpfs ]; then
-    RLX_CYCLE_NS=1 exec unshare --mount --propagation private -- "$BASH" "$0" "$@"
-fi
-[ -z "${RLX_CYCLE_NS:-}" ] || umount /sys/fs/cgroup/unified
-rts=()
-for r in ${RUNTIMES:-crun runc runlxc}; do
-    p=$(command -v "$r" || true)
-    [ -n "$p" ] && rts+=("$p") || echo "bench-cycle-cpu: $r not found, skipped" >&2
-done
+. "$top/scripts/bench-common.sh"
+bench_runtimes ${RUNTIMES:-crun runc runlxc}
 work=$(mktemp -d /tmp/runlxc-bench-cycle.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-ROOTFS_ONLY=1 "$top/scripts/mkbundle.sh" "$work/b" >/dev/null
-runlxc spec --bundle "$work/b"
-jq '.process.args = ["sleep", "100000"] | .process.terminal = false' "$work/b/config.json" > "$work/c"
-mv "$work/c" "$work/b/config.json"
-python3 - "$work" "$runs" "${rts[@]}" <<'PY'
-import ctypes, os, resource, statistics, subprocess, sys
-work, runs, rts = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-def cpu():
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (r.ru_utime + r.ru_stime) * 1000
-def reap():
-    while True:
-        try:
-            os.waitpid(-1, 0)
-        except ChildProcessError:
-            return
+bench_bundle "$work/b" sleep 100000
+python3 - "$top/scripts" "$work" "$runs" "${rts[@]}" <<'PY'
+import os, statistics, subprocess, sys
+sys.path.insert(0, sys.argv[1])
+from benchlib import become_subreaper, cpu_ms, reap, rounds
+work, runs, rts = sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+become_subreaper()
 def cycle(rt, cid):
     root = ["--root", f"{work}/root-{os.path.basename(rt)}"]
     out = {}
     for phase, args in (("create", ["create", "--bundle", f"{work}/b", cid]), ("start", ["start", cid]),
                         ("delete", ["delete", "-f", cid])):
-        c0 = cpu()
+        c0 = cpu_ms()
         subprocess.run([rt] + root + args, check=True, stdout=subprocess.DEVNULL)
         if phase == "delete":
             reap()  # the container's init (and any monitor) end here; their CPU counts
-        out[phase] = cpu() - c0
+        out[phase] = cpu_ms() - c0
     out["total"] = sum(out.values())
     return out
 res = {rt: [] for rt in rts}
-for it in range(runs + 2):
-    order = rts[it % len(rts):] + rts[:it % len(rts)]
+for counted, order, it in rounds(rts, runs, 2):
     for rt in order:
         r = cycle(rt, f"cyc{os.getpid()}-{it}")
-        if it >= 2:  # two warm-up rounds
+        if counted:
             res[rt].append(r)
 base = rts[0]
 print(f"create+start+delete CPU (user+sys, ms), median of {runs}; ratio to {os.path.basename(base)}")

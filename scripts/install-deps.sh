@@ -16,7 +16,7 @@ PKGS="
   lxc lxc-dev libjson-c-dev libcap-dev libarchive-dev libssl-dev libseccomp-dev
   libzstd-dev zlib1g-dev
   lxcfs busybox-static bats jq iproute2 procps util-linux bsdutils python3 xxd musl-tools
-  crun runc containerd podman conmon umoci skopeo zstd time
+  crun runc containerd podman conmon umoci skopeo zstd time strace
   qemu-system-x86 cpio xz-utils gojq
 "
 

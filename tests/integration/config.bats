@@ -258,6 +258,31 @@ SH
     [ "$(cat "$T/out/sc")" = start-container-ran ]
 }
 
+@test "hooks: start and delete read config.json only for hooks it has; a state without that record still runs them" {
+    # which files a command opens (the loader's own opens come before main and name no state dir)
+    opens() { strace -f -qq -e trace=openat -o "$T/trace" "$@" >/dev/null 2>&1; grep -c "$ROOT/$ID/config.json" "$T/trace" || true; }
+    args sleep 100
+    rl create --bundle "$B" "$ID"
+    [ "$(opens "$RUNLXC" --root "$ROOT" start "$ID")" -eq 0 ]
+    [ "$(opens "$RUNLXC" --root "$ROOT" delete --force "$ID")" -eq 0 ]
+    assert_no_leftovers "$ID"
+    printf '#!/bin/sh\ncat > /dev/null; echo "$1" >> %s\n' "$T/hooks.log" > "$T/hook.sh"
+    chmod +x "$T/hook.sh"
+    cfg --arg p "$T/hook.sh" '.hooks = {"poststop": [{"path": $p, "args": ["hook.sh", "poststop"]}]}'
+    rl create --bundle "$B" "$ID"
+    [ "$(opens "$RUNLXC" --root "$ROOT" start "$ID")" -eq 0 ]
+    [ "$(opens "$RUNLXC" --root "$ROOT" delete --force "$ID")" -gt 0 ]
+    [ "$(cat "$T/hooks.log")" = poststop ]
+    # a state file written before the record existed: every hook kind is looked up
+    rm "$T/hooks.log"
+    rl create --bundle "$B" "$ID"
+    jq -c 'del(.hook_kinds)' "$ROOT/$ID/state.json" > "$T/state" && cp "$T/state" "$ROOT/$ID/state.json"
+    rl start "$ID"
+    rl delete --force "$ID"
+    [ "$(cat "$T/hooks.log")" = poststop ]
+    assert_no_leftovers "$ID"
+}
+
 @test "hooks: a failing createRuntime hook fails create and leaves nothing; a timeout kills the hook" {
     printf '#!/bin/sh\necho oops >&2; exit 3\n' > "$T/fail.sh"; chmod +x "$T/fail.sh"
     cfg --arg p "$T/fail.sh" '.hooks = {"createRuntime": [{"path": $p}]}'

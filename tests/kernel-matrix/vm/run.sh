@@ -87,8 +87,8 @@ for a in $("$bb" --list); do
 done
 ln -sf ../../bin/busybox "$R/usr/bin/env"
 
-# bash, bats, jq (the test driver) and iproute2's ip (ip netns)
-add /usr/bin/bash /usr/bin/ip
+# bash, bats, jq (the test driver), iproute2's ip (ip netns) and strace (tests of what a command opens)
+add /usr/bin/bash /usr/bin/ip /usr/bin/strace
 ln -sf ../usr/bin/bash "$R/bin/bash"
 # jq 1.6 needs 0.75 s to start under TCG (it compiles its builtins every time), gojq 0.07 s;
 # the tests call jq several times each, so the guest's jq is gojq (same language) when the host

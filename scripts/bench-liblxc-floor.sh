@@ -1,0 +1,46 @@
+#!/bin/bash
+# Run-to-exit CPU of /bin/true for crun, runlxc and liblxc alone ("floor": scripts/liblxc-floor,
+# liblxc's start() in one process with the LXC configuration runlxc builds for the same bundle,
+# without runlxc's monitor fork, runlxc-init or OCI state), interleaved with the order rotated
+# every iteration. CPU is user+sys of each command and of every process it reaped (the harness
+# is their subreaper too), as ../shared/bench/timeit.c counts it. Prints medians and the ratio
+# to the first runtime; "floor" is the least any runtime that builds containers with liblxc's
+# start() can cost on this host.
+#   scripts/bench-liblxc-floor.sh [RUNS]     (default 50; RUNTIMES="crun runlxc floor", runc too)
+#   FLOOR=path/to/liblxc-floor               (default: the build tree's scripts/liblxc-floor)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/bench-common.sh"
+runs=${1:-50}
+floor=${FLOOR:-$top/scripts/liblxc-floor}
+[ -x "$floor" ] || { echo "bench-liblxc-floor: $floor not built (make build-tests)" >&2; exit 1; }
+bench_runtimes ${RUNTIMES:-crun runlxc floor}
+work=$(mktemp -d /tmp/runlxc-bench-floor.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+bench_bundle "$work/b" /bin/true
+python3 - "$top/scripts" "$work" "$runs" "$floor" "${rts[@]}" <<'PY'
+import os, statistics, subprocess, sys
+sys.path.insert(0, sys.argv[1])
+from benchlib import become_subreaper, cpu_ms, reap, rounds
+work, runs, floor, rts = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5:]
+become_subreaper()
+def command(rt, cid):
+    if rt == "floor":
+        return [floor, f"{work}/b", cid]
+    return [rt, "--root", f"{work}/root-{os.path.basename(rt)}", "run", "--bundle", f"{work}/b", cid]
+res = {rt: [] for rt in rts}
+for counted, order, it in rounds(rts, runs, 3):
+    for rt in order:
+        c0 = cpu_ms()
+        subprocess.run(command(rt, f"flr{os.getpid()}-{it}"), check=True, stdout=subprocess.DEVNULL)
+        reap()
+        if counted:
+            res[rt].append(cpu_ms() - c0)
+name = lambda rt: os.path.basename(rt)
+base = statistics.median(res[rts[0]])
+print(f"run-to-exit CPU of /bin/true (user+sys, ms), {runs} runs; ratio of medians to {name(rts[0])}")
+print(f"{'runtime':10} {'min':>7} {'median':>7} {'ratio':>6}")
+for rt in rts:
+    m = statistics.median(res[rt])
+    print(f"{name(rt):10} {min(res[rt]):7.2f} {m:7.2f} {m / base:6.2f}")
+PY
