@@ -4,8 +4,8 @@
 # without runlxc's monitor fork, runlxc-init or OCI state), interleaved with the order rotated
 # every iteration. CPU is user+sys of each command and of every process it reaped (the harness
 # is their subreaper too), as ../shared/bench/timeit.c counts it. Prints medians and the ratio
-# to the first runtime; "floor" is the least any runtime that builds containers with liblxc's
-# start() can cost on this host.
+# to the first runtime; "floor" is about the least any runtime that builds containers with
+# liblxc's start() can cost on this host (it includes liblxc's teardown, which runlxc skips).
 #   scripts/bench-liblxc-floor.sh [RUNS]     (default 50; RUNTIMES="crun runlxc floor", runc too)
 #   FLOOR=path/to/liblxc-floor               (default: the build tree's scripts/liblxc-floor)
 set -eu

@@ -2,7 +2,8 @@
  * configuration runlxc would hand it. It translates config.json with runlxc's own code, then
  * runs liblxc's non-daemonized start() in this very process with process.args as lxc.init.cmd:
  * no monitor fork, no runlxc-init, no OCI state. scripts/bench-liblxc-floor.sh times it beside
- * crun and runlxc; no OCI runtime built on liblxc's start() can cost less than this. */
+ * crun and runlxc. An OCI runtime built on liblxc's start() costs at least this, less liblxc's
+ * own teardown after the payload's exit (about 0.2 ms here: docs/design-notes.md, note 13). */
 #include "cgroup.h"
 #include "dialect.h"
 #include "liblxc_load.h"
