@@ -670,8 +670,8 @@ struct rlx_spec *rlx_container_load_spec(const char *state_dir, const char *bund
     return text ? rlx_spec_parse(text, bundle, err) : NULL;
 }
 
-/* The state records which hook kinds config.json has: start and delete parse it (a third of a
- * run's CPU in the runlxc process, measured with callgrind) only when there is one to run. */
+/* The state records which hook kinds config.json has: start and delete parse it (a quarter of
+ * the instructions of a run's runlxc process, callgrind) only when there is one to run. */
 static void run_hooks_warn(const struct rlx_global *g, const char *state_dir, const struct rlx_state *st,
                            enum rlx_hook_kind kind, const char *status)
 {

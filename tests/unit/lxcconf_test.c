@@ -165,6 +165,32 @@ int main(void)
            "legacy liblxc cannot leave ipc shared: error names linux.namespaces (%s)", rlx_error_text(&err));
     rlx_error_release(&err);
     {
+        /* a user namespace joined by path: liblxc joins it, with the maps create read from it */
+        const char *ns = "{\"type\":\"pid\"},";
+        char *j = xasprintf("%.*s%s{\"type\":\"user\",\"path\":\"/proc/7/ns/user\"},%s", (int)(strstr(spec_json, ns) - spec_json),
+                            spec_json, ns, strstr(spec_json, ns) + strlen(ns));
+        char *k = xasprintf("%.*s\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
+                            "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],%s",
+                            (int)(strstr(j, "\"cgroupsPath\"") - j), j, strstr(j, "\"cgroupsPath\""));
+        int r = build(&c, k, "5.0.2", false, &err);
+        if (r < 0 && strstr(rlx_error_text(&err), "does not allow user namespaces"))
+            TAP_SKIP("this kernel has no user namespaces");
+        else
+            TAP_OK(r == 0 && has_item(&c, "lxc.namespace.share.user", "/proc/7/ns/user") &&
+                       has_item(&c, "lxc.idmap", "u 0 100000 65536") && has_item(&c, "lxc.idmap", "g 0 100000 65536") &&
+                       rlx_lxcconf_get(&c, "lxc.namespace.clone") &&
+                       strstr(rlx_lxcconf_get(&c, "lxc.namespace.clone"), "user") == NULL,
+                   "a joined user namespace is shared, not cloned, with its maps (%s)", rlx_error_text(&err));
+        rlx_error_release(&err);
+        rlx_lxcconf_free(&c);
+        TAP_OK(build(&c, k, "2.0.11", false, &err) < 0 &&
+                   strstr(rlx_error_text(&err), "joining a user namespace by path needs liblxc 3.0") != NULL,
+               "liblxc 2.0 cannot join one: error names the need (%s)", rlx_error_text(&err));
+        rlx_error_release(&err);
+        free(j);
+        free(k);
+    }
+    {
         char *j = xasprintf("%.*s\"swappiness\":10,%s", (int)(strstr(spec_json, "\"limit\":268435456") - spec_json), spec_json,
                             strstr(spec_json, "\"limit\":268435456"));
         TAP_OK(build(&c, j, "5.0.2", true, &err) < 0 &&
