@@ -402,22 +402,30 @@ drop_subids() {
     ensure_subids
     # liblxc wants the state dir reachable by the container's root (as /run/runlxc is, 0711)
     chmod 711 "$T"
-    # as with runc, the rootfs belongs to the ids it is mapped to (a remapped image)
-    chown -R -h 100000:100000 "$B/rootfs"
-    mkdir -p "$T/shared"; chmod 777 "$T/shared"
-    cfg --arg s "$T/shared" '.linux.namespaces += [{"type": "user"}]
+    run_as_mapped_root 'cat /proc/self/uid_map | tr -s " "' '.linux.namespaces += [{"type": "user"}]
         | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-        | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-        | .mounts += [{"destination": "/shared", "type": "bind", "source": $s, "options": ["bind"]}]'
-    args sh -c 'cat /proc/self/uid_map | tr -s " "; id -u; touch /shared/f; sleep 100'
-    rl run -d "$ID" > "$T/out"
-    for i in $(seq 100); do [ -e "$T/shared/f" ] && break; sleep 0.02; done
-    [ "$(stat -c %u:%g "$T/shared/f")" = "100000:100000" ]
+        | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
     [ "$(head -1 "$T/out")" = " 0 100000 65536" ]
-    [ "$(sed -n 2p "$T/out")" = 0 ]
     run rl exec "$ID" sh -c 'readlink /proc/self/ns/user; id -u'
     [ "${lines[0]}" = "$(readlink /proc/$(state_field "$ID" pid)/ns/user)" ]
     [ "${lines[1]}" = 0 ]
+}
+
+# run_as_mapped_root FIRST [JQ_ARGS...] FILTER: runs detached, in the user namespace FILTER sets
+# up (host ids 100000-165535 from container id 0), a payload that prints FIRST's output and
+# its uid, then creates /shared/f; the file must belong to host id 100000 and the uid be 0.
+# As with runc, the rootfs belongs to the ids it is mapped to (a remapped image).
+run_as_mapped_root() {
+    local first=$1 filter=${*: -1}
+    set -- "${@:2:$(($# - 2))}"
+    chown -R -h 100000:100000 "$B/rootfs"
+    mkdir -p "$T/shared"; chmod 777 "$T/shared"
+    cfg --arg s "$T/shared" "$@" "$filter | .mounts += [{\"destination\": \"/shared\", \"type\": \"bind\", \"source\": \$s, \"options\": [\"bind\"]}]"
+    args sh -c "$first; id -u; touch /shared/f; sleep 100"
+    rl run -d "$ID" > "$T/out"
+    for i in $(seq 100); do [ -e "$T/shared/f" ] && break; sleep 0.02; done
+    [ "$(stat -c %u:%g "$T/shared/f")" = "100000:100000" ]
+    [ "$(sed -n 2p "$T/out")" = 0 ]
 }
 
 # A process in a new user namespace mapping 0-65535 to 100000-165535, as an engine's pod
@@ -439,16 +447,9 @@ start_userns_holder() {
     require_feature "user namespaces"
     start_userns_holder
     chmod 711 "$T"
-    chown -R -h 100000:100000 "$B/rootfs"
-    mkdir -p "$T/shared"; chmod 777 "$T/shared"
-    cfg --arg s "$T/shared" --arg p "/proc/$HOLDER/ns/user" '.linux.namespaces += [{"type": "user", "path": $p}]
-        | .mounts += [{"destination": "/shared", "type": "bind", "source": $s, "options": ["bind"]}]'
-    args sh -c 'readlink /proc/self/ns/user; id -u; touch /shared/f; sleep 100'
-    rl run -d "$ID" > "$T/out"
-    for i in $(seq 100); do [ -e "$T/shared/f" ] && break; sleep 0.02; done
-    [ "$(stat -c %u:%g "$T/shared/f")" = "100000:100000" ]
+    run_as_mapped_root 'readlink /proc/self/ns/user' --arg p "/proc/$HOLDER/ns/user" \
+        '.linux.namespaces += [{"type": "user", "path": $p}]'
     [ "$(head -1 "$T/out")" = "$(readlink /proc/$HOLDER/ns/user)" ]
-    [ "$(sed -n 2p "$T/out")" = 0 ]
     run rl exec "$ID" sh -c 'readlink /proc/self/ns/user; id -u'
     [ "${lines[0]}" = "$(readlink /proc/$HOLDER/ns/user)" ]
     [ "${lines[1]}" = 0 ]
