@@ -140,17 +140,21 @@ int main(void)
            "liblxc never deletes the rootfs nor kills the container with its monitor");
 
     {
-        /* Every item must be accepted by the liblxc installed here. */
+        /* Every item must be accepted by the liblxc installed here. liblxc opens the log file
+         * as soon as it is set: that one goes to a directory of the test's own. */
         struct lxc_container *lc = lxc_container_new("runlxc-unit-test", "/nonexistent-runlxc-test");
+        char logdir[] = "/tmp/runlxc-lxcconf-test.XXXXXX";
+        cleanup_free char *log = mkdtemp(logdir) ? xasprintf("%s/lxc.log", logdir) : NULL;
         size_t bad = 0;
         for (size_t i = 0; lc && i < c.n; i++)
-            if (!lc->set_config_item(lc, c.keys[i], c.values[i])) {
+            if (!lc->set_config_item(lc, c.keys[i], strcmp(c.keys[i], "lxc.log.file") == 0 && log ? log : c.values[i])) {
                 printf("#   liblxc %s rejects %s = %s\n", lxc_get_version(), c.keys[i], c.values[i]);
                 bad++;
             }
         TAP_OK(lc != NULL && bad == 0, "the installed liblxc %s accepts all %zu items", lxc_get_version(), c.n);
         if (lc)
             lxc_container_put(lc);
+        rm_rf(logdir);
     }
     rlx_lxcconf_free(&c);
 
