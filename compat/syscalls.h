@@ -7,6 +7,9 @@
 #include <sched.h>
 
 /* Namespace flags newer than old headers. */
+#ifndef CLONE_NEWUSER
+#define CLONE_NEWUSER 0x10000000
+#endif
 #ifndef CLONE_NEWCGROUP
 #define CLONE_NEWCGROUP 0x02000000
 #endif

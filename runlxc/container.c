@@ -274,24 +274,27 @@ static int take_joined_userns_maps(struct rlx_spec *s, rlx_error_t *err)
 {
     const struct rlx_namespace *user = rlx_spec_namespace(s, CLONE_NEWUSER);
     struct rlx_userns_maps m;
+    struct {
+        const char *field;
+        struct rlx_idmap **spec, **ns;
+        size_t *n_spec, *n_ns;
+    } kinds[] = {{"linux.uidMappings", &s->uid_mappings, &m.uid, &s->n_uid_mappings, &m.n_uid},
+                 {"linux.gidMappings", &s->gid_mappings, &m.gid, &s->n_gid_mappings, &m.n_gid}};
     if (user == NULL || user->path == NULL)
         return 0;
     if (rlx_userns_maps(user->path, &m, err) < 0)
         return rlx_error_wrap(err, "linux.namespaces[%zu].path", (size_t)(user - s->namespaces));
-    if (s->n_uid_mappings && !rlx_idmaps_equal(s->uid_mappings, s->n_uid_mappings, m.uid, m.n_uid)) {
-        rlx_userns_maps_free(&m);
-        return rlx_error(err, 0, "linux.uidMappings: differ from the maps of the joined user namespace %s", user->path);
+    for (size_t k = 0; k < 2; k++)
+        if (*kinds[k].n_spec && !rlx_idmaps_equal(*kinds[k].spec, *kinds[k].n_spec, *kinds[k].ns, *kinds[k].n_ns)) {
+            rlx_userns_maps_free(&m);
+            return rlx_error(err, 0, "%s: differ from the maps of the joined user namespace %s", kinds[k].field,
+                             user->path);
+        }
+    for (size_t k = 0; k < 2; k++) {
+        free(*kinds[k].spec);
+        *kinds[k].spec = *kinds[k].ns;
+        *kinds[k].n_spec = *kinds[k].n_ns;
     }
-    if (s->n_gid_mappings && !rlx_idmaps_equal(s->gid_mappings, s->n_gid_mappings, m.gid, m.n_gid)) {
-        rlx_userns_maps_free(&m);
-        return rlx_error(err, 0, "linux.gidMappings: differ from the maps of the joined user namespace %s", user->path);
-    }
-    free(s->uid_mappings);
-    free(s->gid_mappings);
-    s->uid_mappings = m.uid;
-    s->n_uid_mappings = m.n_uid;
-    s->gid_mappings = m.gid;
-    s->n_gid_mappings = m.n_gid;
     return 0;
 }
 

@@ -13,11 +13,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "../compat/syscalls.h"
-
-#ifndef CLONE_NEWUSER
-#define CLONE_NEWUSER 0x10000000
-#endif
+#include "syscalls.h"
 
 int rlx_idmaps_parse(const char *text, struct rlx_idmap **out, size_t *n)
 {
