@@ -692,6 +692,17 @@ static void run_hooks_warn(const struct rlx_global *g, const char *state_dir, co
     rlx_spec_free(s);
 }
 
+/* init holds the fifo's read end until it execs the payload (or dies), so the fifo then has no
+ * reader and our write end polls POLLERR. Returning only then means that once `state` says
+ * running, a signal reaches the payload: runlxc-init is the pid namespace's init without
+ * handlers, and the kernel drops every signal but SIGKILL sent to it from outside. */
+static void wait_for_payload_exec(int fifo_wr)
+{
+    struct pollfd pfd = {fifo_wr, 0, 0};
+    while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+        ;
+}
+
 int rlx_container_start(const struct rlx_global *g, const char *id, rlx_error_t *err)
 {
     struct rlx_state st;
@@ -731,6 +742,7 @@ int rlx_container_start(const struct rlx_global *g, const char *id, rlx_error_t 
         rlx_error(err, errno, "start container '%s'", id);
         goto fail;
     }
+    wait_for_payload_exec(fd);
     close(fd);
     fd = -1;
     run_hooks_warn(g, dir, &st, RLX_HOOK_POSTSTART, "running");

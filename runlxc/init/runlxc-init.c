@@ -399,7 +399,9 @@ static void wait_for_start(int fifo_fd)
     while (r < 0 && errno == EINTR);
     if (r != 1)
         _exit(1);
-    close(fifo_fd);
+    /* fifo_fd stays open until the payload's exec: `runlxc start` waits for that. Hooks
+     * forked before then must not hold it. */
+    fcntl(fifo_fd, F_SETFD, FD_CLOEXEC);
 }
 
 /* `runlxc-init reap PID STATUS_FILE ACK_FD`: on kernels without subreapers, liblxc's monitor
