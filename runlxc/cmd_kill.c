@@ -4,6 +4,7 @@
 #include "signals.h"
 #include <getopt.h>
 #include <signal.h>
+#include <string.h>
 
 int cmd_kill(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err)
 {
@@ -21,7 +22,8 @@ int cmd_kill(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err
     if (cli_expect_args("kill", argc - optind, 1, 2, "[--all] ID [SIGNAL]", err) < 0)
         return -1;
     if (argc - optind == 2) {
-        sig = rlx_signal_parse(argv[optind + 1]);
+        /* Signal 0 checks that the container is alive and may be signalled, as kill(2). */
+        sig = strcmp(argv[optind + 1], "0") == 0 ? 0 : rlx_signal_parse(argv[optind + 1]);
         if (sig < 0)
             return rlx_error(err, 0, "kill: unknown signal '%s'", argv[optind + 1]);
     }
