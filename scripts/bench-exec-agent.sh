@@ -14,7 +14,7 @@ work=$(mktemp -d /tmp/runlxc-bench-agent.XXXXXX)
 trap '"$runlxc" --root "$work/st" delete -f setns >/dev/null 2>&1; "$personality" centos6 -- "$runlxc" --root "$work/st" delete -f agent >/dev/null 2>&1; rm -rf "$work"' EXIT
 ROOTFS_ONLY=1 "$top/scripts/mkbundle.sh" "$work/b" >/dev/null
 "$personality" centos6 -- "$runlxc" spec --bundle "$work/b"        # runs on either path
-jq '.process.args = ["sleep", "100000"]' "$work/b/config.json" > "$work/c" && mv "$work/c" "$work/b/config.json"
+jq '.process.args = ["sleep", "100000"] | .process.terminal = false' "$work/b/config.json" > "$work/c" && mv "$work/c" "$work/b/config.json"
 "$runlxc" --root "$work/st" run -d --bundle "$work/b" setns
 "$personality" centos6 -- "$runlxc" --root "$work/st" run -d --bundle "$work/b" agent
 [ -S "$work/st/agent/agent.sock" ] && [ ! -e "$work/st/setns/agent.sock" ]

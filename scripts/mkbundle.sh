@@ -1,6 +1,7 @@
 #!/bin/bash
 # Builds an OCI bundle offline from Debian's busybox-static: DIR/rootfs and DIR/config.json
-# (from `runlxc spec`, args set to ARGS; default: sh). Used by the quickstart, tests and bench.
+# (from `runlxc spec`, args set to ARGS; default: sh; without a terminal, since the bundle is
+# for scripts and tests, as runc's own test bundles are). Used by the quickstart, tests, bench.
 #   scripts/mkbundle.sh DIR [ARG...]
 #   RUNLXC=path/to/runlxc (default: runlxc on PATH); ROOTFS_ONLY=1 skips config.json
 #   HOST_BINARIES="/usr/bin/free ..." copies host programs and the libraries they load
@@ -36,9 +37,10 @@ done
 [ "${ROOTFS_ONLY:-0}" = 1 ] && exit 0
 rm -f "$dir/config.json"
 "$runlxc" spec --bundle "$dir"
+args='["sh"]'
 if [ $# -gt 0 ]; then
     args='[]'
     for a in "$@"; do args=$(jq -c --arg a "$a" '. + [$a]' <<< "$args"); done
-    jq --argjson a "$args" '.process.args = $a' "$dir/config.json" > "$dir/config.json.new"
-    mv "$dir/config.json.new" "$dir/config.json"
 fi
+jq --argjson a "$args" '.process.args = $a | .process.terminal = false' "$dir/config.json" > "$dir/config.json.new"
+mv "$dir/config.json.new" "$dir/config.json"

@@ -94,3 +94,34 @@ signal_reaches_payload() {
         $rt delete "$ID"
     done
 }
+
+# Scripts make bundles with `spec` and pass --console-socket: runc's default has a terminal
+# (issue 12.1). Compared key by key with runc's, less the runtime's own name.
+@test "spec: writes runc's default (terminal true, same mounts, namespaces, masks), and --rootless as runc" {
+    have_runc
+    local flag norm='del(.hostname, .ociVersion)'
+    mkdir -p "$T/a" "$T/b"
+    for flag in "" --rootless; do
+        rm -f "$T/a/config.json" "$T/b/config.json"
+        "$RUNLXC" spec $flag --bundle "$T/a"
+        runc spec $flag --bundle "$T/b"
+        if ! feature "ambient capabilities" || ! feature no_new_privs; then
+            norm="$norm | del(.process.capabilities.ambient, .process.noNewPrivileges)"   # this kernel lacks them
+        fi
+        diff <(jq -S "$norm" "$T/b/config.json") <(jq -S "$norm" "$T/a/config.json")
+    done
+    jq -e '.process.terminal == true' "$T/a/config.json"
+}
+
+@test "spec: the default bundle runs with --console-socket and the payload sees a terminal" {
+    rm "$B/config.json"
+    "$RUNLXC" spec --bundle "$B"
+    args sh -c 'tty; sleep 0.3'
+    python3 "$TOP/tests/integration/console-recv.py" "$T/console.sock" "$T/console.out" &
+    local rpid=$!
+    for _ in $(seq 50); do [ -S "$T/console.sock" ] && break; sleep 0.02; done
+    rl create --console-socket "$T/console.sock" "$ID"
+    rl start "$ID"
+    wait $rpid
+    grep -q "^/dev/pts/[0-9]" "$T/console.out"
+}

@@ -265,6 +265,7 @@ PY
     run rl spec --bundle "$B"
     [ "$status" -eq 1 ]
     [[ "$output" == *exists* ]]
+    cfg '.process.terminal = false'   # as runc's default, it wants a terminal
     run bash -c "cd $B && echo 'echo ran-default-spec' | $RUNLXC --root $ROOT run $ID"
     [ "$status" -eq 0 ]
     [ "$output" = ran-default-spec ]

@@ -11,6 +11,7 @@ setup() {
     chmod +x "$T/runlxc-centos6"
     RUNLXC=$T/runlxc-centos6
     (cd "$B" && rm config.json && "$RUNLXC" spec)   # what this kernel can run
+    cfg '.process.terminal = false'
     args sleep 1000
 }
 teardown() { teardown_bundle; }
