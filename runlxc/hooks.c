@@ -7,8 +7,9 @@
 #include <sys/wait.h>
 #include <time.h>
 
-static int run_one(const struct rlx_hook *h, const char *kind, size_t idx, const char *state_json,
-                   rlx_error_t *err)
+/* Runs one hook; a failure is described without a prefix: rlx_hooks_run names the hook as runc
+ * does ("error running createRuntime hook #1: ..."), which scripts and runc's tests look for. */
+static int run_one(const struct rlx_hook *h, const char *state_json, rlx_error_t *err)
 {
     int in[2];
     pid_t pid;
@@ -16,12 +17,12 @@ static int run_one(const struct rlx_hook *h, const char *kind, size_t idx, const
     struct timespec start, now;
 
     if (pipe2(in, O_CLOEXEC) < 0)
-        return rlx_error(err, errno, "hooks.%s[%zu]: pipe", kind, idx);
+        return rlx_error(err, errno, "pipe");
     pid = fork();
     if (pid < 0) {
         close(in[0]);
         close(in[1]);
-        return rlx_error(err, errno, "hooks.%s[%zu]: fork", kind, idx);
+        return rlx_error(err, errno, "fork");
     }
     if (pid == 0) {
         char *const empty[] = {NULL};
@@ -41,27 +42,27 @@ static int run_one(const struct rlx_hook *h, const char *kind, size_t idx, const
         if (r == pid)
             break;
         if (r < 0 && errno != EINTR)
-            return rlx_error(err, errno, "hooks.%s[%zu]: wait for %s", kind, idx, h->path);
+            return rlx_error(err, errno, "wait for %s", h->path);
         clock_gettime(CLOCK_MONOTONIC, &now);
         if (h->timeout > 0 && now.tv_sec - start.tv_sec >= h->timeout) {
             kill(pid, SIGKILL);
             waitpid(pid, NULL, 0);
-            return rlx_error(err, 0, "hooks.%s[%zu]: %s timed out after %d s", kind, idx, h->path, h->timeout);
+            return rlx_error(err, 0, "%s timed out after %d s", h->path, h->timeout);
         }
         nanosleep(&(struct timespec){0, 2000000}, NULL);
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     if (WIFEXITED(status))
-        return rlx_error(err, 0, "hooks.%s[%zu]: %s exited with status %d", kind, idx, h->path, WEXITSTATUS(status));
-    return rlx_error(err, 0, "hooks.%s[%zu]: %s killed by signal %d", kind, idx, h->path, WTERMSIG(status));
+        return rlx_error(err, 0, "%s exited with status %d", h->path, WEXITSTATUS(status));
+    return rlx_error(err, 0, "%s killed by signal %d", h->path, WTERMSIG(status));
 }
 
 int rlx_hooks_run(const struct rlx_hook *hooks, size_t n, const char *kind, const char *state_json,
                   rlx_error_t *err)
 {
     for (size_t i = 0; i < n; i++)
-        if (run_one(&hooks[i], kind, i, state_json, err) < 0)
-            return -1;
+        if (run_one(&hooks[i], state_json, err) < 0)
+            return rlx_error_wrap(err, "error running %s hook #%zu: hooks.%s[%zu]", kind, i, kind, i);
     return 0;
 }

@@ -86,7 +86,7 @@ static void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt
         rlx_msg_send(sync_fd, MSG_ERROR, msg, strlen(msg), -1);
     else
         fprintf(stderr, "runlxc-init: %s\n", msg);
-    _exit(sync_fd >= 0 ? 1 : 127);
+    _exit(1);
 }
 
 static void parse_cfg(struct init_cfg *c, const char *data, size_t len)

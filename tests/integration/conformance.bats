@@ -125,3 +125,48 @@ signal_reaches_payload() {
     wait $rpid
     grep -q "^/dev/pts/[0-9]" "$T/console.out"
 }
+
+# runc's hooks.bats: a failing hook is named "error running KIND hook #N:"; creation hooks
+# fail create, a startContainer hook stops the container before the payload (OCI: generate an
+# error, stop the container). poststart only warns: the OCI spec says the lifecycle continues
+# (runc 1.1.5 fails the run there instead).
+@test "hooks: a failing hook is reported as \"error running KIND hook #1:\" and the payload does not run" {
+    args /bin/echo "Hello World"
+    local hook
+    for hook in prestart createRuntime createContainer startContainer; do
+        cfg --arg h "$hook" '.hooks = {($h): [{"path": "/bin/true"}, {"path": "/bin/false"}]}'
+        run rl run "$ID-$hook"
+        echo "$hook: $status: $output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"error running $hook hook #1:"* ]]
+        [[ "$output" != *"Hello World"* ]]
+        rl delete -f "$ID-$hook" 2>/dev/null || true
+        assert_no_leftovers "$ID-$hook"
+    done
+    cfg '.hooks = {"createRuntime": [{"path": "/bin/true"}, {"path": "/bin/false"}]}'
+    run rl create "$ID" </dev/null
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"error running createRuntime hook #1:"* ]]
+    assert_no_leftovers "$ID"
+}
+
+@test "hooks: each kind gets the state runc gives it on stdin (status creating for creation hooks)" {
+    have_runc
+    local rt kind hooks='{}'
+    for kind in prestart createRuntime createContainer poststop; do
+        hooks=$(jq -c --arg k "$kind" --arg f "$T/KIND-$kind" \
+            '.[$k] = [{"path": "/bin/sh", "args": ["sh", "-c", ("cat > " + $f + ".$RT")], "env": ["RT=RUNTIME"]}]' <<< "$hooks")
+    done
+    args true
+    for rt in runlxc runc; do
+        cfg --argjson h "$(sed "s/RUNTIME/$rt/g" <<< "$hooks")" '.hooks = $h'
+        if [ $rt = runlxc ]; then rl run "$ID" >/dev/null; rl delete "$ID" 2>/dev/null || true
+        else (cd "$B" && runc --root "$RUNC_ROOT" run "$ID") >/dev/null; runc --root "$RUNC_ROOT" delete "$ID" 2>/dev/null || true; fi
+    done
+    for kind in prestart createRuntime createContainer poststop; do
+        local q='{status, id, bundle, pid_set: (.pid > 0)}'
+        echo "$kind: $(jq -c "$q" "$T/KIND-$kind.runlxc") vs runc $(jq -c "$q" "$T/KIND-$kind.runc")"
+        [ "$(jq -c "$q" "$T/KIND-$kind.runlxc")" = "$(jq -c "$q" "$T/KIND-$kind.runc")" ]
+    done
+    [ "$(jq -r .status "$T/KIND-createRuntime.runlxc")" = creating ]
+}
