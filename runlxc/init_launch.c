@@ -4,6 +4,7 @@
 #include "syscalls.h"
 #include "util.h"
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/sendfile.h>
@@ -176,6 +177,12 @@ void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s)
     }
     if (s->domainname && *s->domainname)
         rlx_buf_add(b, REC_DOMAIN, s->domainname);
+    /* liblxc names only a uts namespace it made; one joined by path is named here. */
+    if (s->hostname && *s->hostname) {
+        const struct rlx_namespace *uts = rlx_spec_namespace(s, CLONE_NEWUTS);
+        if (uts && uts->path)
+            rlx_buf_add(b, REC_HOSTNAME, s->hostname);
+    }
     for (size_t i = 0; i < s->n_hooks[RLX_HOOK_START_CONTAINER]; i++) {
         const struct rlx_hook *h = &s->hooks[RLX_HOOK_START_CONTAINER][i];
         rlx_buf_add(b, REC_HOOK, h->path);

@@ -139,14 +139,24 @@ static int tr_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
     const struct rlx_namespace *uts = rlx_spec_namespace(s, CLONE_NEWUTS);
     char list[128] = "";
 
-    if (mnt == NULL || mnt->path != NULL)
-        return rlx_error(err, 0, "linux.namespaces: runlxc needs a new mount namespace (type \"mount\" without a path)");
+    /* liblxc's child pivots the root of its mount namespace; in a namespace it shares with the
+     * monitor (the host's, or one joined by path) that moves the monitor's root too, and the
+     * monitor then cannot reach the cgroups (design-notes 14). */
+    if (mnt == NULL)
+        return rlx_error(err, 0, "linux.namespaces: a new mount namespace is required: liblxc builds the rootfs "
+                                 "in it, and without one would pivot the host's root");
+    if (mnt->path != NULL)
+        return rlx_error(err, 0, "linux.namespaces: joining a mount namespace by path (%s) is not possible with "
+                                 "liblxc: it pivots the root of that namespace under every process in it",
+                         mnt->path);
     if (tr_user_namespace(c, s, ctx, err) < 0)
         return -1;
-    if (s->hostname && s->hostname[0] && (uts == NULL || uts->path != NULL))
-        return rlx_error(err, 0, "hostname: setting a hostname needs a new uts namespace");
-    if (s->domainname && s->domainname[0] && (uts == NULL || uts->path != NULL))
-        return rlx_error(err, 0, "domainname: setting a domainname needs a new uts namespace");
+    /* runc's rule: a name needs a uts namespace of the container's, new or joined by path (then
+     * runlxc-init sets it, as liblxc sets it only in a namespace it made). */
+    if (s->hostname && s->hostname[0] && uts == NULL)
+        return rlx_error(err, 0, "hostname: unable to set a hostname without a private uts namespace");
+    if (s->domainname && s->domainname[0] && uts == NULL)
+        return rlx_error(err, 0, "domainname: unable to set a domainname without a private uts namespace");
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         const struct rlx_namespace *ns = rlx_spec_namespace(s, names[i].flag);
         if (ns == NULL || ns->path != NULL)
@@ -169,7 +179,7 @@ static int tr_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
     /* A new, empty network namespace, or the monitor's one (the host's, or the one it joined). */
     if (add_key(c, ctx, K_NET_TYPE, net && net->path == NULL ? "empty" : "none", "linux.namespaces", err) < 0)
         return -1;
-    if (s->hostname && s->hostname[0] && add_key(c, ctx, K_UTS_NAME, s->hostname, "hostname", err) < 0)
+    if (s->hostname && s->hostname[0] && uts->path == NULL && add_key(c, ctx, K_UTS_NAME, s->hostname, "hostname", err) < 0)
         return -1;
     return 0;
 }

@@ -51,7 +51,7 @@
 
 struct init_cfg {
     char **args, **env, **masked, **readonly, **devices;
-    char *cwd, *domain, *propagation;
+    char *cwd, *domain, *hostname, *propagation;
     uid_t uid;
     gid_t gid;
     gid_t groups[256];
@@ -136,6 +136,7 @@ static void parse_cfg(struct init_cfg *c, const char *data, size_t len)
         case REC_PROPAGATION: c->propagation = xstrdup(v); break;
         case REC_DEVICE: strv_push(&c->devices, v); break;
         case REC_DOMAIN: c->domain = xstrdup(v); break;
+        case REC_HOSTNAME: c->hostname = xstrdup(v); break;
         case REC_PRESERVE: c->preserve = atoi(v); break;
         case REC_WANT_STATE: c->want_state = true; break;
         case REC_HOOK:
@@ -488,6 +489,8 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
     setup_paths(&c);
     if (c.domain && setdomainname(c.domain, strlen(c.domain)) < 0)
         fail("domainname: %s", strerror(errno));
+    if (c.hostname && sethostname(c.hostname, strlen(c.hostname)) < 0)
+        fail("hostname: %s", strerror(errno));
     /* The agent is forked with the container fully built but before anything of the payload
      * (rlimits, identity, capabilities, seccomp) applies to us. */
     if (agent_fd >= 0) {

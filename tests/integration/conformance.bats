@@ -170,3 +170,67 @@ signal_reaches_payload() {
     done
     [ "$(jq -r .status "$T/KIND-createRuntime.runlxc")" = creating ]
 }
+
+# OCI: a namespace type not listed is the runtime's own (issue 12.4). The container's
+# /proc/self/ns link must equal the runtime's for each type left out, under runc too.
+@test "namespaces: types not listed (pid, network, ipc, uts with an empty hostname) are the runtime's own" {
+    have_runc
+    local t link rt
+    for t in pid network ipc uts; do
+        link=$t; [ $t = network ] && link=net
+        cfg --arg t "$t" 'del(.linux.namespaces[] | select(.type == $t)) | .hostname = ""'
+        args readlink /proc/self/ns/$link
+        for rt in "$RUNLXC --root $ROOT" "runc --root $RUNC_ROOT"; do
+            run bash -c "cd $B && $rt run $ID-$t"
+            echo "$rt without $t: $status $output; host $(readlink /proc/self/ns/$link)"
+            [ "$status" -eq 0 ]
+            [ "$output" = "$(readlink /proc/self/ns/$link)" ]
+        done
+        cfg --arg t "$t" '.linux.namespaces += [{"type": $t}]'
+    done
+}
+
+@test "namespaces: a uts namespace joined by path gets the spec's hostname, as runc sets it" {
+    have_runc
+    unshare --uts sleep 100 &
+    local holder=$! rt
+    for _ in $(seq 50); do [ "$(readlink /proc/$holder/ns/uts)" != "$(readlink /proc/self/ns/uts)" ] && break; sleep 0.05; done
+    cfg --arg p "/proc/$holder/ns/uts" '.linux.namespaces |= map(if .type == "uts" then .path = $p else . end)'
+    args sh -c 'hostname; readlink /proc/self/ns/uts'
+    for rt in "$RUNLXC --root $ROOT" "runc --root $RUNC_ROOT"; do
+        cfg --arg h "name-${rt%% *}" '.hostname = $h'
+        run bash -c "cd $B && $rt run $ID"
+        echo "$rt: $status $output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "name-${rt%% *}" ]
+        [ "${lines[1]}" = "$(readlink /proc/$holder/ns/uts)" ]
+        [ "$(nsenter -t $holder -u hostname)" = "name-${rt%% *}" ]
+    done
+    kill $holder
+    [ "$(hostname)" != "name-runlxc" ]
+}
+
+@test "namespaces: no mount namespace, or one joined by path, is refused before liblxc runs and leaves nothing" {
+    cfg 'del(.linux.namespaces[] | select(.type == "mount"))'
+    run rl run "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"linux.namespaces: a new mount namespace is required"* ]]
+    assert_no_leftovers "$ID"
+    cfg '.linux.namespaces += [{"type": "mount", "path": "/proc/self/ns/mnt"}]'
+    run rl run "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"joining a mount namespace by path (/proc/self/ns/mnt) is not possible"* ]]
+    assert_no_leftovers "$ID"
+}
+
+@test "namespaces: a hostname without a uts namespace is refused as runc refuses it" {
+    have_runc
+    cfg 'del(.linux.namespaces[] | select(.type == "uts")) | .hostname = "x"'
+    run rl run "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"hostname: unable to set a hostname without a private uts namespace"* ]]
+    assert_no_leftovers "$ID"
+    run bash -c "cd $B && runc --root $RUNC_ROOT run $ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"without a private UTS namespace"* ]]
+}
