@@ -267,6 +267,9 @@ static void setup_terminal(struct init_cfg *c)
         struct winsize ws = {(unsigned short)c->rows, (unsigned short)c->cols, 0, 0};
         ioctl(slave, TIOCSWINSZ, &ws);
     }
+    /* The terminal belongs to the process's user, its group stays devpts' (tty), as runc. */
+    if (fchown(slave, c->uid, (gid_t)-1) < 0)
+        fail("process.terminal: chown %s to %u: %s", name, c->uid, strerror(errno));
     if (rlx_msg_send(sync_fd, MSG_PTY, name, strlen(name), master) < 0)
         fail("process.terminal: send pty master: %s", strerror(errno));
     close(master);
@@ -305,7 +308,8 @@ static void setup_identity(struct init_cfg *c)
 }
 
 /* Loads the filter runlxc built. Without no_new_privs this needs CAP_SYS_ADMIN, so it runs
- * before the identity switch; with it, after (fewer syscalls of ours run under the filter). */
+ * before the identity switch; with it, just before execve (none of our syscalls run under
+ * the filter). */
 static void load_seccomp(struct init_cfg *c)
 {
     struct sock_fprog prog = {(unsigned short)(c->seccomp_len / sizeof(struct sock_filter)),
@@ -475,6 +479,7 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
 {
     struct init_cfg c;
     char *state = NULL, *exe;
+    bool cwd_pending;
 
     parse_cfg(&c, data, len);
     free(data);
@@ -510,12 +515,15 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
         close(fd);
     }
     umask((mode_t)c.umask_val);
+    /* As runc: the working directory is entered while we still may (root can enter what the
+     * process's user cannot), and again as that user only if root was refused. */
+    cwd_pending = chdir(c.cwd) < 0;
+    if (cwd_pending && errno != EACCES && errno != EPERM)
+        fail("process.cwd: chdir %s: %s", c.cwd, strerror(errno));
     if (!c.nnp)
-        load_seccomp(&c);
+        load_seccomp(&c);   /* needs CAP_SYS_ADMIN without no_new_privs */
     setup_identity(&c);
-    if (c.nnp)
-        load_seccomp(&c);
-    if (chdir(c.cwd) < 0)
+    if (cwd_pending && chdir(c.cwd) < 0)
         fail("process.cwd: chdir %s: %s", c.cwd, strerror(errno));
     {
         /* A cwd outside our root shows as "(unreachable)/..." or not at all. */
@@ -541,6 +549,10 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
     }
     /* Nothing of runlxc may reach the payload: only stdio and the preserved fds stay. */
     rlx_close_fds_from(3 + c.preserve);
+    /* With no_new_privs the filter comes last, as runc loads it: a profile needs to allow
+     * nothing of runlxc's own setup, only execve. */
+    if (c.nnp)
+        load_seccomp(&c);
     execve(exe, c.args, c.env ? c.env : (char *[]){NULL});
     fprintf(stderr, "runlxc-init: exec %s: %s\n", exe, strerror(errno));
     _exit(errno == ENOENT ? 127 : 126);

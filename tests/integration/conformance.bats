@@ -234,3 +234,70 @@ signal_reaches_payload() {
     [ "$status" -ne 0 ]
     [[ "$output" == *"without a private UTS namespace"* ]]
 }
+
+# runc loads a no_new_privs filter as late as it can (the list carries what runc's own init
+# still calls under it: the exec.fifo, its fd walk, Go's runtime): a profile that denies everything by
+# default (here with ENXIO, defaultErrnoRet) and allows only what the payload needs must not
+# break the runtime's own setup (chdir, getcwd, the start handshake) (issue 12.7).
+@test "seccomp: a deny-by-default profile (defaultErrnoRet ENXIO, no chdir/getcwd) runs its payload, as under runc" {
+    have_runc
+    local allow='["execve","exit_group","exit","brk","arch_prctl","set_tid_address","set_robust_list","rseq",
+        "prlimit64","mmap","munmap","mprotect","getuid","geteuid","getgid","getegid","getpid","getppid",
+        "write","writev","read","rt_sigaction","rt_sigprocmask","rt_sigreturn","ioctl","fstat","newfstatat",
+        "readlink","getrandom","uname","fcntl","close","openat","open","futex","statfs","fstatfs","nanosleep","sched_yield","sigaltstack","gettid","tgkill","clone","clone3","wait4","epoll_pwait","epoll_ctl","mincore","madvise","setgroups","setresuid","setresgid","capget","capset","prctl","getdents64","lseek","pread64","sysinfo"]'
+    cfg --argjson a "$allow" '.process.noNewPrivileges = true | .linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO",
+        "defaultErrnoRet": 6, "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+        "syscalls": [{"names": $a, "action": "SCMP_ACT_ALLOW"}]}'
+    args sh -c 'echo payload-ran; cd /tmp; echo "cd: $?"'
+    local rt
+    for rt in "$RUNLXC --root $ROOT" "runc --root $RUNC_ROOT"; do
+        run bash -c "cd $B && $rt run $ID"
+        echo "$rt: $status: $output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = payload-ran ]
+        [[ "${lines[1]}" == *"cd: 2"* || "${lines[1]}" == *"can't cd"* ]]   # the payload's own chdir is denied
+    done
+}
+
+# runc enters process.cwd before it drops to the process's user, and again after only if
+# root was refused (runc's cwd.bats); the terminal belongs to the process's user (tty.bats).
+@test "process: a cwd only root can enter works for a non-root user; its tty is owned by uid:tty as runc" {
+    have_runc
+    mkdir -p "$B/rootfs/private"
+    chmod 700 "$B/rootfs/private"
+    cfg '.process.cwd = "/private" | .process.user = {"uid": 1000, "gid": 100}'
+    args sh -c 'pwd; ls . >/dev/null 2>&1; echo "ls: $?"'
+    local rt
+    for rt in "$RUNLXC --root $ROOT" "runc --root $RUNC_ROOT"; do
+        run bash -c "cd $B && $rt run $ID"
+        echo "$rt: $status: $output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = /private ]
+        [ "${lines[1]}" = "ls: 1" ]   # the user cannot read it: only the chdir was root's
+    done
+    cfg '.process.cwd = "/" | .process.terminal = true'
+    args sh -c 'stat -c %u:%g $(tty); sleep 0.3'
+    python3 "$TOP/tests/integration/console-recv.py" "$T/console.sock" "$T/console.out" &
+    local rpid=$!
+    for _ in $(seq 50); do [ -S "$T/console.sock" ] && break; sleep 0.02; done
+    rl create --console-socket "$T/console.sock" "$ID-tty"
+    rl start "$ID-tty"
+    wait $rpid
+    cat "$T/console.out"
+    grep -q "^1000:5" "$T/console.out"
+}
+
+@test "exec --user 0 into a container whose cwd its user cannot enter" {
+    mkdir -p "$B/rootfs/private"
+    chmod 700 "$B/rootfs/private"
+    cfg '.process.cwd = "/private" | .process.user = {"uid": 1000, "gid": 100}'
+    args sleep 30
+    rl run -d "$ID"
+    run rl exec --user 0 "$ID" sh -c 'pwd; id -u'
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$(printf '/private\n0')" ]
+    run rl exec "$ID" pwd
+    [ "$status" -eq 0 ]
+    [ "$output" = /private ]
+}
