@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <seccomp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -145,7 +146,10 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, struct json_ob
     return 0;
 }
 
-static int build_ctx(scmp_filter_ctx ctx, struct json_object *sc, uint32_t def, unsigned *flags, rlx_error_t *err)
+static int highest_named(struct json_object *names);
+
+static int build_ctx(scmp_filter_ctx ctx, struct json_object *sc, uint32_t def, unsigned *flags, int *highest,
+                     rlx_error_t *err)
 {
     struct json_object *v;
     int r;
@@ -211,6 +215,42 @@ static int build_ctx(scmp_filter_ctx ctx, struct json_object *sc, uint32_t def, 
         if (total > 0 && known == 0)
             return rlx_error(err, 0, "%s.names: unknown syscall '%s'", path,
                              json_object_get_string(json_object_array_get_idx(names, 0)));
+        if (highest_named(names) > *highest)
+            *highest = highest_named(names);
+    }
+    return 0;
+}
+
+/* The highest native syscall number among a rule's names (-1 for none). */
+static int highest_named(struct json_object *names)
+{
+    int top = -1;
+    for (size_t k = 0; k < json_object_array_length(names); k++) {
+        const char *name = json_object_get_string(json_object_array_get_idx(names, k));
+        int nr = name ? seccomp_syscall_resolve_name(name) : __NR_SCMP_ERROR;
+        if (nr > top)
+            top = nr;
+    }
+    return top;
+}
+
+/* runc's rule: a syscall newer than every one the profile names gets ENOSYS rather than the
+ * default action, so that libc falls back to the older call it replaces (clone3 -> clone,
+ * faccessat2 -> faccessat) instead of failing with EPERM. Not when the default lets calls
+ * through anyway. */
+static int add_enosys_for_newer(scmp_filter_ctx ctx, uint32_t def, int highest, rlx_error_t *err)
+{
+    if (def == SCMP_ACT_ALLOW || def == SCMP_ACT_LOG || highest < 0)
+        return 0;
+    for (int nr = highest + 1; nr < highest + 1024; nr++) {
+        char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+        int r;
+        if (name == NULL)
+            continue;
+        free(name);
+        r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+        if (r < 0 && r != -EACCES && r != -EEXIST)
+            return rlx_error(err, -r, "linux.seccomp: ENOSYS for syscall %d, newer than the profile", nr);
     }
     return 0;
 }
@@ -219,7 +259,7 @@ int rlx_seccomp_build(struct json_object *sc, struct rlx_seccomp_prog *out, rlx_
 {
     scmp_filter_ctx ctx;
     uint32_t def;
-    int fd = -1, r = -1;
+    int fd = -1, r = -1, highest = -1;
     struct stat st;
 
     memset(out, 0, sizeof(*out));
@@ -230,7 +270,7 @@ int rlx_seccomp_build(struct json_object *sc, struct rlx_seccomp_prog *out, rlx_
         return rlx_error(err, 0, "linux.seccomp: libseccomp cannot make a filter with this default action");
     /* The BPF is loaded by runlxc-init, not by libseccomp: no_new_privs is the spec's business. */
     seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-    if (build_ctx(ctx, sc, def, &out->flags, err) < 0)
+    if (build_ctx(ctx, sc, def, &out->flags, &highest, err) < 0 || add_enosys_for_newer(ctx, def, highest, err) < 0)
         goto out;
     fd = rlx_memfd_create("runlxc-seccomp", 1 /* MFD_CLOEXEC */);
     if (fd < 0) {
