@@ -326,6 +326,12 @@ static bool apparmor_enabled(void)
     return t && t[0] == 'Y' && path_exists("/sys/kernel/security/apparmor");
 }
 
+/* selinuxfs is mounted where SELinux is on: /sys/fs/selinux, or /selinux on RHEL 6. */
+static bool selinux_enabled(void)
+{
+    return path_exists("/sys/fs/selinux/enforce") || path_exists("/selinux/enforce");
+}
+
 static bool spec_mounts_proc(const struct rlx_spec *s)
 {
     for (size_t i = 0; i < s->n_mounts; i++)
@@ -469,11 +475,14 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         struct rlx_lxc_ctx ctx = {
             .id = id, .state_dir = state_dir, .root = g->root, .self_exe = g->self_exe,
             .log_level = g->debug ? "DEBUG" : "ERROR", .no_new_keyring = o->no_new_keyring,
-            .apparmor_enabled = apparmor_enabled(), .dialect = &dialect, .layout = &layout,
+            .apparmor_enabled = apparmor_enabled(), .selinux_enabled = selinux_enabled(),
+            .dialect = &dialect, .layout = &layout,
             .lxcfs_mountpoint = st.lxcfs_mountpoint, .lxcfs_targets = st.lxcfs_targets,
         };
         if (rlx_lxcconf_build(&conf, spec, &ctx, err) < 0)
             goto out;
+        for (size_t i = 0; conf.warnings && conf.warnings[i]; i++)
+            rlx_log(g, "warning", "%s", conf.warnings[i]);
     }
     if (mkdir_p(g->root, 0711) < 0) {
         rlx_error(err, errno, "state root %s", g->root);

@@ -419,10 +419,19 @@ static int tr_lsm(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct 
     }
     if (ctx->apparmor_enabled)
         add_key(c, ctx, K_APPARMOR_PROFILE, "unconfined", "", err);
-    if (s->process.selinux_label && *s->process.selinux_label)
-        return rlx_error(err, 0, "process.selinuxLabel: SELinux is not supported by runlxc on this host");
+    /* As crun: labels mean nothing on a host without SELinux (engines set them on every host
+     * that has it configured), so they are ignored there with a warning. */
+    if (!ctx->selinux_enabled) {
+        if (s->process.selinux_label && *s->process.selinux_label)
+            strv_push(&c->warnings, "process.selinuxLabel: SELinux is not enabled on this host; the label is ignored");
+        if (s->mount_label && *s->mount_label)
+            strv_push(&c->warnings, "linux.mountLabel: SELinux is not enabled on this host; the label is ignored");
+        return 0;
+    }
     if (s->mount_label && *s->mount_label)
-        return rlx_error(err, 0, "linux.mountLabel: SELinux is not supported by runlxc on this host");
+        return rlx_error(err, 0, "linux.mountLabel: not supported by runlxc (liblxc has no mount label)");
+    if (s->process.selinux_label && *s->process.selinux_label)
+        return add_key(c, ctx, K_SELINUX_CONTEXT, s->process.selinux_label, "process.selinuxLabel", err);
     return 0;
 }
 
@@ -481,6 +490,7 @@ void rlx_lxcconf_free(struct rlx_lxcconf *c)
     free(c->values);
     free(c->cgroup_dir);
     free(c->monitor_cgroup_dir);
+    strv_free(c->warnings);
     memset(c, 0, sizeof(*c));
 }
 

@@ -15,6 +15,7 @@ struct rlx_lxcconf {
     char *cgroup_dir;          /* container cgroup, relative to the root or the caller's cgroup */
     bool cgroup_relative;
     char *monitor_cgroup_dir;
+    char **warnings;           /* fields ignored on this host, for create to log */
 };
 
 struct rlx_lxc_ctx {
@@ -25,6 +26,7 @@ struct rlx_lxc_ctx {
     const char *log_level;     /* liblxc log level name */
     bool no_new_keyring;
     bool apparmor_enabled;
+    bool selinux_enabled;
     const struct rlx_dialect *dialect;
     const struct rlx_cgroup_layout *layout;
     const char *lxcfs_mountpoint;  /* bind these lxcfs views, or NULL */

@@ -198,10 +198,8 @@ expect_create_fail() {
     expect_create_fail "linux.namespaces[5].path: /proc/$$/ns/user is the runtime's own user namespace"
     cfg 'del(.linux.namespaces[] | select(.type == "user")) | del(.linux.uidMappings) | del(.linux.gidMappings) | .linux.resources.memory.swappiness = 300'
     expect_create_fail "linux.resources.memory.swappiness: must be between 0 and 100"
-    cfg 'del(.linux.resources.memory) | .process.selinuxLabel = "system_u:system_r:container_t:s0"'
-    expect_create_fail "process.selinuxLabel"
-    cfg 'del(.process.selinuxLabel) | .hostname = "h" | del(.linux.namespaces[] | select(.type == "uts"))'
-    expect_create_fail "hostname: setting a hostname needs a new uts namespace"
+    cfg 'del(.linux.resources.memory) | .hostname = "h" | del(.linux.namespaces[] | select(.type == "uts"))'
+    expect_create_fail "hostname: unable to set a hostname without a private uts namespace"
     cfg '.hostname = "" | del(.linux.namespaces[] | select(.type == "ipc")) | .linux.namespaces += [{"type": "ipc", "path": "/no/such/ns"}]'
     expect_create_fail "linux.namespaces[3].path: namespace file '/no/such/ns'"
 }

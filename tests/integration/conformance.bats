@@ -338,3 +338,16 @@ C
         [ "${lines[1]}" = "getcwd: Operation not permitted" ]
     done
 }
+
+# crun ignores SELinux labels where SELinux is off (engines set them on every host configured
+# for it); runlxc warns and runs, as it does (issue 12.10).
+@test "selinux: labels on a host without SELinux are ignored with a warning, the container runs" {
+    [ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled here"
+    cfg '.process.selinuxLabel = "system_u:system_r:container_t:s0:c1,c2" | .linux.mountLabel = "system_u:object_r:container_file_t:s0:c1,c2"'
+    args echo ran
+    run --separate-stderr rl run "$ID"
+    [ "$status" -eq 0 ]
+    [ "$output" = ran ]
+    [[ "$stderr" == *"process.selinuxLabel: SELinux is not enabled on this host"* ]]
+    [[ "$stderr" == *"linux.mountLabel: SELinux is not enabled on this host"* ]]
+}
