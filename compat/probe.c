@@ -309,3 +309,15 @@ bool rlx_probe_seccomp_filter(void)
     /* A NULL program: EFAULT where filters exist, EINVAL where the mode is unknown. */
     return prctl(PR_SET_SECCOMP, 2 /* SECCOMP_MODE_FILTER */, NULL, 0, 0) < 0 && errno == EFAULT;
 }
+
+bool rlx_probe_seccomp_notify(void)
+{
+#ifdef SYS_seccomp
+    /* SECCOMP_GET_ACTION_AVAIL of SECCOMP_RET_USER_NOTIF: 0 from Linux 5.0, EOPNOTSUPP before,
+     * ENOSYS or EINVAL on kernels without seccomp(2) or that operation. */
+    uint32_t action = 0x7fc00000U;
+    return syscall(SYS_seccomp, 2 /* SECCOMP_GET_ACTION_AVAIL */, 0, &action) == 0;
+#else
+    return false;
+#endif
+}

@@ -40,6 +40,8 @@ bool rlx_probe_unshare(int flag);
 /* Side-effect-free checks used on every create: prctl answers EINVAL for what it lacks. */
 bool rlx_probe_no_new_privs(void);
 bool rlx_probe_seccomp_filter(void);
+/* User notification of seccomp filters (SCMP_ACT_NOTIFY, Linux 5.0). */
+bool rlx_probe_seccomp_notify(void);
 /* PR_SET_CHILD_SUBREAPER (Linux 3.4): without it runlxc keeps a minimal parent per container. */
 bool rlx_probe_subreaper(void);
 /* PR_CAP_AMBIENT (Linux 4.3, RHEL 7 backport). */

@@ -42,23 +42,6 @@ int rlx_write_pid_file(const char *path, pid_t pid, rlx_error_t *err)
     return write_file_atomic(path, buf, (size_t)n, 0644, err);
 }
 
-int rlx_console_socket_send(const char *path, int master, const char *name, rlx_error_t *err)
-{
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    cleanup_close int s = -1;
-    struct iovec iov = {(void *)name, strlen(name)};
-
-    if (strlen(path) >= sizeof(addr.sun_path))
-        return rlx_error(err, 0, "console socket %s: path too long", path);
-    strcpy(addr.sun_path, path);
-    s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0 || connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-        return rlx_error(err, errno, "console socket %s", path);
-    if (rlx_sendmsg_fd(s, &iov, 1, master) < 0)
-        return rlx_error(err, errno, "console socket %s: send pty master", path);
-    return 0;
-}
-
 /* The first ERROR liblxc logged is usually the cause; later ones are consequences. */
 static char *lxc_log_reason(const char *state_dir)
 {
@@ -566,7 +549,10 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         close(agent_fd);
         agent_fd = -1;
     }
-    type = rlx_init_handshake(sv[0], o->console_socket, &out->pty_master, &init_pid, err);
+    {
+        struct rlx_seccomp_agent agent = {&seccomp, &st, "creating"};
+        type = rlx_init_handshake(sv[0], o->console_socket, &out->pty_master, &agent, &init_pid, err);
+    }
     if (type == -1)
         goto out;
     if (type == -2) {

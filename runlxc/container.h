@@ -48,8 +48,6 @@ struct rlx_exec_opts {
  * code (>= 0); detached: 0 once it runs. -1 on a runtime error. */
 int rlx_container_exec(const struct rlx_global *g, const char *id, const struct rlx_exec_opts *o, rlx_error_t *err);
 
-/* Console socket protocol (runc's): one message, the pty name as data, the master as SCM_RIGHTS. */
-int rlx_console_socket_send(const char *path, int master, const char *name, rlx_error_t *err);
 int rlx_write_pid_file(const char *path, pid_t pid, rlx_error_t *err);
 
 #endif

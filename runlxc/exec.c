@@ -398,7 +398,10 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
     sock = sv[0];
 configure:
     rlx_msg_send(sock, MSG_CONFIG, msg.data, msg.len, -1);
-    r = rlx_init_handshake(sock, o->console_socket, o->detach ? NULL : &master, &pid, err);
+    {
+        struct rlx_seccomp_agent agent = {&seccomp, &st, status};
+        r = rlx_init_handshake(sock, o->console_socket, o->detach ? NULL : &master, &agent, &pid, err);
+    }
     if (child > 0 && (!stay || r < 0))
         waitpid(child, NULL, 0);
     if (r == -2)

@@ -7,6 +7,9 @@
 #include <sched.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <json-c/json.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/mount.h>
@@ -197,16 +200,62 @@ void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s)
         rlx_buf_add(b, REC_WANT_STATE, "1");
 }
 
-int rlx_init_handshake(int sock, const char *console_socket, int *pty_master, pid_t *pid, rlx_error_t *err)
+int rlx_unix_send_fd(const char *what, const char *path, int fd, const char *payload, rlx_error_t *err)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    cleanup_close int s = -1;
+    struct iovec iov = {(void *)payload, strlen(payload)};
+
+    if (strlen(path) >= sizeof(addr.sun_path))
+        return rlx_error(err, 0, "%s %s: path too long", what, path);
+    strcpy(addr.sun_path, path);
+    s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0 || connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+        return rlx_error(err, errno, "%s %s", what, path);
+    if (rlx_sendmsg_fd(s, &iov, 1, fd) < 0)
+        return rlx_error(err, errno, "%s %s: send", what, path);
+    return 0;
+}
+
+/* runc 1.1's ContainerProcessState: the listener is fds[0] ("seccompFd"). */
+static int send_listener(const struct rlx_seccomp_agent *a, int fd, pid_t pid, rlx_error_t *err)
+{
+    struct json_object *o = json_object_new_object(), *fds = json_object_new_array();
+    struct json_object *state = rlx_state_to_json(a->state, a->status);
+    int r;
+    if (a->state->pid <= 0)
+        json_object_object_add(state, "pid", json_object_new_int(pid));
+    json_object_object_add(o, "ociVersion", json_object_new_string("1.0.2"));
+    json_object_array_add(fds, json_object_new_string("seccompFd"));
+    json_object_object_add(o, "fds", fds);
+    json_object_object_add(o, "pid", json_object_new_int(pid));
+    json_object_object_add(o, "metadata", json_object_new_string(a->prog->listener_metadata ?: ""));
+    json_object_object_add(o, "state", state);
+    r = rlx_unix_send_fd("linux.seccomp.listenerPath", a->prog->listener_path, fd,
+                         json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), err);
+    json_object_put(o);
+    return r;
+}
+
+int rlx_init_handshake(int sock, const char *console_socket, int *pty_master, const struct rlx_seccomp_agent *agent,
+                       pid_t *pid, rlx_error_t *err)
 {
     for (;;) {
         cleanup_free char *data = NULL;
         int fd = -1, type;
         pid_t sender = 0;
         type = rlx_msg_recv(sock, &data, NULL, &fd, &sender);
+        if (type == MSG_LISTENER) {
+            int r = agent && agent->prog->listener_path ? send_listener(agent, fd, sender, err)
+                                                        : rlx_error(err, 0, "linux.seccomp: a listener nobody asked for");
+            close(fd);
+            if (r < 0 || rlx_msg_send(sock, MSG_LISTENER, "", 0, -1) < 0)
+                return rlx_error(err, errno, "linux.seccomp: hand the listener over");
+            continue;
+        }
         if (type == MSG_PTY) {
             if (console_socket) {
-                int r = rlx_console_socket_send(console_socket, fd, data, err);
+                int r = rlx_unix_send_fd("console socket", console_socket, fd, data, err);
                 close(fd);
                 if (r < 0)
                     return -1;

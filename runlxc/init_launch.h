@@ -8,6 +8,7 @@
 #include "initmsg.h"
 #include "seccomp_profile.h"
 #include "spec.h"
+#include "state.h"
 
 /* A sealed in-memory copy of runlxc-init (close-on-exec; the caller clears that). */
 int rlx_init_binary_fd(rlx_error_t *err);
@@ -22,9 +23,22 @@ void rlx_init_records_process(struct rlx_buf *b, const struct rlx_process *p, in
 /* Records only the container's first process needs: devices, masked and read-only paths,
  * root read-only, propagation, domainname, startContainer hooks. */
 void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s);
+/* Where a seccomp listener goes (runc 1.1's agent protocol: the container process state as
+ * JSON with the listener fd), and the container state that describes the process. */
+struct rlx_seccomp_agent {
+    const struct rlx_seccomp_prog *prog;   /* listener_path, listener_metadata */
+    const struct rlx_state *state;         /* state.pid 0: the process itself is init */
+    const char *status;
+};
 /* Reads init's messages until it is ready. A pty master goes to console_socket if given,
- * else to *pty_master. Returns 0 (ready, *pid = init's pid in our pid namespace), -1 (init
- * reported an error: in err) or -2 (init went away without a word). */
-int rlx_init_handshake(int sock, const char *console_socket, int *pty_master, pid_t *pid, rlx_error_t *err);
+ * else to *pty_master; a seccomp listener to agent. Returns 0 (ready, *pid = init's pid in
+ * our pid namespace), -1 (init reported an error: in err) or -2 (init went away without a
+ * word). */
+int rlx_init_handshake(int sock, const char *console_socket, int *pty_master, const struct rlx_seccomp_agent *agent,
+                       pid_t *pid, rlx_error_t *err);
+/* Connects to the unix socket at path and sends payload with fd (SCM_RIGHTS): the console
+ * socket protocol (runc's: the pty name, the master) and the seccomp agent's. what names the
+ * socket in errors ("console socket", "linux.seccomp.listenerPath"). */
+int rlx_unix_send_fd(const char *what, const char *path, int fd, const char *payload, rlx_error_t *err);
 
 #endif

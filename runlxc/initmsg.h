@@ -18,6 +18,7 @@ enum rlx_msg_type {
     MSG_PTY = 'T',      /* init -> runtime: pty master attached */
     MSG_FD = 'F',       /* runtime -> agent: an fd for the new process, payload = its number there */
     MSG_EXIT = 'X',     /* agent -> runtime: the exec'd process exited, payload = exit code */
+    MSG_LISTENER = 'N', /* init -> runtime: the seccomp listener fd, for the seccomp agent */
 };
 
 /* Record tags in MSG_CONFIG. */

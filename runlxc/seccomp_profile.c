@@ -1,4 +1,5 @@
 #include "seccomp_profile.h"
+#include "probe.h"
 #include "spec.h"
 #include "syscalls.h"
 #include "util.h"
@@ -23,7 +24,11 @@
 
 const char *const rlx_seccomp_actions[] = {
     "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
-    "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP", NULL};
+    "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP",
+#ifdef SCMP_ACT_NOTIFY
+    "SCMP_ACT_NOTIFY",
+#endif
+    NULL};
 const char *const rlx_seccomp_operators[] = {
     "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ",
     "SCMP_CMP_NE", NULL};
@@ -83,8 +88,17 @@ static int parse_action(struct json_object *o, const char *action_key, const cha
         *out = SCMP_ACT_TRACE((uint16_t)eret);
     else if (strcmp(act, "SCMP_ACT_LOG") == 0)
         *out = SCMP_ACT_LOG;
-    else if (strcmp(act, "SCMP_ACT_NOTIFY") == 0)
-        return rlx_error(err, 0, "%s.%s: SCMP_ACT_NOTIFY (seccomp agents) is not supported by runlxc", path, action_key);
+    else if (strcmp(act, "SCMP_ACT_NOTIFY") == 0) {
+#ifdef SCMP_ACT_NOTIFY
+        if (strcmp(action_key, "defaultAction") == 0)
+            return rlx_error(err, 0, "%s.%s: SCMP_ACT_NOTIFY cannot be the default action", path, action_key);
+        if (!rlx_probe_seccomp_notify())
+            return rlx_error(err, 0, "%s.%s: this kernel has no seccomp user notification (Linux 5.0)", path, action_key);
+        *out = SCMP_ACT_NOTIFY;
+#else
+        return rlx_error(err, 0, "%s.%s: SCMP_ACT_NOTIFY needs libseccomp 2.5 or later", path, action_key);
+#endif
+    }
     else
         return rlx_error(err, 0, "%s.%s: unknown action '%s'", path, action_key, act);
     return 0;
@@ -178,10 +192,6 @@ static int build_ctx(scmp_filter_ctx ctx, struct json_object *sc, uint32_t def, 
         else
             return rlx_error(err, 0, "linux.seccomp.flags[%zu]: unknown or unsupported flag '%s'", i, f ? f : "");
     }
-    if ((r = spec_get_typed(sc, "listenerPath", "linux.seccomp", json_type_string, &v, err)) < 0)
-        return -1;
-    if (r > 0 && *json_object_get_string(v))
-        return rlx_error(err, 0, "linux.seccomp.listenerPath: seccomp agents are not supported by runlxc");
     if ((r = spec_get_typed(sc, "syscalls", "linux.seccomp", json_type_array, &v, err)) < 0)
         return -1;
     for (size_t i = 0; r > 0 && i < json_object_array_length(v); i++) {
@@ -198,6 +208,17 @@ static int build_ctx(scmp_filter_ctx ctx, struct json_object *sc, uint32_t def, 
         if (parse_action(rule, "action", "errnoRet", path, &action, err) < 0)
             return -1;
         total = json_object_array_length(names);
+#ifdef SCMP_ACT_NOTIFY
+        if (action == SCMP_ACT_NOTIFY) {
+            /* runlxc-init hands the listener to runlxc with sendmsg(2): a notified sendmsg
+             * would wait for an agent that has not got the listener yet. */
+            for (size_t k = 0; k < total; k++)
+                if (strcmp(json_object_get_string(json_object_array_get_idx(names, k)) ?: "", "sendmsg") == 0)
+                    return rlx_error(err, 0, "%s.names[%zu]: SCMP_ACT_NOTIFY cannot be used for sendmsg, which "
+                                     "passes the listener to the agent", path, k);
+            *flags |= RLX_SECCOMP_FILTER_FLAG_NEW_LISTENER;
+        }
+#endif
         for (size_t k = 0; k < total; k++) {
             const char *name = json_object_get_string(json_object_array_get_idx(names, k));
             int nr = name ? seccomp_syscall_resolve_name(name) : __NR_SCMP_ERROR;
@@ -255,6 +276,24 @@ static int add_enosys_for_newer(scmp_filter_ctx ctx, uint32_t def, int highest, 
     return 0;
 }
 
+/* listenerPath and listenerMetadata: where the listener of SCMP_ACT_NOTIFY rules goes (runc
+ * 1.1's seccomp agent protocol). Rules that notify need somewhere to send it. */
+static int listener_target(struct json_object *sc, struct rlx_seccomp_prog *out, rlx_error_t *err)
+{
+    if (spec_get_string(sc, "listenerPath", "linux.seccomp", false, &out->listener_path, err) < 0 ||
+        spec_get_string(sc, "listenerMetadata", "linux.seccomp", false, &out->listener_metadata, err) < 0)
+        return -1;
+    if (out->listener_path && !*out->listener_path) {
+        free(out->listener_path);
+        out->listener_path = NULL;
+    }
+    if ((out->flags & RLX_SECCOMP_FILTER_FLAG_NEW_LISTENER) && out->listener_path == NULL)
+        return rlx_error(err, 0, "linux.seccomp.listenerPath: required by the SCMP_ACT_NOTIFY rules");
+    if (out->listener_path && out->listener_path[0] != '/')
+        return rlx_error(err, 0, "linux.seccomp.listenerPath: '%s' must be an absolute path", out->listener_path);
+    return 0;
+}
+
 int rlx_seccomp_build(struct json_object *sc, struct rlx_seccomp_prog *out, rlx_error_t *err)
 {
     scmp_filter_ctx ctx;
@@ -270,7 +309,8 @@ int rlx_seccomp_build(struct json_object *sc, struct rlx_seccomp_prog *out, rlx_
         return rlx_error(err, 0, "linux.seccomp: libseccomp cannot make a filter with this default action");
     /* The BPF is loaded by runlxc-init, not by libseccomp: no_new_privs is the spec's business. */
     seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-    if (build_ctx(ctx, sc, def, &out->flags, &highest, err) < 0 || add_enosys_for_newer(ctx, def, highest, err) < 0)
+    if (build_ctx(ctx, sc, def, &out->flags, &highest, err) < 0 || add_enosys_for_newer(ctx, def, highest, err) < 0 ||
+        listener_target(sc, out, err) < 0)
         goto out;
     fd = rlx_memfd_create("runlxc-seccomp", 1 /* MFD_CLOEXEC */);
     if (fd < 0) {
@@ -312,6 +352,9 @@ out:
 void rlx_seccomp_prog_free(struct rlx_seccomp_prog *p)
 {
     free(p->bpf);
+    free(p->listener_path);
+    free(p->listener_metadata);
     p->bpf = NULL;
+    p->listener_path = p->listener_metadata = NULL;
     p->len = 0;
 }

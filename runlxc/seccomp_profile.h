@@ -11,7 +11,11 @@ struct rlx_seccomp_prog {
     unsigned char *bpf;     /* struct sock_filter[] */
     size_t len;             /* bytes */
     unsigned int flags;     /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
+    /* SCMP_ACT_NOTIFY rules: loading the filter gives a listener fd for the agent here. */
+    char *listener_path;
+    char *listener_metadata;
 };
+#define RLX_SECCOMP_FILTER_FLAG_NEW_LISTENER (1U << 3)
 
 int rlx_seccomp_build(struct json_object *seccomp, struct rlx_seccomp_prog *out, rlx_error_t *err);
 void rlx_seccomp_prog_free(struct rlx_seccomp_prog *p);

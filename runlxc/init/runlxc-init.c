@@ -45,6 +45,7 @@
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_RAISE 2
 #endif
+#define SECCOMP_FLAG_NEW_LISTENER (1U << 3)
 #ifndef PR_SET_NO_NEW_PRIVS
 #define PR_SET_NO_NEW_PRIVS 38
 #endif
@@ -329,6 +330,18 @@ static void load_seccomp(struct init_cfg *c)
     }
     if (r < 0)
         fail("linux.seccomp: load the filter: %s", strerror(errno));
+    /* SCMP_ACT_NOTIFY rules: the listener goes to runlxc, which hands it to the agent. */
+    if (c->seccomp_flags & SECCOMP_FLAG_NEW_LISTENER) {
+        if (rlx_msg_send(sync_fd, MSG_LISTENER, "", 0, r) < 0)
+            fail("linux.seccomp: pass the listener on: %s", strerror(errno));
+        close(r);
+        /* Nothing runs under the filter before the agent has the listener; if it cannot have
+         * it, runlxc closes the channel and we end here, as on any setup error. */
+        char *ack = NULL;
+        if (rlx_msg_recv(sync_fd, &ack, NULL, NULL, NULL) != MSG_LISTENER)
+            _exit(1);
+        free(ack);
+    }
 }
 
 static const char *env_get(char **env, const char *key)
@@ -479,9 +492,10 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
 {
     struct init_cfg c;
     char *state = NULL, *exe;
-    bool cwd_pending;
+    bool cwd_pending, notify;
 
     parse_cfg(&c, data, len);
+    notify = (c.seccomp_flags & SECCOMP_FLAG_NEW_LISTENER) != 0;
     free(data);
     close_inherited_fds(c.preserve, sync_fd, fifo_fd, agent_fd);
 
@@ -532,6 +546,9 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
             fail("process.cwd: %s is outside the container", c.cwd);
     }
     exe = resolve_exec(&c);
+    /* A filter with a listener is loaded while the channel to runlxc is still open. */
+    if (c.nnp && notify)
+        load_seccomp(&c);
 
     if (rlx_msg_send(sync_fd, MSG_READY, "", 0, -1) < 0)
         _exit(1);
@@ -551,7 +568,7 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
     rlx_close_fds_from(3 + c.preserve);
     /* With no_new_privs the filter comes last, as runc loads it: a profile needs to allow
      * nothing of runlxc's own setup, only execve. */
-    if (c.nnp)
+    if (c.nnp && !notify)
         load_seccomp(&c);
     execve(exe, c.args, c.env ? c.env : (char *[]){NULL});
     fprintf(stderr, "runlxc-init: exec %s: %s\n", exe, strerror(errno));

@@ -18,6 +18,8 @@ SECCOMP_ALLOW='["execve","exit_group","exit","brk","arch_prctl","set_tid_address
         "prlimit64","mmap","munmap","mprotect","getuid","geteuid","getgid","getegid","getpid","getppid",
         "write","writev","read","rt_sigaction","rt_sigprocmask","rt_sigreturn","ioctl","fstat","newfstatat",
         "readlink","getrandom","uname","fcntl","close","openat","open","futex","statfs","fstatfs","nanosleep","sched_yield","sigaltstack","gettid","tgkill","clone","wait4","epoll_pwait","epoll_ctl","mincore","madvise","setgroups","setresuid","setresgid","capget","capset","prctl","getdents64","lseek","pread64","sysinfo"]'
+# seccomp user notification (Linux 5.0): the action is available to seccomp(2).
+rlx_kernel_has_notify() { runtime_check; jq -e '.linux.seccomp.actions | index("SCMP_ACT_NOTIFY")' <<< "$("$RUNLXC" features)" >/dev/null; }
 status_of() { "$@" state "$ID" 2>/dev/null | jq -r .status; }
 
 # Created with stdio on pipes from a non-tty parent, started, and signalled as soon as
@@ -350,4 +352,52 @@ C
     [ "$output" = ran ]
     [[ "$stderr" == *"process.selinuxLabel: SELinux is not enabled on this host"* ]]
     [[ "$stderr" == *"linux.mountLabel: SELinux is not enabled on this host"* ]]
+}
+
+# runc 1.1's seccomp agents: SCMP_ACT_NOTIFY rules, the listener fd sent to listenerPath with
+# the container process state (fds ["seccompFd"], pid, metadata, state) (issue 12.10).
+@test "seccomp notify: the listener reaches the agent at listenerPath, which answers the notified syscall (as runc)" {
+    have_runc
+    feature "seccomp filters" || skip "no seccomp filters"
+    rlx_kernel_has_notify || skip "this kernel has no seccomp user notification"
+    args sh -c 'mkdir /notified 2>&1; echo "mkdir: $?"; ls -d /notified 2>/dev/null; echo done'
+    local rt
+    for rt in runlxc runc; do
+        rm -f "$T/agent.sock" "$T/state.$rt"
+        cfg --arg p "$T/agent.sock" '.root.readonly = false | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+            "listenerPath": $p, "listenerMetadata": "meta-data",
+            "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+            "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}'
+        python3 "$TOP/tests/integration/seccomp-agent.py" "$T/agent.sock" "$T/state.$rt" 28 &
+        local apid=$!
+        for _ in $(seq 50); do [ -S "$T/agent.sock" ] && break; sleep 0.05; done
+        if [ $rt = runlxc ]; then run rl run "$ID"; else run bash -c "cd $B && runc --root $RUNC_ROOT run $ID"; fi
+        echo "$rt: $status: $output"
+        kill $apid 2>/dev/null || true
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"No space left on device"* ]]   # ENOSPC: the agent's answer, not the kernel's
+        [[ "$output" == *"mkdir: 1"* ]]
+        [ ! -e "$B/rootfs/notified" ]
+        jq -e --arg id "$ID" '.fds == ["seccompFd"] and .metadata == "meta-data" and .pid > 0 and .state.id == $id
+            and .state.status == "creating"' "$T/state.$rt"
+    done
+}
+
+@test "seccomp notify: bad profiles are errors naming the field and leave nothing" {
+    rlx_kernel_has_notify || skip "this kernel has no seccomp user notification"
+    cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}'
+    run rl create "$ID" </dev/null
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"linux.seccomp.listenerPath: required by the SCMP_ACT_NOTIFY rules"* ]]
+    assert_no_leftovers "$ID"
+    cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_NOTIFY", "listenerPath": "/x"}'
+    run rl create "$ID" </dev/null
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action"* ]]
+    cfg --arg p "$T/nobody.sock" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": $p,
+        "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}'
+    run rl create "$ID" </dev/null
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"linux.seccomp.listenerPath $T/nobody.sock"* ]]
+    assert_no_leftovers "$ID"
 }
