@@ -376,6 +376,20 @@ static void destroy_leftovers(const char *state_dir, char **cg, char **monitor_c
         rm_rf(state_dir);
 }
 
+/* Before liblxc makes the container's cgroups: an existing one that is frozen is refused as
+ * runc refuses it (nothing of ours has been made yet, so the failure leaves it as it was),
+ * and nested cgroup v1 cpuset parents get cpus and mems, as runc gives them. */
+static int check_cgroup_before_start(const struct rlx_cgroup_layout *l, const struct rlx_lxcconf *conf,
+                                     rlx_error_t *err)
+{
+    char **cg = rlx_cgroup_container_paths(l, conf->cgroup_dir, conf->cgroup_relative);
+    bool frozen = rlx_cgroup_is_frozen(cg);
+    strv_free(cg);
+    if (frozen)
+        return rlx_error(err, 0, "container's cgroup unexpectedly frozen");
+    return rlx_cgroup_cpuset_parents(l, conf->cgroup_dir, conf->cgroup_relative, err);
+}
+
 int rlx_container_create(const struct rlx_global *g, const char *id, const struct rlx_create_opts *o,
                          struct rlx_created *out, rlx_error_t *err)
 {
@@ -475,6 +489,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         if (rlx_lxcconf_build(&conf, spec, &ctx, err) < 0)
             goto out;
     }
+    if (check_cgroup_before_start(&layout, &conf, err) < 0)
+        goto out;
     if (mkdir_p(g->root, 0711) < 0) {
         rlx_error(err, errno, "state root %s", g->root);
         goto out;
