@@ -298,3 +298,41 @@ int rlx_cgroup_cpuset_parents(const struct rlx_cgroup_layout *l, const char *dir
     }
     return 0;
 }
+
+/* Kills the members of every cgroup below each path (sub-cgroups the payload made), thawing
+ * cgroup v1 freezers down there so that the signal lands. Returns how many it found. */
+static size_t kill_below(const char *path, int sig)
+{
+    DIR *d = opendir(path);
+    struct dirent *de;
+    size_t n = 0;
+    if (d == NULL)
+        return 0;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        {
+            cleanup_free char *child = xasprintf("%s/%s", path, de->d_name);
+            cleanup_free char *freezer = xasprintf("%s/freezer.state", child);
+            char *one[2] = {child, NULL};
+            size_t cnt = 0;
+            pid_t *pids = rlx_cgroup_pids(one, &cnt);
+            for (size_t i = 0; i < cnt; i++)
+                kill(pids[i], sig);
+            free(pids);
+            if (cnt && path_exists(freezer))
+                write_file(freezer, "THAWED", NULL);
+            n += cnt + kill_below(child, sig);
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+size_t rlx_cgroup_kill_subcgroups(char **paths, int sig)
+{
+    size_t n = 0;
+    for (size_t i = 0; paths && paths[i]; i++)
+        n += kill_below(paths[i], sig);
+    return n;
+}

@@ -354,6 +354,9 @@ static void empty_and_destroy(char **cg)
     for (int i = 0; i < 200; i++) {
         size_t n = 0;
         free(rlx_cgroup_pids(cg, &n));
+        /* The payload may have made sub-cgroups and moved processes there (in any
+         * hierarchy): they are not in the container's cgroup.procs. */
+        n += rlx_cgroup_kill_subcgroups(cg, SIGKILL);
         if (n == 0)
             break;
         rlx_cgroup_kill_all(cg, SIGKILL);

@@ -90,3 +90,47 @@ forget_parents() {
     [ ! -e "$ROOT/$ID" ]
     [ "$(cat /sys/fs/cgroup/freezer$p/freezer.state)" = FROZEN ]
 }
+
+# The payload makes sub-cgroup foo in every v1 hierarchy of its own cgroups and moves a
+# process there, so that no container cgroup lists it any more; delete --force must kill it
+# and remove everything.
+subcgroups_then_delete() {
+    local rt=$1 id=$2 s
+    $rt exec "$id" sh -c 'sleep 1000 </dev/null >/dev/null 2>&1 & p=$!
+        for s in /sys/fs/cgroup/*/; do
+            [ -f $s/tasks ] || continue
+            mkdir $s/foo || exit 1
+            if [ -f $s/cpuset.cpus ]; then
+                cat $s/cpuset.cpus > $s/foo/cpuset.cpus && cat $s/cpuset.mems > $s/foo/cpuset.mems || exit 1
+            fi
+            echo $p > $s/foo/cgroup.procs || exit 1
+        done' </dev/null
+    for s in memory freezer pids; do
+        [ -d "/sys/fs/cgroup/$s/rlx-sub-$id/foo" ] || { echo "$s/foo was not made"; return 1; }
+    done
+    $rt delete --force "$id"
+    local left; left=$(find /sys/fs/cgroup -path "*rlx-sub-$id*" -type d)
+    [ -z "$left" ] || { echo "$rt left: $left"; return 1; }
+}
+
+@test "delete --force: sub-cgroups the payload made in each v1 hierarchy are removed with their processes, as runc does" {
+    need_v1 memory; need_v1 freezer; need_v1 pids
+    # Without a pid namespace the sub-cgroup's process outlives init: only the cgroups find it.
+    cfg '.linux.namespaces += [{"type": "cgroup"}] | del(.linux.namespaces[] | select(.type == "pid"))
+         | .mounts |= map(if .type == "cgroup" then .options -= ["ro"] else . end)'
+    args sleep 1000
+
+    local p d
+    for p in /rlx-sub-r1 "/rlx-sub-$ID"; do
+        for d in $(cg_dirs "$p/foo") $(cg_dirs "$p"); do CGDIRS+=("$d"); done
+    done
+    cfg '.linux.cgroupsPath = "/rlx-sub-r1"'
+    rc run -d r1 </dev/null >/dev/null 2>&1
+    subcgroups_then_delete rc r1
+
+    cfg --arg p "/rlx-sub-$ID" '.linux.cgroupsPath = $p'
+    rl run -d "$ID"
+    subcgroups_then_delete rl "$ID"
+    assert_no_leftovers "$ID"
+    ! grep -l "sleep.1000" /proc/[0-9]*/cmdline 2>/dev/null | xargs -r grep -l "rlx-sub" 2>/dev/null
+}
