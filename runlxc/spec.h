@@ -102,6 +102,8 @@ struct rlx_resources {
     size_t n_throttle[4];
     struct rlx_device_rule *devices;
     size_t n_devices;
+    struct { int64_t major, minor, weight, leaf_weight; } *weight_devices;   /* RLX_UNSET: not given */
+    size_t n_weight_devices;
     struct { char *page_size; uint64_t limit; } *hugepages;
     size_t n_hugepages;
     struct json_object *unified;        /* cgroup v2 key/values, kept as JSON */

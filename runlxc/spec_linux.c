@@ -139,6 +139,46 @@ static int parse_throttle(struct rlx_resources *r, int idx, struct json_object *
     return 0;
 }
 
+/* runc's device permissions: the set of r, w and m the string names, in any order and
+ * repeated; other letters are ignored (runc accepts "rwa" as "rw"), but an access that
+ * grants nothing is refused (runc fails such a rule at create). NULL or "" is "rwm". */
+static int device_access(char out[4], const char *access)
+{
+    size_t n = 0;
+    if (access == NULL || *access == '\0')
+        access = "rwm";
+    for (const char *c = "rwm"; *c; c++)
+        if (strchr(access, *c))
+            out[n++] = *c;
+    out[n] = '\0';
+    return n ? 0 : -1;
+}
+
+/* blockIO.weightDevice: per-device weight and/or leafWeight; a device entry with neither is
+ * skipped at apply time, as runc skips zero weights. */
+static int parse_weight_devices(struct rlx_resources *r, struct json_object *blk, rlx_error_t *err)
+{
+    struct json_object *arr;
+    int rr = spec_get_typed(blk, "weightDevice", "linux.resources.blockIO", json_type_array, &arr, err);
+    if (rr <= 0)
+        return rr;
+    r->n_weight_devices = json_object_array_length(arr);
+    r->weight_devices = xcalloc(r->n_weight_devices, sizeof(*r->weight_devices));
+    for (size_t i = 0; i < r->n_weight_devices; i++) {
+        struct json_object *e = json_object_array_get_idx(arr, i);
+        cleanup_free char *p = xasprintf("linux.resources.blockIO.weightDevice[%zu]", i);
+        typeof(r->weight_devices[0]) *w = &r->weight_devices[i];
+        if (spec_get_int64(e, "major", p, &w->major, err) <= 0 || spec_get_int64(e, "minor", p, &w->minor, err) <= 0)
+            return rlx_error(err, 0, "%s: major and minor are required", p);
+        if (get_opt_int64(e, "weight", p, &w->weight, err) < 0 || get_opt_int64(e, "leafWeight", p, &w->leaf_weight, err) < 0)
+            return -1;
+        if ((w->weight != RLX_UNSET && (w->weight < 10 || w->weight > 1000)) ||
+            (w->leaf_weight != RLX_UNSET && (w->leaf_weight < 10 || w->leaf_weight > 1000)))
+            return rlx_error(err, 0, "%s: weight and leafWeight must be between 10 and 1000", p);
+    }
+    return 0;
+}
+
 int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *res, rlx_error_t *err)
 {
     struct json_object *v, *arr;
@@ -195,8 +235,8 @@ int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *res, r
             return -1;
         if (r->blkio_weight != RLX_UNSET && (r->blkio_weight < 10 || r->blkio_weight > 1000))
             return rlx_error(err, 0, "%s.weight: must be between 10 and 1000", p);
-        if (json_object_object_get_ex(v, "weightDevice", &arr) && json_object_array_length(arr) > 0)
-            return rlx_error(err, 0, "%s.weightDevice: not supported by runlxc yet", p);
+        if (parse_weight_devices(r, v, err) < 0)
+            return -1;
     }
     if ((rr = spec_get_typed(res, "devices", "linux.resources", json_type_array, &arr, err)) < 0)
         return -1;
@@ -218,9 +258,8 @@ int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *res, r
             d->type = type ? type[0] : 'a';
             if (type && (strlen(type) != 1 || strchr("acb", type[0]) == NULL))
                 return rlx_error(err, 0, "%s.type: '%s' is not one of a, c, b", p, type);
-            snprintf(d->access, sizeof(d->access), "%s", access ? access : "rwm");
-            if (access && (strlen(access) > 3 || strspn(access, "rwm") != strlen(access)))
-                return rlx_error(err, 0, "%s.access: '%s' is not made of r, w, m", p, access);
+            if (device_access(d->access, access) < 0)
+                return rlx_error(err, 0, "%s.access: '%s' has none of r, w, m", p, access);
         }
     }
     if ((rr = spec_get_typed(res, "hugepageLimits", "linux.resources", json_type_array, &arr, err)) < 0)
