@@ -8,6 +8,20 @@
 #include <json-c/json.h>
 #include <string.h>
 
+static bool v2_delegated(const struct rlx_cgroup_layout *l, const char *controller)
+{
+    cleanup_free char *path = xasprintf("%s/cgroup.subtree_control", l->h[l->unified].mountpoint);
+    cleanup_free char *text = NULL;
+    rlx_error_t e = NULL;
+    size_t n = strlen(controller);
+    text = read_file(path, NULL, &e);
+    rlx_error_release(&e);
+    for (const char *p = text; p && (p = strstr(p, controller)) != NULL; p += n)
+        if ((p == text || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
 /* Sets controller file values: v1 or v2 spelling chosen by where the controller lives.
  * A NULL spelling for the host's version means the field cannot be honoured here. */
 static int cg_set(struct rlx_cg_sink *w, const char *field, const char *controller, const char *v1file,
@@ -20,6 +34,11 @@ static int cg_set(struct rlx_cg_sink *w, const char *field, const char *controll
     if (l->h[h].v2) {
         if (v2file == NULL)
             return rlx_error(err, 0, "%s: not supported on cgroup v2", field);
+        /* Beside v1 hierarchies liblxc enables no v2 controller: one the root does not
+         * delegate has no files in the container's cgroup. */
+        if (l->mode == RLX_CGROUP_HYBRID && !v2_delegated(l, controller))
+            return rlx_error(err, 0, "%s: the %s controller is not enabled in %s/cgroup.subtree_control", field,
+                             controller, l->h[h].mountpoint);
         return w->set(w, field, h, v2file, value, err);
     }
     if (v1file == NULL)
@@ -140,6 +159,23 @@ static int apply_weight_devices(const struct rlx_resources *r, struct rlx_cg_sin
                        NULL, buf, err) < 0)
                 return -1;
         }
+    }
+    return 0;
+}
+
+/* network: net_cls and net_prio exist on cgroup v1 only. */
+static int apply_network(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
+{
+    char buf[128];
+    if (r->net_classid != RLX_UNSET) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->net_classid);
+        if (cg_set(w, "linux.resources.network.classID", "net_cls", "net_cls.classid", NULL, buf, err) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < r->n_net_priorities; i++) {
+        snprintf(buf, sizeof(buf), "%s %u", r->net_priorities[i].name, r->net_priorities[i].priority);
+        if (cg_set(w, "linux.resources.network.priorities", "net_prio", "net_prio.ifpriomap", NULL, buf, err) < 0)
+            return -1;
     }
     return 0;
 }
@@ -273,6 +309,8 @@ int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink,
         if (cg_set(w, "linux.resources.hugepageLimits", "hugetlb", f1, f2, buf, err) < 0)
             return -1;
     }
+    if (apply_network(r, w, err) < 0)
+        return -1;
     /* runc (validate.go): unified keys need a cgroup v2 host; runlxc also takes them on
      * hybrid hosts for controllers that live on the v2 hierarchy. */
     if (r->unified && json_object_object_length(r->unified) > 0 && l->unified < 0)

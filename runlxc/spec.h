@@ -106,6 +106,9 @@ struct rlx_resources {
     size_t n_weight_devices;
     struct { char *page_size; uint64_t limit; } *hugepages;
     size_t n_hugepages;
+    int64_t net_classid;                /* RLX_UNSET when not given */
+    struct { char *name; uint32_t priority; } *net_priorities;
+    size_t n_net_priorities;
     struct json_object *unified;        /* cgroup v2 key/values, kept as JSON */
 };
 

@@ -179,6 +179,34 @@ static int parse_weight_devices(struct rlx_resources *r, struct json_object *blk
     return 0;
 }
 
+/* network: classID (net_cls.classid) and priorities (net_prio.ifpriomap lines). */
+static int parse_network(struct rlx_resources *r, struct json_object *net, rlx_error_t *err)
+{
+    const char *p = "linux.resources.network";
+    struct json_object *arr;
+    int rr;
+    if (get_opt_int64(net, "classID", p, &r->net_classid, err) < 0)
+        return -1;
+    if (r->net_classid != RLX_UNSET && (r->net_classid < 0 || r->net_classid > UINT32_MAX))
+        return rlx_error(err, 0, "%s.classID: must be a 32-bit unsigned integer", p);
+    if ((rr = spec_get_typed(net, "priorities", p, json_type_array, &arr, err)) <= 0)
+        return rr;
+    r->n_net_priorities = json_object_array_length(arr);
+    r->net_priorities = xcalloc(r->n_net_priorities, sizeof(*r->net_priorities));
+    for (size_t i = 0; i < r->n_net_priorities; i++) {
+        struct json_object *e = json_object_array_get_idx(arr, i);
+        cleanup_free char *ep = xasprintf("%s.priorities[%zu]", p, i);
+        int64_t prio = -1;
+        if (spec_get_string(e, "name", ep, true, &r->net_priorities[i].name, err) < 0 ||
+            spec_get_int64(e, "priority", ep, &prio, err) <= 0 || prio < 0 || prio > UINT32_MAX)
+            return rlx_error(err, 0, "%s: name and a non-negative priority are required", ep);
+        if (strpbrk(r->net_priorities[i].name, " \n/") || !*r->net_priorities[i].name)
+            return rlx_error(err, 0, "%s.name: '%s' is not an interface name", ep, r->net_priorities[i].name);
+        r->net_priorities[i].priority = (uint32_t)prio;
+    }
+    return 0;
+}
+
 int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *res, rlx_error_t *err)
 {
     struct json_object *v, *arr;
@@ -186,7 +214,7 @@ int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *res, r
 
     r->mem_limit = r->mem_reservation = r->mem_swap = r->mem_kernel = r->mem_swappiness = RLX_UNSET;
     r->cpu_shares = r->cpu_quota = r->cpu_period = r->cpu_rt_runtime = r->cpu_rt_period = RLX_UNSET;
-    r->pids_limit = r->blkio_weight = r->blkio_leaf_weight = RLX_UNSET;
+    r->pids_limit = r->blkio_weight = r->blkio_leaf_weight = r->net_classid = RLX_UNSET;
     if (res == NULL)
         return 0;
     if ((rr = spec_get_typed(res, "memory", "linux.resources", json_type_object, &v, err)) < 0)
@@ -279,8 +307,8 @@ int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *res, r
     }
     if ((rr = spec_get_typed(res, "network", "linux.resources", json_type_object, &v, err)) < 0)
         return -1;
-    if (rr > 0 && json_object_object_length(v) > 0)
-        return rlx_error(err, 0, "linux.resources.network: net_cls/net_prio limits are not supported by runlxc yet");
+    if (rr > 0 && parse_network(r, v, err) < 0)
+        return -1;
     if ((rr = spec_get_typed(res, "rdma", "linux.resources", json_type_object, &v, err)) < 0)
         return -1;
     if (rr > 0 && json_object_object_length(v) > 0)

@@ -283,3 +283,88 @@ subcgroups_then_delete() {
     [[ "$output" == *"linux.resources.unified: invalid configuration: cannot use unified on cgroup v1"* ]]
     assert_no_leftovers "$ID"
 }
+
+# A v1 hierarchy for controllers $1 mounted at $2 in a private mount namespace, then script $3
+# run there (with this test's variables). The kernel keeps a hierarchy whose last mount goes
+# while a removed child is still being released, so it is mounted and unmounted again until
+# /proc/cgroups shows it gone (for every process on the host).
+with_v1_hierarchy() {
+    local ctrls=$1 at=$2 script=$3 first=${1%%,*}
+    run env B="$B" RUNC="$RUNC" RS="$RS" RUNLXC="$RUNLXC" ROOT="$ROOT" ID="$ID" unshare -m bash -c "
+        mount --make-rprivate / && mkdir -p $at && mount -t cgroup -o $ctrls cgroup $at || exit 99
+        ( $script ); st=\$?
+        for d in $at/*/; do rmdir \$d 2>/dev/null; done
+        umount $at
+        for i in \$(seq 100); do
+            awk '\$1 == \"$first\" && \$2 != 0 {exit 1}' /proc/cgroups && break
+            sleep 0.1; mount -t cgroup -o $ctrls cgroup $at && umount $at
+        done
+        rmdir $at; exit \$st"
+}
+
+@test "network: classID and priorities go to net_cls.classid and net_prio.ifpriomap where the controllers are mounted" {
+    grep -q '^net_cls' /proc/cgroups || skip "no net_cls controller"
+    awk '$1 ~ /^net_(cls|prio)$/ && $2 != 0 {exit 1}' /proc/cgroups || skip "net_cls/net_prio are mounted already"
+    cfg '.linux.resources.network = {"classID": 1048577, "priorities": [{"name": "lo", "priority": 7}]}'
+    args sleep 100
+    local at=/sys/fs/cgroup/net_cls,net_prio
+    with_v1_hierarchy net_cls,net_prio "$at" '
+        cd "$B"
+        "$RUNC" --root "$RS" run -d r1 </dev/null >/dev/null 2>&1
+        echo "runc: $(cat '"$at"'/r1/net_cls.classid) $(grep "^lo " '"$at"'/r1/net_prio.ifpriomap)"
+        "$RUNC" --root "$RS" delete -f r1
+        "$RUNLXC" --root "$ROOT" run -d "$ID" </dev/null || exit 1
+        echo "runlxc: $(cat '"$at"'/$ID/net_cls.classid) $(grep "^lo " '"$at"'/$ID/net_prio.ifpriomap)"
+        "$RUNLXC" --root "$ROOT" delete --force "$ID"'
+    echo "$output"
+    [ "$status" -eq 0 ]
+    grep -q "^runlxc: 1048577 lo 7\$" <<< "$output"
+    [ "$(grep '^runc:' <<< "$output" | cut -d: -f2)" = "$(grep '^runlxc:' <<< "$output" | cut -d: -f2)" ]
+    assert_no_leftovers "$ID"
+}
+
+@test "network: refused naming the field where net_cls is not mounted" {
+    awk '$1 == "net_cls" && $2 != 0 {exit 1}' /proc/cgroups || skip "net_cls is mounted"
+    cfg '.linux.resources.network = {"classID": 1048577}'
+    run --separate-stderr rl create "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$stderr" == *"linux.resources.network.classID: the net_cls cgroup controller is not available"* ]]
+    assert_no_leftovers "$ID"
+}
+
+@test "hugepageLimits: hugetlb.<size>.limit_in_bytes on a v1 hugetlb hierarchy" {
+    grep -q '^hugetlb' /proc/cgroups || skip "no hugetlb controller"
+    awk '$1 == "hugetlb" && $2 != 0 {exit 1}' /proc/cgroups || skip "hugetlb is mounted already"
+    [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "no 2MB huge pages"
+    cfg '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
+    args sleep 100
+    local at=/sys/fs/cgroup/hugetlb
+    with_v1_hierarchy hugetlb "$at" '
+        cd "$B"
+        "$RUNC" --root "$RS" run -d r1 </dev/null >/dev/null 2>&1
+        echo "runc: $(cat '"$at"'/r1/hugetlb.2MB.limit_in_bytes)"
+        "$RUNC" --root "$RS" delete -f r1
+        "$RUNLXC" --root "$ROOT" run -d "$ID" </dev/null || exit 1
+        echo "runlxc: $(cat '"$at"'/$ID/hugetlb.2MB.limit_in_bytes)"
+        "$RUNLXC" --root "$ROOT" delete --force "$ID"'
+    echo "$output"
+    [ "$status" -eq 0 ]
+    grep -q "^runlxc: 4194304\$" <<< "$output"
+    grep -q "^runc: 4194304\$" <<< "$output"
+    assert_no_leftovers "$ID"
+}
+
+@test "hugepageLimits: refused naming the field where hugetlb cannot be used (v2 controller not delegated, or absent)" {
+    awk '$1 == "hugetlb" && $2 != 0 {exit 1}' /proc/cgroups || skip "hugetlb is mounted on v1"
+    ! grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.subtree_control 2>/dev/null || skip "hugetlb is delegated on v2"
+    cfg '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
+    run --separate-stderr rl create "$ID"
+    echo "$stderr"
+    [ "$status" -ne 0 ]
+    [[ "$stderr" == "runlxc: linux.resources.hugepageLimits: "* ]]
+    [ ! -e "$ROOT/$ID" ]
+    run rc create r1 </dev/null
+    echo "runc: $output"
+    [ "$status" -ne 0 ]
+    assert_no_leftovers "$ID"
+}
