@@ -19,11 +19,14 @@ teardown() {
     fi
     local d
     for d in "${CGDIRS[@]}"; do
-        [ -f "$d/freezer.state" ] && echo THAWED > "$d/freezer.state" 2>/dev/null
-        [ -f "$d/cgroup.procs" ] && xargs -r kill -9 < "$d/cgroup.procs" 2>/dev/null
+        [ ! -f "$d/freezer.state" ] || echo THAWED > "$d/freezer.state" 2>/dev/null || true
+        [ ! -f "$d/cgroup.procs" ] || xargs -r kill -9 < "$d/cgroup.procs" 2>/dev/null || true
     done
     for d in "${CGDIRS[@]}"; do
-        for i in $(seq 50); do rmdir "$d" 2>/dev/null || [ ! -d "$d" ] && break; sleep 0.1; done
+        for i in $(seq 50); do
+            if rmdir "$d" 2>/dev/null || [ ! -d "$d" ]; then break; fi
+            sleep 0.1
+        done
     done
     teardown_bundle
 }
