@@ -80,7 +80,7 @@ static int cg_set_pair(struct rlx_cg_sink *w, const struct cg_pair *p, rlx_error
     if (p->period != RLX_UNSET) {
         rlx_error_t e = NULL;
         if (cg_set(w, p->period_field, "cpu", p->period_file, NULL, period, &e) < 0) {
-            if (p->budget == RLX_UNSET || e->errnum != EINVAL) {
+            if (p->budget == RLX_UNSET || e == NULL || e->errnum != EINVAL) {
                 if (err && *err == NULL)
                     *err = e;
                 else
@@ -142,7 +142,7 @@ static int apply_weight_devices(const struct rlx_resources *r, struct rlx_cg_sin
     bool bfq = v2 && bfq_available();
     char buf[96];
     for (size_t i = 0; i < r->n_weight_devices; i++) {
-        const typeof(r->weight_devices[0]) *d = &r->weight_devices[i];
+        const struct rlx_weight_device *d = &r->weight_devices[i];
         if (d->weight != RLX_UNSET) {
             long long wt = d->weight;
             if (v2 && !bfq)

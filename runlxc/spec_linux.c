@@ -167,7 +167,7 @@ static int parse_weight_devices(struct rlx_resources *r, struct json_object *blk
     for (size_t i = 0; i < r->n_weight_devices; i++) {
         struct json_object *e = json_object_array_get_idx(arr, i);
         cleanup_free char *p = xasprintf("linux.resources.blockIO.weightDevice[%zu]", i);
-        typeof(r->weight_devices[0]) *w = &r->weight_devices[i];
+        struct rlx_weight_device *w = &r->weight_devices[i];
         if (spec_get_int64(e, "major", p, &w->major, err) <= 0 || spec_get_int64(e, "minor", p, &w->minor, err) <= 0)
             return rlx_error(err, 0, "%s: major and minor are required", p);
         if (get_opt_int64(e, "weight", p, &w->weight, err) < 0 || get_opt_int64(e, "leafWeight", p, &w->leaf_weight, err) < 0)
