@@ -237,3 +237,102 @@ char *rlx_cgroup_find_file(char **paths, const char *file)
     }
     return NULL;
 }
+
+/* An empty cpuset.cpus or cpuset.mems takes its parent's: a cgroup v1 cpuset child starts
+ * empty, and no task can enter a cgroup below an empty one (ENOSPC). */
+static int cpuset_copy_if_empty(const char *dir, const char *parent, const char *file, rlx_error_t *err)
+{
+    cleanup_free char *mine_path = xasprintf("%s/%s", dir, file);
+    cleanup_free char *parent_path = xasprintf("%s/%s", parent, file);
+    cleanup_free char *mine = read_file(mine_path, NULL, err);
+    cleanup_free char *theirs = NULL;
+    if (mine == NULL)
+        return -1;
+    if (mine[strspn(mine, " \n")] != '\0')
+        return 0;
+    theirs = read_file(parent_path, NULL, err);
+    if (theirs == NULL)
+        return -1;
+    theirs[strcspn(theirs, "\n")] = '\0';
+    return write_file(mine_path, theirs, err);
+}
+
+int rlx_cgroup_cpuset_parents(const struct rlx_cgroup_layout *l, const char *dir, bool relative, rlx_error_t *err)
+{
+    int h = rlx_cgroup_layout_find(l, "cpuset");
+    cleanup_free char *leaf = NULL, *base = NULL;
+    char *slash;
+    if (h < 0 || l->h[h].v2 || strchr(dir, '/') == NULL)
+        return 0;
+    leaf = rlx_cgroup_container_path(l, h, dir, relative);
+    base = relative ? own_cgroup(l, h) : xstrdup("");
+    /* Each parent below the hierarchy's root (or this process's cgroup), top down, as runc's
+     * ensureParent; the leaf itself is liblxc's to create. */
+    for (slash = leaf + strlen(l->h[h].mountpoint) + strlen(base) + 1; (slash = strchr(slash, '/')) != NULL; slash++) {
+        cleanup_free char *parent = NULL;
+        char *up;
+        *slash = '\0';
+        parent = xstrdup(leaf);
+        up = strrchr(parent, '/');
+        *up = '\0';
+        if (mkdir(leaf, 0755) < 0 && errno != EEXIST) {
+            rlx_error(err, errno, "linux.cgroupsPath: mkdir %s", leaf);
+            *slash = '/';
+            return -1;
+        }
+        if (cpuset_copy_if_empty(leaf, parent, "cpuset.cpus", err) < 0 ||
+            cpuset_copy_if_empty(leaf, parent, "cpuset.mems", err) < 0) {
+            *slash = '/';
+            return rlx_error_wrap(err, "linux.cgroupsPath");
+        }
+        *slash = '/';
+    }
+    /* liblxc makes the leaf and fills it only where cgroup.clone_children has the kernel copy
+     * the parent's cpus and mems into a new child (it sets that on parents it makes itself). */
+    slash = strrchr(leaf, '/');
+    *slash = '\0';
+    {
+        cleanup_free char *clone = xasprintf("%s/cgroup.clone_children", leaf);
+        if (write_file(clone, "1", err) < 0)
+            return rlx_error_wrap(err, "linux.cgroupsPath");
+    }
+    return 0;
+}
+
+/* Kills the members of every cgroup below each path (sub-cgroups the payload made), thawing
+ * cgroup v1 freezers down there so that the signal lands. Returns how many it found. */
+static size_t kill_below(const char *path, int sig)
+{
+    DIR *d = opendir(path);
+    struct dirent *de;
+    size_t n = 0;
+    if (d == NULL)
+        return 0;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        {
+            cleanup_free char *child = xasprintf("%s/%s", path, de->d_name);
+            cleanup_free char *freezer = xasprintf("%s/freezer.state", child);
+            char *one[2] = {child, NULL};
+            size_t cnt = 0;
+            pid_t *pids = rlx_cgroup_pids(one, &cnt);
+            for (size_t i = 0; i < cnt; i++)
+                kill(pids[i], sig);
+            free(pids);
+            if (cnt && path_exists(freezer))
+                write_file(freezer, "THAWED", NULL);
+            n += cnt + kill_below(child, sig);
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+size_t rlx_cgroup_kill_subcgroups(char **paths, int sig)
+{
+    size_t n = 0;
+    for (size_t i = 0; paths && paths[i]; i++)
+        n += kill_below(paths[i], sig);
+    return n;
+}

@@ -27,6 +27,12 @@ int rlx_cgroup_freeze(char **paths, bool freeze, rlx_error_t *err);
 /* Removes the directories (and any child cgroups liblxc or the payload made), deepest first.
  * Returns -1 (errno EBUSY) if a cgroup still has members. */
 int rlx_cgroup_destroy(char **paths);
+/* runc's ensureParent for cgroup v1 cpuset: creates the parents of the container's cpuset
+ * cgroup dir and fills an empty cpuset.cpus/mems of each from its own parent. */
+int rlx_cgroup_cpuset_parents(const struct rlx_cgroup_layout *l, const char *dir, bool relative, rlx_error_t *err);
+/* Kills the members of every sub-cgroup below the paths, in every hierarchy; returns how
+ * many there were (0: nothing is left below). */
+size_t rlx_cgroup_kill_subcgroups(char **paths, int sig);
 /* Path of the file in the hierarchy that has it (e.g. "memory.max"), or NULL. */
 char *rlx_cgroup_find_file(char **paths, const char *file);
 

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct file_sink {
     struct rlx_cg_sink base;
@@ -69,6 +70,54 @@ static int parse_int(const char *flag, const char *s, int64_t *out, rlx_error_t 
     return 0;
 }
 
+/* Every field name of runtime-spec's LinuxResources and what it contains. */
+static const char *const resource_fields[] = {
+    "memory", "limit", "reservation", "swap", "kernel", "kernelTCP", "swappiness", "disableOOMKiller",
+    "useHierarchy", "checkBeforeUpdate", "cpu", "shares", "quota", "burst", "period", "realtimeRuntime",
+    "realtimePeriod", "cpus", "mems", "idle", "pids", "blockIO", "weight", "leafWeight", "weightDevice", "major",
+    "minor", "throttleReadBpsDevice", "throttleWriteBpsDevice", "throttleReadIOPSDevice",
+    "throttleWriteIOPSDevice", "rate", "devices", "allow", "type", "access", "hugepageLimits", "pageSize",
+    "network", "classID", "priorities", "name", "priority", "rdma", "unified", NULL,
+};
+
+/* runc decodes --resources with Go's encoding/json, which matches a field name without regard
+ * to case when no key matches exactly ({"CPU": ...}, "Memory"). Keys are renamed to the
+ * spec's spelling; the keys of unified (file names) and rdma (device names) are data and stay. */
+static void canonical_keys(struct json_object *o)
+{
+    if (json_object_get_type(o) == json_type_array) {
+        for (size_t i = 0; i < json_object_array_length(o); i++)
+            canonical_keys(json_object_array_get_idx(o, i));
+        return;
+    }
+    if (json_object_get_type(o) != json_type_object)
+        return;
+    {
+        char **rename = NULL;
+        json_object_object_foreach(o, key, val) {
+            (void)val;
+            for (size_t k = 0; resource_fields[k]; k++)
+                if (strcmp(resource_fields[k], key) != 0 && strcasecmp(resource_fields[k], key) == 0)
+                    strv_push(&rename, key);
+        }
+        for (size_t i = 0; rename && rename[i]; i++) {
+            struct json_object *v = NULL;
+            size_t k;
+            for (k = 0; strcasecmp(resource_fields[k], rename[i]) != 0; k++)
+                ;
+            json_object_object_get_ex(o, rename[i], &v);
+            json_object_get(v);
+            json_object_object_del(o, rename[i]);
+            json_object_object_add(o, resource_fields[k], v);
+        }
+        strv_free(rename);
+    }
+    json_object_object_foreach(o, key, val) {
+        if (strcmp(key, "unified") != 0 && strcmp(key, "rdma") != 0)
+            canonical_keys(val);
+    }
+}
+
 static int load_resources_json(const char *path, struct rlx_resources *r, rlx_error_t *err)
 {
     cleanup_free char *text = NULL;
@@ -86,6 +135,7 @@ static int load_resources_json(const char *path, struct rlx_resources *r, rlx_er
         json_object_put(o);
         return rlx_error(err, 0, "update: --resources %s: not a JSON object", path);
     }
+    canonical_keys(o);
     /* Fields of LinuxResources this runtime does not know are errors, never ignored. */
     {
         static const char *const known[] = {"memory", "cpu", "pids", "blockIO", "devices", "hugepageLimits",

@@ -343,6 +343,9 @@ static void empty_and_destroy(char **cg)
     for (int i = 0; i < 200; i++) {
         size_t n = 0;
         free(rlx_cgroup_pids(cg, &n));
+        /* The payload may have made sub-cgroups and moved processes there (in any
+         * hierarchy): they are not in the container's cgroup.procs. */
+        n += rlx_cgroup_kill_subcgroups(cg, SIGKILL);
         if (n == 0)
             break;
         rlx_cgroup_kill_all(cg, SIGKILL);
@@ -363,6 +366,20 @@ static void destroy_leftovers(const char *state_dir, char **cg, char **monitor_c
         empty_and_destroy(monitor_cg);
     if (state_dir)
         rm_rf(state_dir);
+}
+
+/* Before liblxc makes the container's cgroups: an existing one that is frozen is refused as
+ * runc refuses it (nothing of ours has been made yet, so the failure leaves it as it was),
+ * and nested cgroup v1 cpuset parents get cpus and mems, as runc gives them. */
+static int check_cgroup_before_start(const struct rlx_cgroup_layout *l, const struct rlx_lxcconf *conf,
+                                     rlx_error_t *err)
+{
+    char **cg = rlx_cgroup_container_paths(l, conf->cgroup_dir, conf->cgroup_relative);
+    bool frozen = rlx_cgroup_is_frozen(cg);
+    strv_free(cg);
+    if (frozen)
+        return rlx_error(err, 0, "container's cgroup unexpectedly frozen");
+    return rlx_cgroup_cpuset_parents(l, conf->cgroup_dir, conf->cgroup_relative, err);
 }
 
 int rlx_container_create(const struct rlx_global *g, const char *id, const struct rlx_create_opts *o,
@@ -467,6 +484,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         for (size_t i = 0; conf.warnings && conf.warnings[i]; i++)
             rlx_log(g, "warning", "%s", conf.warnings[i]);
     }
+    if (check_cgroup_before_start(&layout, &conf, err) < 0)
+        goto out;
     if (mkdir_p(g->root, 0711) < 0) {
         rlx_error(err, errno, "state root %s", g->root);
         goto out;

@@ -3,8 +3,24 @@
  * the running container's cgroups), through a sink. */
 #include "resources.h"
 #include "util.h"
+#include <errno.h>
+#include <glob.h>
 #include <json-c/json.h>
 #include <string.h>
+
+static bool v2_delegated(const struct rlx_cgroup_layout *l, const char *controller)
+{
+    cleanup_free char *path = xasprintf("%s/cgroup.subtree_control", l->h[l->unified].mountpoint);
+    cleanup_free char *text = NULL;
+    rlx_error_t e = NULL;
+    size_t n = strlen(controller);
+    text = read_file(path, NULL, &e);
+    rlx_error_release(&e);
+    for (const char *p = text; p && (p = strstr(p, controller)) != NULL; p += n)
+        if ((p == text || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
+            return true;
+    return false;
+}
 
 /* Sets controller file values: v1 or v2 spelling chosen by where the controller lives.
  * A NULL spelling for the host's version means the field cannot be honoured here. */
@@ -18,10 +34,22 @@ static int cg_set(struct rlx_cg_sink *w, const char *field, const char *controll
     if (l->h[h].v2) {
         if (v2file == NULL)
             return rlx_error(err, 0, "%s: not supported on cgroup v2", field);
+        /* Beside v1 hierarchies liblxc enables no v2 controller: one the root does not
+         * delegate has no files in the container's cgroup. */
+        if (l->mode == RLX_CGROUP_HYBRID && !v2_delegated(l, controller))
+            return rlx_error(err, 0, "%s: the %s controller is not enabled in %s/cgroup.subtree_control", field,
+                             controller, l->h[h].mountpoint);
         return w->set(w, field, h, v2file, value, err);
     }
     if (v1file == NULL)
         return rlx_error(err, 0, "%s: not supported on cgroup v1", field);
+    /* BFQ's weights are not shown at the root, its statistics are. */
+    if (strncmp(v1file, "blkio.bfq.weight", 16) == 0) {
+        cleanup_free char *probe = xasprintf("%s/blkio.bfq.io_service_bytes", l->h[h].mountpoint);
+        if (!path_exists(probe))
+            return rlx_error(err, 0, "%s: this kernel has no %s (no BFQ I/O scheduler)", field, v1file);
+        return w->set(w, field, h, v1file, value, err);
+    }
     /* Files that only some kernels (or configs) have: check at the hierarchy root. */
     if (strstr(v1file, "memsw") || strstr(v1file, "kmem") || strncmp(v1file, "blkio.", 6) == 0 ||
         strncmp(v1file, "cpu.rt_", 7) == 0 || strncmp(v1file, "hugetlb.", 8) == 0) {
@@ -32,9 +60,124 @@ static int cg_set(struct rlx_cg_sink *w, const char *field, const char *controll
     return w->set(w, field, h, v1file, value, err);
 }
 
+/* A period and the budget it limits (cfs quota, rt runtime), cgroup v1 files of "cpu". */
+struct cg_pair {
+    const char *period_field, *period_file;
+    int64_t period;
+    const char *budget_field, *budget_file;
+    int64_t budget;
+};
+
+/* runc's order: the period first, then the budget. The kernel checks each write against the
+ * other value and the parent's limits, so a smaller period can be refused (EINVAL) while
+ * the old budget stands; when a budget follows, runc writes it and then the period again. */
+static int cg_set_pair(struct rlx_cg_sink *w, const struct cg_pair *p, rlx_error_t *err)
+{
+    char period[32], budget[32];
+    bool again = false;
+    snprintf(period, sizeof(period), "%lld", (long long)p->period);
+    snprintf(budget, sizeof(budget), "%lld", (long long)p->budget);
+    if (p->period != RLX_UNSET) {
+        rlx_error_t e = NULL;
+        if (cg_set(w, p->period_field, "cpu", p->period_file, NULL, period, &e) < 0) {
+            if (p->budget == RLX_UNSET || e == NULL || e->errnum != EINVAL) {
+                if (err && *err == NULL)
+                    *err = e;
+                else
+                    rlx_error_release(&e);
+                return -1;
+            }
+            rlx_error_release(&e);
+            again = true;
+        }
+    }
+    if (p->budget != RLX_UNSET && cg_set(w, p->budget_field, "cpu", p->budget_file, NULL, budget, err) < 0)
+        return -1;
+    if (again && cg_set(w, p->period_field, "cpu", p->period_file, NULL, period, err) < 0)
+        return -1;
+    return 0;
+}
+
 static char *num_or_max(int64_t v)
 {
     return v < 0 ? xstrdup("max") : xasprintf("%lld", (long long)v);
+}
+
+/* runc's choice on cgroup v1: blkio.weight(_device) when the kernel has it (CFQ), else the
+ * BFQ scheduler's blkio.bfq.weight(_device). */
+static const char *v1_blkio_weight_file(const struct rlx_cgroup_layout *l, bool per_device)
+{
+    int h = rlx_cgroup_layout_find(l, "blkio");
+    cleanup_free char *probe = h >= 0 ? xasprintf("%s/blkio.weight", l->h[h].mountpoint) : NULL;
+    if (probe && path_exists(probe))
+        return per_device ? "blkio.weight_device" : "blkio.weight";
+    return per_device ? "blkio.bfq.weight_device" : "blkio.bfq.weight";
+}
+
+/* Whether the kernel has the BFQ I/O scheduler (built in or loaded): some queue offers it. */
+static bool bfq_available(void)
+{
+    glob_t g;
+    bool found = false;
+    if (glob("/sys/block/*/queue/scheduler", 0, NULL, &g) != 0)
+        return false;
+    for (size_t i = 0; i < g.gl_pathc && !found; i++) {
+        cleanup_free char *text = NULL;
+        rlx_error_t e = NULL;
+        text = read_file(g.gl_pathv[i], NULL, &e);
+        rlx_error_release(&e);
+        found = text && strstr(text, "bfq") != NULL;
+    }
+    globfree(&g);
+    return found;
+}
+
+/* blockIO.weightDevice as "MAJ:MIN W" lines. cgroup v2: io.bfq.weight when BFQ is there
+ * (the kernel shows io.bfq.weight only then), else io.weight with runc's conversion of the
+ * [10, 1000] blkio range to [1, 10000]. leafWeight exists on v1 only. */
+static int apply_weight_devices(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
+{
+    const struct rlx_cgroup_layout *l = w->layout;
+    bool v2 = rlx_cgroup_controller_is_v2(l, "io");
+    bool bfq = v2 && bfq_available();
+    char buf[96];
+    for (size_t i = 0; i < r->n_weight_devices; i++) {
+        const struct rlx_weight_device *d = &r->weight_devices[i];
+        if (d->weight != RLX_UNSET) {
+            long long wt = d->weight;
+            if (v2 && !bfq)
+                wt = 1 + (wt - 10) * 9999 / 990;
+            snprintf(buf, sizeof(buf), "%lld:%lld %lld", (long long)d->major, (long long)d->minor, wt);
+            if (cg_set(w, "linux.resources.blockIO.weightDevice", v2 ? "io" : "blkio", v1_blkio_weight_file(l, true),
+                       bfq ? "io.bfq.weight" : "io.weight", buf, err) < 0)
+                return -1;
+        }
+        if (d->leaf_weight != RLX_UNSET) {
+            snprintf(buf, sizeof(buf), "%lld:%lld %lld", (long long)d->major, (long long)d->minor,
+                     (long long)d->leaf_weight);
+            if (cg_set(w, "linux.resources.blockIO.weightDevice", v2 ? "io" : "blkio", "blkio.leaf_weight_device",
+                       NULL, buf, err) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* network: net_cls and net_prio exist on cgroup v1 only. */
+static int apply_network(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
+{
+    char buf[128];
+    if (r->net_classid != RLX_UNSET) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)r->net_classid);
+        if (cg_set(w, "linux.resources.network.classID", "net_cls", "net_cls.classid", NULL, buf, err) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < r->n_net_priorities; i++) {
+        snprintf(buf, sizeof(buf), "%s %u", r->net_priorities[i].name, r->net_priorities[i].priority);
+        if (cg_set(w, "linux.resources.network.priorities", "net_prio", "net_prio.ifpriomap", NULL, buf, err) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink, rlx_error_t *err)
@@ -105,26 +248,16 @@ int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink,
             if (cg_set(w, "linux.resources.cpu.quota", "cpu", NULL, "cpu.max", buf, err) < 0)
                 return -1;
         } else {
-            if (r->cpu_period != RLX_UNSET) {
-                snprintf(buf, sizeof(buf), "%lld", (long long)r->cpu_period);
-                if (cg_set(w, "linux.resources.cpu.period", "cpu", "cpu.cfs_period_us", NULL, buf, err) < 0)
-                    return -1;
-            }
-            if (r->cpu_quota != RLX_UNSET) {
-                snprintf(buf, sizeof(buf), "%lld", (long long)r->cpu_quota);
-                if (cg_set(w, "linux.resources.cpu.quota", "cpu", "cpu.cfs_quota_us", NULL, buf, err) < 0)
-                    return -1;
-            }
+            struct cg_pair cfs = {"linux.resources.cpu.period", "cpu.cfs_period_us", r->cpu_period,
+                                  "linux.resources.cpu.quota", "cpu.cfs_quota_us", r->cpu_quota};
+            if (cg_set_pair(w, &cfs, err) < 0)
+                return -1;
         }
     }
-    if (r->cpu_rt_period != RLX_UNSET) {
-        snprintf(buf, sizeof(buf), "%lld", (long long)r->cpu_rt_period);
-        if (cg_set(w, "linux.resources.cpu.realtimePeriod", "cpu", "cpu.rt_period_us", NULL, buf, err) < 0)
-            return -1;
-    }
-    if (r->cpu_rt_runtime != RLX_UNSET) {
-        snprintf(buf, sizeof(buf), "%lld", (long long)r->cpu_rt_runtime);
-        if (cg_set(w, "linux.resources.cpu.realtimeRuntime", "cpu", "cpu.rt_runtime_us", NULL, buf, err) < 0)
+    {
+        struct cg_pair rt = {"linux.resources.cpu.realtimePeriod", "cpu.rt_period_us", r->cpu_rt_period,
+                             "linux.resources.cpu.realtimeRuntime", "cpu.rt_runtime_us", r->cpu_rt_runtime};
+        if (cg_set_pair(w, &rt, err) < 0)
             return -1;
     }
     if (r->cpu_cpus && *r->cpu_cpus &&
@@ -141,9 +274,11 @@ int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink,
     if (r->blkio_weight != RLX_UNSET) {
         snprintf(buf, sizeof(buf), "%lld", (long long)r->blkio_weight);
         if (cg_set(w, "linux.resources.blockIO.weight", rlx_cgroup_controller_is_v2(l, "io") ? "io" : "blkio",
-                   "blkio.weight", "io.bfq.weight", buf, err) < 0)
+                   v1_blkio_weight_file(l, false), "io.bfq.weight", buf, err) < 0)
             return -1;
     }
+    if (apply_weight_devices(r, w, err) < 0)
+        return -1;
     if (r->blkio_leaf_weight != RLX_UNSET) {
         snprintf(buf, sizeof(buf), "%lld", (long long)r->blkio_leaf_weight);
         if (cg_set(w, "linux.resources.blockIO.leafWeight", "blkio", "blkio.leaf_weight", NULL, buf, err) < 0)
@@ -174,6 +309,12 @@ int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink,
         if (cg_set(w, "linux.resources.hugepageLimits", "hugetlb", f1, f2, buf, err) < 0)
             return -1;
     }
+    if (apply_network(r, w, err) < 0)
+        return -1;
+    /* runc (validate.go): unified keys need a cgroup v2 host; runlxc also takes them on
+     * hybrid hosts for controllers that live on the v2 hierarchy. */
+    if (r->unified && json_object_object_length(r->unified) > 0 && l->unified < 0)
+        return rlx_error(err, 0, "linux.resources.unified: invalid configuration: cannot use unified on cgroup v1");
     if (r->unified) {
         json_object_object_foreach(r->unified, key, val) {
             cleanup_free char *ctrl = xstrdup(key);

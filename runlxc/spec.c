@@ -466,6 +466,10 @@ void rlx_resources_free(struct rlx_resources *r)
     for (size_t i = 0; i < r->n_hugepages; i++)
         free(r->hugepages[i].page_size);
     free(r->hugepages);
+    free(r->weight_devices);
+    for (size_t i = 0; i < r->n_net_priorities; i++)
+        free(r->net_priorities[i].name);
+    free(r->net_priorities);
     memset(r, 0, sizeof(*r));
 }
 

@@ -86,6 +86,17 @@ struct rlx_throttle {
     uint64_t rate;
 };
 
+/* blockIO.weightDevice[]: weight and leafWeight are RLX_UNSET when not given. */
+struct rlx_weight_device {
+    int64_t major, minor, weight, leaf_weight;
+};
+
+/* network.priorities[]: one net_prio.ifpriomap line. */
+struct rlx_net_priority {
+    char *name;
+    uint32_t priority;
+};
+
 struct rlx_idmap {
     uint32_t container_id, host_id, size;
 };
@@ -102,8 +113,13 @@ struct rlx_resources {
     size_t n_throttle[4];
     struct rlx_device_rule *devices;
     size_t n_devices;
+    struct rlx_weight_device *weight_devices;
+    size_t n_weight_devices;
     struct { char *page_size; uint64_t limit; } *hugepages;
     size_t n_hugepages;
+    int64_t net_classid;                /* RLX_UNSET when not given */
+    struct rlx_net_priority *net_priorities;
+    size_t n_net_priorities;
     struct json_object *unified;        /* cgroup v2 key/values, kept as JSON */
 };
 

@@ -139,6 +139,74 @@ static int parse_throttle(struct rlx_resources *r, int idx, struct json_object *
     return 0;
 }
 
+/* runc's device permissions: the set of r, w and m the string names, in any order and
+ * repeated; other letters are ignored (runc accepts "rwa" as "rw"), but an access that
+ * grants nothing is refused (runc fails such a rule at create). NULL or "" is "rwm". */
+static int device_access(char out[4], const char *access)
+{
+    size_t n = 0;
+    if (access == NULL || *access == '\0')
+        access = "rwm";
+    for (const char *c = "rwm"; *c; c++)
+        if (strchr(access, *c))
+            out[n++] = *c;
+    out[n] = '\0';
+    return n ? 0 : -1;
+}
+
+/* blockIO.weightDevice: per-device weight and/or leafWeight; a device entry with neither is
+ * skipped at apply time, as runc skips zero weights. */
+static int parse_weight_devices(struct rlx_resources *r, struct json_object *blk, rlx_error_t *err)
+{
+    struct json_object *arr;
+    int rr = spec_get_typed(blk, "weightDevice", "linux.resources.blockIO", json_type_array, &arr, err);
+    if (rr <= 0)
+        return rr;
+    r->n_weight_devices = json_object_array_length(arr);
+    r->weight_devices = xcalloc(r->n_weight_devices, sizeof(*r->weight_devices));
+    for (size_t i = 0; i < r->n_weight_devices; i++) {
+        struct json_object *e = json_object_array_get_idx(arr, i);
+        cleanup_free char *p = xasprintf("linux.resources.blockIO.weightDevice[%zu]", i);
+        struct rlx_weight_device *w = &r->weight_devices[i];
+        if (spec_get_int64(e, "major", p, &w->major, err) <= 0 || spec_get_int64(e, "minor", p, &w->minor, err) <= 0)
+            return rlx_error(err, 0, "%s: major and minor are required", p);
+        if (get_opt_int64(e, "weight", p, &w->weight, err) < 0 || get_opt_int64(e, "leafWeight", p, &w->leaf_weight, err) < 0)
+            return -1;
+        if ((w->weight != RLX_UNSET && (w->weight < 10 || w->weight > 1000)) ||
+            (w->leaf_weight != RLX_UNSET && (w->leaf_weight < 10 || w->leaf_weight > 1000)))
+            return rlx_error(err, 0, "%s: weight and leafWeight must be between 10 and 1000", p);
+    }
+    return 0;
+}
+
+/* network: classID (net_cls.classid) and priorities (net_prio.ifpriomap lines). */
+static int parse_network(struct rlx_resources *r, struct json_object *net, rlx_error_t *err)
+{
+    const char *p = "linux.resources.network";
+    struct json_object *arr;
+    int rr;
+    if (get_opt_int64(net, "classID", p, &r->net_classid, err) < 0)
+        return -1;
+    if (r->net_classid != RLX_UNSET && (r->net_classid < 0 || r->net_classid > UINT32_MAX))
+        return rlx_error(err, 0, "%s.classID: must be a 32-bit unsigned integer", p);
+    if ((rr = spec_get_typed(net, "priorities", p, json_type_array, &arr, err)) <= 0)
+        return rr;
+    r->n_net_priorities = json_object_array_length(arr);
+    r->net_priorities = xcalloc(r->n_net_priorities, sizeof(*r->net_priorities));
+    for (size_t i = 0; i < r->n_net_priorities; i++) {
+        struct json_object *e = json_object_array_get_idx(arr, i);
+        cleanup_free char *ep = xasprintf("%s.priorities[%zu]", p, i);
+        int64_t prio = -1;
+        if (spec_get_string(e, "name", ep, true, &r->net_priorities[i].name, err) < 0 ||
+            spec_get_int64(e, "priority", ep, &prio, err) <= 0 || prio < 0 || prio > UINT32_MAX)
+            return rlx_error(err, 0, "%s: name and a non-negative priority are required", ep);
+        if (strpbrk(r->net_priorities[i].name, " \n/") || !*r->net_priorities[i].name)
+            return rlx_error(err, 0, "%s.name: '%s' is not an interface name", ep, r->net_priorities[i].name);
+        r->net_priorities[i].priority = (uint32_t)prio;
+    }
+    return 0;
+}
+
 int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *res, rlx_error_t *err)
 {
     struct json_object *v, *arr;
@@ -146,7 +214,7 @@ int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *res, r
 
     r->mem_limit = r->mem_reservation = r->mem_swap = r->mem_kernel = r->mem_swappiness = RLX_UNSET;
     r->cpu_shares = r->cpu_quota = r->cpu_period = r->cpu_rt_runtime = r->cpu_rt_period = RLX_UNSET;
-    r->pids_limit = r->blkio_weight = r->blkio_leaf_weight = RLX_UNSET;
+    r->pids_limit = r->blkio_weight = r->blkio_leaf_weight = r->net_classid = RLX_UNSET;
     if (res == NULL)
         return 0;
     if ((rr = spec_get_typed(res, "memory", "linux.resources", json_type_object, &v, err)) < 0)
@@ -195,8 +263,8 @@ int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *res, r
             return -1;
         if (r->blkio_weight != RLX_UNSET && (r->blkio_weight < 10 || r->blkio_weight > 1000))
             return rlx_error(err, 0, "%s.weight: must be between 10 and 1000", p);
-        if (json_object_object_get_ex(v, "weightDevice", &arr) && json_object_array_length(arr) > 0)
-            return rlx_error(err, 0, "%s.weightDevice: not supported by runlxc yet", p);
+        if (parse_weight_devices(r, v, err) < 0)
+            return -1;
     }
     if ((rr = spec_get_typed(res, "devices", "linux.resources", json_type_array, &arr, err)) < 0)
         return -1;
@@ -218,9 +286,8 @@ int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *res, r
             d->type = type ? type[0] : 'a';
             if (type && (strlen(type) != 1 || strchr("acb", type[0]) == NULL))
                 return rlx_error(err, 0, "%s.type: '%s' is not one of a, c, b", p, type);
-            snprintf(d->access, sizeof(d->access), "%s", access ? access : "rwm");
-            if (access && (strlen(access) > 3 || strspn(access, "rwm") != strlen(access)))
-                return rlx_error(err, 0, "%s.access: '%s' is not made of r, w, m", p, access);
+            if (device_access(d->access, access) < 0)
+                return rlx_error(err, 0, "%s.access: '%s' has none of r, w, m", p, access);
         }
     }
     if ((rr = spec_get_typed(res, "hugepageLimits", "linux.resources", json_type_array, &arr, err)) < 0)
@@ -240,8 +307,8 @@ int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *res, r
     }
     if ((rr = spec_get_typed(res, "network", "linux.resources", json_type_object, &v, err)) < 0)
         return -1;
-    if (rr > 0 && json_object_object_length(v) > 0)
-        return rlx_error(err, 0, "linux.resources.network: net_cls/net_prio limits are not supported by runlxc yet");
+    if (rr > 0 && parse_network(r, v, err) < 0)
+        return -1;
     if ((rr = spec_get_typed(res, "rdma", "linux.resources", json_type_object, &v, err)) < 0)
         return -1;
     if (rr > 0 && json_object_object_length(v) > 0)

@@ -203,6 +203,35 @@ int main(void)
         rlx_error_release(&err);
         free(j);
     }
+    {
+        /* resources only cgroup v1 or only BFQ can honour, on a v2-only host */
+        const char *at = "\"limit\":268435456";
+        char *w = xasprintf("%.*s\"limit\":268435456},\"blockIO\":{\"weightDevice\":[{\"major\":8,\"minor\":0,\"weight\":500}]}%s",
+                            (int)(strstr(spec_json, at) - spec_json), spec_json, strstr(spec_json, at) + strlen(at) + 1);
+        char *lw = xasprintf("%.*s\"limit\":268435456},\"blockIO\":{\"weightDevice\":[{\"major\":8,\"minor\":0,\"leafWeight\":500}]}%s",
+                             (int)(strstr(spec_json, at) - spec_json), spec_json, strstr(spec_json, at) + strlen(at) + 1);
+        char *net = xasprintf("%.*s\"limit\":268435456},\"network\":{\"classID\":1048577}%s",
+                              (int)(strstr(spec_json, at) - spec_json), spec_json, strstr(spec_json, at) + strlen(at) + 1);
+        /* io.bfq.weight takes the blkio weight as it is, io.weight runc's conversion of it */
+        TAP_OK(build(&c, w, "5.0.2", true, &err) == 0 &&
+                   (has_item(&c, "lxc.cgroup2.io.bfq.weight", "8:0 500") || has_item(&c, "lxc.cgroup2.io.weight", "8:0 4950")),
+               "blockIO.weightDevice on v2 as MAJ:MIN W (%s)", rlx_error_text(&err));
+        rlx_error_release(&err);
+        rlx_lxcconf_free(&c);
+        TAP_OK(build(&c, lw, "5.0.2", true, &err) < 0 &&
+                   strstr(rlx_error_text(&err), "linux.resources.blockIO.weightDevice: not supported on cgroup v2") != NULL,
+               "a per-device leafWeight on v2 is an error naming the field (%s)", rlx_error_text(&err));
+        rlx_error_release(&err);
+        rlx_lxcconf_free(&c);
+        TAP_OK(build(&c, net, "5.0.2", true, &err) < 0 &&
+                   strstr(rlx_error_text(&err), "linux.resources.network.classID: the net_cls cgroup controller is not available") != NULL,
+               "network.classID without net_cls is an error naming the field (%s)", rlx_error_text(&err));
+        rlx_error_release(&err);
+        rlx_lxcconf_free(&c);
+        free(w);
+        free(lw);
+        free(net);
+    }
     golden();
     return tap_done();
 }
