@@ -155,6 +155,33 @@ void rlx_init_records_process(struct rlx_buf *b, const struct rlx_process *p, in
 }
 
 
+/* What runc's prepareRootfs does to a /dev it fills: the default nodes (a linux.devices
+ * entry for the same path replaces one; in a user namespace liblxc binds the host's instead),
+ * the config's nodes, the symlinks and /dev/ptmx, then a read-only remount if /dev has "ro". */
+static void records_dev(struct rlx_buf *b, const struct rlx_spec *s)
+{
+    const struct rlx_mount *dev = rlx_spec_dev_mount(s);
+    if (!rlx_spec_sets_up_dev(s))
+        return;
+    for (size_t i = 0; i < rlx_n_default_devices && !rlx_spec_has_namespace(s, CLONE_NEWUSER); i++) {
+        const struct rlx_default_device *d = &rlx_default_devices[i];
+        if (rlx_spec_device(s, d->path) == NULL)
+            rlx_buf_addf(b, REC_DEVICE, "c %d %d 666 0 0 %s", d->major, d->minor, d->path);
+    }
+    for (size_t i = 0; i < s->n_devices; i++) {
+        const struct rlx_device *d = &s->devices[i];
+        rlx_buf_addf(b, REC_DEVICE, "%c %lld %lld %o %u %u %s", d->type, (long long)d->major, (long long)d->minor,
+                     d->has_mode ? (unsigned)d->mode : 0666u, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, d->path);
+    }
+    rlx_buf_add(b, REC_DEV_SETUP, "1");
+    for (size_t i = 0; i < s->n_mounts; i++)
+        if (s->mounts[i].type && strcmp(s->mounts[i].type, "devpts") == 0 &&
+            strcmp(s->mounts[i].destination, "/dev/pts") == 0)
+            rlx_buf_add(b, REC_PTS_SHIELD, "1");
+    if (dev && strv_has(dev->options, "ro"))
+        rlx_buf_addf(b, REC_DEV_RO, "%lu", rlx_mount_flags(dev->options));
+}
+
 void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s)
 {
     for (size_t i = 0; s->masked_paths && s->masked_paths[i]; i++)
@@ -169,11 +196,7 @@ void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s)
         rlx_buf_add(b, REC_ROOT_RO, "1");
     if (s->rootfs_propagation)
         rlx_buf_add(b, REC_PROPAGATION, s->rootfs_propagation);
-    for (size_t i = 0; i < s->n_devices; i++) {
-        const struct rlx_device *d = &s->devices[i];
-        rlx_buf_addf(b, REC_DEVICE, "%c %lld %lld %o %u %u %s", d->type, (long long)d->major, (long long)d->minor,
-                     d->has_mode ? (unsigned)d->mode : 0666u, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, d->path);
-    }
+    records_dev(b, s);
     if (s->domainname && *s->domainname)
         rlx_buf_add(b, REC_DOMAIN, s->domainname);
     for (size_t i = 0; i < s->n_hooks[RLX_HOOK_START_CONTAINER]; i++) {

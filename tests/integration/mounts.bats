@@ -1,0 +1,87 @@
+#!/usr/bin/env bats
+# Mounts as runc makes them (issue 12): the config's mounts in order with their own types and
+# options, /dev filled as runc fills it, mount sources and destinations resolved as runc
+# resolves them. Where runc shows the answer, the same bundle runs under runc in the same test.
+load helpers
+
+RUNC=${RUNC:-/usr/sbin/runc}
+
+setup() { setup_bundle; }
+teardown() {
+    local d
+    for d in "$T"/runc-state/*; do
+        [ -d "$d" ] && "$RUNC" --root "$T/runc-state" delete -f "$(basename "$d")" >/dev/null 2>&1
+    done
+    teardown_bundle
+}
+
+runc_() { (cd "$B" && exec "$RUNC" --root "$T/runc-state" "$@"); }
+
+# The mounts at /proc, /dev, /dev/pts, /dev/shm, /dev/mqueue and /sys, in mountinfo order:
+# mount point, per-mount options, fstype, source, superblock options.
+core_mounts() {
+    awk '{ split($0, a, " - "); split(a[2], b, " ");
+           if ($5 ~ /^\/(proc|sys|dev(\/pts|\/shm|\/mqueue)?)$/) print $5, $6, b[1], b[2], b[3] }'
+}
+
+# `ls -l /dev` without sizes and dates: devices with their numbers, links with their targets.
+dev_listing() {
+    awk '/^c|^b/ { print $1, $3, $4, $5, $6, $NF } /^l/ { print $1, $(NF-2), $NF } /^d|^-/ { print $1, $NF }'
+}
+
+@test "mounts: the default mounts appear in config order with their own types and options, as with runc" {
+    args cat /proc/self/mountinfo
+    run -0 runc_ run "$ID-runc"
+    expected=$(core_mounts <<< "$output")
+    run -0 rl run "$ID"
+    got=$(core_mounts <<< "$output")
+    echo "runc:"; echo "$expected"; echo "runlxc:"; echo "$got"
+    [ -n "$expected" ]
+    # the config's own /dev tmpfs, not one of liblxc's making
+    grep -q '^/dev rw,nosuid tmpfs tmpfs rw,size=65536k,mode=755$' <<< "$got"
+    [ "$got" = "$expected" ]
+}
+
+@test "mounts: /dev holds runc's nodes and links, /dev/ptmx is a symlink to pts/ptmx" {
+    args ls -l /dev
+    run -0 runc_ run "$ID-runc"
+    expected=$(dev_listing <<< "$output" | sort)
+    run -0 rl run "$ID"
+    got=$(dev_listing <<< "$output" | sort)
+    echo "runc:"; echo "$expected"; echo "runlxc:"; echo "$got"
+    grep -q '^lrwxrwxrwx ptmx pts/ptmx$' <<< "$got"
+    for n in null zero full random urandom tty; do grep -q " $n\$" <<< "$got"; done
+    [ "$got" = "$expected" ]
+}
+
+@test "mounts: the terminal comes from the config's devpts instance through /dev/ptmx" {
+    args sh -c 'readlink /dev/ptmx; grep " /dev/pts " /proc/self/mountinfo | wc -l; ls /dev/pts'
+    run -0 rl run "$ID"
+    echo "$output"
+    [ "${lines[0]}" = "pts/ptmx" ]
+    [ "${lines[1]}" = "1" ]
+    grep -qx ptmx <<< "$output"
+}
+
+@test "mounts: linux.devices entries for nodes the runtime creates are taken as listed (no mknod: File exists)" {
+    cfg '.linux.devices = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 438, "uid": 0, "gid": 0},
+                           {"path": "/dev/zero", "type": "c", "major": 1, "minor": 5, "fileMode": 432, "uid": 0, "gid": 5},
+                           {"path": "/dev/zero", "type": "c", "major": 1, "minor": 5, "fileMode": 432, "uid": 0, "gid": 5}]'
+    args sh -c 'ls -l /dev/null /dev/zero'
+    run -0 rl run "$ID"
+    echo "$output"
+    [[ "${lines[0]}" == "crw-rw-rw-"*"1,   3"*"/dev/null" ]]
+    [[ "${lines[1]}" == "crw-rw----"*"root"*"tty"*"1,   5"*"/dev/zero" ]]
+}
+
+@test "mounts: a /dev mount with ro still gets its nodes and ends read-only, as with runc" {
+    cfg '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"]'
+    args sh -c 'grep " /dev " /proc/self/mountinfo | cut -d" " -f5,6; ls /dev/null /dev/zero /dev/ptmx; touch /dev/x 2>&1 || echo refused'
+    run -0 runc_ run "$ID-runc"
+    expected=$output
+    run -0 rl run "$ID"
+    echo "runc:"; echo "$expected"; echo "runlxc:"; echo "$output"
+    [ "${lines[0]}" = "/dev ro,nosuid" ]
+    [ "${lines[-1]}" = "refused" ]
+    [ "$output" = "$expected" ]
+}
