@@ -1,4 +1,5 @@
 #include "container.h"
+#include "mounts.h"
 #include "cgroup.h"
 #include "dialect.h"
 #include "hooks.h"
@@ -433,6 +434,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         rlx_error(err, 0, "mounts: runlxc needs a proc filesystem mounted at /proc in the container");
         goto out;
     }
+    if (rlx_mounts_prepare(spec, err) < 0)
+        goto out;
     if (spec->process.terminal && !o->console_socket && !o->foreground) {
         rlx_error(err, 0, "cannot allocate tty if runlxc will detach without setting console socket");
         goto out;

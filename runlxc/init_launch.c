@@ -197,6 +197,9 @@ void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s)
     if (s->rootfs_propagation)
         rlx_buf_add(b, REC_PROPAGATION, s->rootfs_propagation);
     records_dev(b, s);
+    for (size_t i = 0; i < s->n_mounts; i++)
+        if (strv_has(s->mounts[i].options, "rro"))
+            rlx_buf_addf(b, REC_RRO, "%zu %s", i, s->mounts[i].resolved ? s->mounts[i].resolved : s->mounts[i].destination);
     if (s->domainname && *s->domainname)
         rlx_buf_add(b, REC_DOMAIN, s->domainname);
     for (size_t i = 0; i < s->n_hooks[RLX_HOOK_START_CONTAINER]; i++) {

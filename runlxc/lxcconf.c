@@ -234,7 +234,7 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
         if (m->source == NULL)
             return rlx_error(err, 0, "mounts[%zu].source: required for a bind mount", idx);
         if (m->source[0] != '/')
-            return rlx_error(err, 0, "mounts[%zu].source: '%s' must be an absolute path", idx, m->source);
+            return rlx_error(err, 0, "mounts[%zu].source: '%s' must be an absolute path (no bundle to resolve it against)", idx, m->source);
         if (stat(m->source, &st) < 0)
             return rlx_error(err, errno, "mounts[%zu].source: '%s'", idx, m->source);
         if (!S_ISDIR(st.st_mode))
@@ -247,6 +247,9 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
         if (strcmp(o, "bind") == 0 && strv_has(m->options, "rbind"))
             continue;
         if (dev_rw_first && strcmp(o, "ro") == 0)
+            continue;
+        /* runlxc-init applies it with mount_setattr once the tree is mounted (REC_RRO). */
+        if (strcmp(o, "rro") == 0)
             continue;
         if (strlen(opts) + strlen(o) + 2 >= sizeof(opts))
             return rlx_error(err, 0, "mounts[%zu].options: too long", idx);
@@ -262,7 +265,7 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
         strcat(opts, "bind");
     }
     fstab_escape(src, sizeof(src), m->source && *m->source ? m->source : type);
-    fstab_escape(dst, sizeof(dst), m->destination + 1);
+    fstab_escape(dst, sizeof(dst), (m->resolved ? m->resolved : m->destination) + 1);
     line = xasprintf("%s %s %s %s%screate=%s 0 0", src, *dst ? dst : ".", type, opts, *opts ? "," : "", create);
     if (add_key(c, ctx, K_MOUNT_ENTRY, line, "mounts", err) < 0)
         return -1;

@@ -320,6 +320,19 @@ int spec_parse_hooks(struct rlx_hook **out, size_t *n, struct json_object *arr, 
     return 0;
 }
 
+/* As runc (specconv): a bind mount's relative source names a path in the bundle directory. */
+static void bind_sources_from_bundle(struct rlx_spec *s, const char *bundle)
+{
+    for (size_t i = 0; bundle && i < s->n_mounts; i++) {
+        struct rlx_mount *m = &s->mounts[i];
+        if (m->source && m->source[0] != '/' && rlx_mount_is_bind(m)) {
+            char *abs = strcmp(m->source, ".") == 0 ? xstrdup(bundle) : xasprintf("%s/%s", bundle, m->source);
+            free(m->source);
+            m->source = abs;
+        }
+    }
+}
+
 struct rlx_spec *rlx_spec_parse(const char *text, const char *bundle, rlx_error_t *err)
 {
     struct json_tokener *tok = json_tokener_new();
@@ -387,6 +400,7 @@ struct rlx_spec *rlx_spec_parse(const char *text, const char *bundle, rlx_error_
         goto fail;
     if (r > 0 && parse_mounts(s, v, err) < 0)
         goto fail;
+    bind_sources_from_bundle(s, bundle);
     if ((r = spec_get_typed(root, "hooks", "", json_type_object, &v, err)) < 0)
         goto fail;
     for (int k = 0; r > 0 && k < RLX_HOOK_KINDS; k++) {
@@ -569,6 +583,7 @@ void rlx_spec_free(struct rlx_spec *s)
         free(s->mounts[i].destination);
         free(s->mounts[i].type);
         free(s->mounts[i].source);
+        free(s->mounts[i].resolved);
         strv_free(s->mounts[i].options);
     }
     free(s->mounts);

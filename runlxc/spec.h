@@ -24,8 +24,9 @@ struct rlx_hook {
 struct rlx_mount {
     char *destination;
     char *type;
-    char *source;
+    char *source;          /* a bind mount's relative source is resolved against the bundle */
     char **options;
+    char *resolved;        /* destination with the rootfs's symlinks followed (rlx_mounts_prepare) */
 };
 
 struct rlx_rlimit {

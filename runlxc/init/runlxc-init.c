@@ -52,7 +52,7 @@
 #endif
 
 struct init_cfg {
-    char **args, **env, **masked, **readonly, **devices;
+    char **args, **env, **masked, **readonly, **devices, **rro;
     char *cwd, *domain, *propagation;
     uid_t uid;
     gid_t gid;
@@ -140,6 +140,7 @@ static void parse_cfg(struct init_cfg *c, const char *data, size_t len)
         case REC_DEVICE: strv_push(&c->devices, v); break;
         case REC_DEV_SETUP: c->dev_setup = true; break;
         case REC_PTS_SHIELD: c->pts_shield = true; break;
+        case REC_RRO: strv_push(&c->rro, v); break;
         case REC_DEV_RO: c->dev_ro = true; c->dev_flags = strtoul(v, NULL, 10); break;
         case REC_DOMAIN: c->domain = xstrdup(v); break;
         case REC_PRESERVE: c->preserve = atoi(v); break;
@@ -247,6 +248,21 @@ static void setup_devices(struct init_cfg *c)
      * flags (strictatime, which statvfs cannot show) come from the config. */
     if (c->dev_ro && mount("/dev", "/dev", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | c->dev_flags, NULL) < 0)
         fail("mounts: remount /dev read-only: %s", strerror(errno));
+}
+
+/* "rro": the mount and every mount below it read-only, as runc's setRecAttr. runlxc refused
+ * it at create on a kernel without mount_setattr. */
+static void setup_recursive_ro(struct init_cfg *c)
+{
+    for (size_t i = 0; c->rro && c->rro[i]; i++) {
+        struct rlx_mount_attr attr = {RLX_MOUNT_ATTR_RDONLY, 0, 0, 0};
+        char *path = strchr(c->rro[i], ' ');
+        if (path == NULL)
+            fail("bad rro record '%s'", c->rro[i]);
+        if (rlx_mount_setattr(AT_FDCWD, path + 1, RLX_AT_RECURSIVE | RLX_AT_SYMLINK_NOFOLLOW, &attr) < 0)
+            fail("mounts[%.*s].options: rro on %s: mount_setattr: %s", (int)(path - c->rro[i]), c->rro[i], path + 1,
+                 strerror(errno));
+    }
 }
 
 static unsigned long mount_flags_of(const char *path)
@@ -537,6 +553,7 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
     if (mkdir_p(c.cwd, 0755) < 0 && errno != EEXIST)
         fail("process.cwd: create %s: %s", c.cwd, strerror(errno));
     setup_devices(&c);
+    setup_recursive_ro(&c);
     if (c.terminal)
         setup_terminal(&c);
     setup_paths(&c);

@@ -12,6 +12,7 @@ teardown() {
     for d in "$T"/runc-state/*; do
         [ -d "$d" ] && "$RUNC" --root "$T/runc-state" delete -f "$(basename "$d")" >/dev/null 2>&1
     done
+    mountpoint -q "$T/tree/inner" 2>/dev/null && umount "$T/tree/inner"
     teardown_bundle
 }
 
@@ -84,4 +85,87 @@ dev_listing() {
     [ "${lines[0]}" = "/dev ro,nosuid" ]
     [ "${lines[-1]}" = "refused" ]
     [ "$output" = "$expected" ]
+}
+
+@test "mounts: a bind mount's relative source is relative to the bundle directory, as with runc" {
+    mkdir -p "$B/dir/sub"
+    echo from-the-bundle > "$B/dir/sub/f"
+    cfg '.mounts += [{"destination": "/bundle", "type": "bind", "source": ".", "options": ["rbind", "ro"]},
+                     {"destination": "/sub", "source": "dir/sub", "options": ["bind"]}]'
+    args sh -c 'cat /sub/f; jq_free=$(grep -c "\"/bundle\"" /bundle/config.json); echo "$jq_free"'
+    run -0 runc_ run "$ID-runc"
+    expected=$output
+    run -0 rl run "$ID"
+    echo "runc:"; echo "$expected"; echo "runlxc:"; echo "$output"
+    [ "${lines[0]}" = "from-the-bundle" ]
+    [ "${lines[1]}" = "1" ]
+    [ "$output" = "$expected" ]
+}
+
+@test "mounts: a destination under an absolute symlink in the rootfs is reached inside the rootfs, never on the host" {
+    local name=rlx-mounts-$ID
+    [ ! -e "/etc/$name-tmpfs" ] && [ ! -e "/etc/$name-bind" ]
+    host_conf=$(ls -ld /conf 2>&1 || true)
+    ln -s /etc "$B/rootfs/conf"
+    mkdir -p "$B/dir"
+    cfg --arg n "$name" '.mounts += [{"destination": ("/conf/" + $n + "-tmpfs"), "type": "tmpfs", "source": "tmpfs"},
+                                     {"destination": ("/conf/" + $n + "-bind"), "type": "bind", "source": "dir", "options": ["bind"]}]'
+    args sh -c "grep -o ' /etc/$name-[a-z]* ' /proc/self/mountinfo"
+    run -0 runc_ run "$ID-runc"
+    expected=$output
+    rm -rf "$B/rootfs/etc/$name-"*
+    run rl run "$ID"
+    if [ -e "/etc/$name-tmpfs" ] || [ -e "/etc/$name-bind" ]; then
+        created_on_host=1
+        rm -rf "/etc/$name-tmpfs" "/etc/$name-bind"
+    fi
+    echo "runc:"; echo "$expected"; echo "runlxc ($status):"; echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$expected" ]
+    [ "${#lines[@]}" -eq 2 ]
+    # through the link inside the rootfs: the mount points are the rootfs's /etc/<name>-*
+    [ -d "$B/rootfs/etc/$name-tmpfs" ] && [ -d "$B/rootfs/etc/$name-bind" ]
+    [ -z "${created_on_host:-}" ]
+    [ "$(ls -ld /conf 2>&1 || true)" = "$host_conf" ]
+    assert_no_leftovers "$ID"
+}
+
+@test "mounts: a proc or sysfs destination that is a symlink in the rootfs is refused naming the mount, as runc refuses it" {
+    mkdir "$B/rootfs/realproc"
+    rmdir "$B/rootfs/proc"
+    ln -s /realproc "$B/rootfs/proc"
+    run ! runc_ run "$ID-runc"
+    echo "runc: $output"
+    [[ "$output" == *'filesystem \"proc\" must be mounted on ordinary directory'* ]]
+    run ! rl run "$ID"
+    echo "runlxc: $output"
+    [[ "$output" == *'mounts[0].destination: error mounting "proc" to rootfs at "/proc": filesystem "proc" must be mounted on ordinary directory'* ]]
+    assert_no_leftovers "$ID"
+
+    rm "$B/rootfs/proc"
+    mkdir "$B/rootfs/proc"
+    rmdir "$B/rootfs/sys"
+    ln -s realproc "$B/rootfs/sys"
+    run ! rl run "$ID"
+    echo "runlxc: $output"
+    [[ "$output" == *'mounts[5].destination: error mounting "sysfs" to rootfs at "/sys": filesystem "sysfs" must be mounted on ordinary directory'* ]]
+    assert_no_leftovers "$ID"
+}
+
+# runc 1.1.5 ignores rro on a tmpfs (its tmpfs path returns before setRecAttr); runlxc applies
+# it as the OCI spec says, so the tmpfs is left out of the comparison.
+@test "mounts: rro makes the whole bound tree read-only, ro only its top, as with runc" {
+    mkdir -p "$T/tree/inner"
+    mount -t tmpfs rlx-test "$T/tree/inner"
+    cfg --arg t "$T/tree" '.mounts += [{"destination": "/ro", "type": "bind", "source": $t, "options": ["rbind", "ro"]},
+                                       {"destination": "/rro", "type": "bind", "source": $t, "options": ["rbind", "rro"]},
+                                       {"destination": "/rro-tmpfs", "type": "tmpfs", "source": "tmpfs", "options": ["rro"]}]'
+    args sh -c 'for f in /ro/x /ro/inner/x /rro/x /rro/inner/x /rro-tmpfs/x; do touch $f 2>/dev/null && echo "$f rw" || echo "$f ro"; done'
+    run -0 runc_ run "$ID-runc"
+    expected=$(grep -v rro-tmpfs <<< "$output")
+    run -0 rl run "$ID"
+    umount "$T/tree/inner"
+    echo "runc:"; echo "$expected"; echo "runlxc:"; echo "$output"
+    [ "$output" = "$(printf '%s\n' '/ro/x ro' '/ro/inner/x rw' '/rro/x ro' '/rro/inner/x ro' '/rro-tmpfs/x ro')" ]
+    [ "$(grep -v rro-tmpfs <<< "$output")" = "$expected" ]
 }
