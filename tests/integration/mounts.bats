@@ -108,8 +108,8 @@ dev_listing() {
     host_conf=$(ls -ld /conf 2>&1 || true)
     ln -s /etc "$B/rootfs/conf"
     mkdir -p "$B/dir"
-    cfg --arg n "$name" '.mounts += [{"destination": ("/conf/" + $n + "-tmpfs"), "type": "tmpfs", "source": "tmpfs"},
-                                     {"destination": ("/conf/" + $n + "-bind"), "type": "bind", "source": "dir", "options": ["bind"]}]'
+    cfg --arg n "$name" --arg d "$B/dir" '.mounts += [{"destination": ("/conf/" + $n + "-tmpfs"), "type": "tmpfs", "source": "tmpfs"},
+                                     {"destination": ("/conf/" + $n + "-bind"), "type": "bind", "source": $d, "options": ["bind"]}]'
     args sh -c "grep -o ' /etc/$name-[a-z]* ' /proc/self/mountinfo"
     run -0 runc_ run "$ID-runc"
     expected=$output
@@ -120,13 +120,13 @@ dev_listing() {
         rm -rf "/etc/$name-tmpfs" "/etc/$name-bind"
     fi
     echo "runc:"; echo "$expected"; echo "runlxc ($status):"; echo "$output"
+    [ -z "${created_on_host:-}" ] || { echo "runlxc created /etc/$name-* on the host"; false; }
+    [ "$(ls -ld /conf 2>&1 || true)" = "$host_conf" ]
     [ "$status" -eq 0 ]
     [ "$output" = "$expected" ]
     [ "${#lines[@]}" -eq 2 ]
     # through the link inside the rootfs: the mount points are the rootfs's /etc/<name>-*
     [ -d "$B/rootfs/etc/$name-tmpfs" ] && [ -d "$B/rootfs/etc/$name-bind" ]
-    [ -z "${created_on_host:-}" ]
-    [ "$(ls -ld /conf 2>&1 || true)" = "$host_conf" ]
     assert_no_leftovers "$ID"
 }
 
