@@ -76,6 +76,10 @@ static char *lxc_log_reason(const char *state_dir)
         char *m;
         if (strstr(line, " ERROR ") == NULL)
             continue;
+        /* liblxc looks for /dev/null in the container before runlxc-init has made it (the
+         * config's /dev is empty then, design note 14) and carries on without it. */
+        if (strstr(line, "open_devnull"))
+            continue;
         m = strstr(line, " - ");
         m = m ? strstr(m + 3, " - ") : NULL;
         return xstrdup(m ? m + 3 : line);
