@@ -183,3 +183,14 @@ dev_listing() {
     grep -q "^name=/dev/pts/0" "$T/c.out"
     [ "$(tr -d '\r' < "$T/c.out" | sed -n 2,4p)" = "$(printf '%s\n' /dev/pts/0 pts/ptmx 1)" ]
 }
+
+@test "mounts: rro where the kernel has no mount_setattr (linux-4.4 personality) is refused naming the mount" {
+    local personality=$TOP/tests/kernel-matrix/personality
+    [ -x "$personality" ] || skip "tests/kernel-matrix/personality is not built (make build-tests)"
+    cfg '.mounts += [{"destination": "/rro", "type": "bind", "source": "/tmp", "options": ["rbind", "rro"]}]'
+    args true
+    run ! bash -c 'cd "$1" && exec "$2" linux-4.4 -- "$3" --root "$4" run "$5"' _ "$B" "$personality" "$RUNLXC" "$ROOT" "$ID"
+    echo "$output"
+    [[ "$output" == *'mounts[7].options: "rro" (recursively read-only '"'/rro'"') needs mount_setattr(2), Linux 5.12, which this kernel lacks'* ]]
+    assert_no_leftovers "$ID"
+}
