@@ -182,6 +182,35 @@ static void records_dev(struct rlx_buf *b, const struct rlx_spec *s)
         rlx_buf_addf(b, REC_DEV_RO, "%lu", rlx_mount_flags(dev->options));
 }
 
+static const char *mount_path(const struct rlx_mount *m)
+{
+    return m->resolved ? m->resolved : m->destination;
+}
+
+static bool path_under(const char *path, const char *top)
+{
+    size_t n = strlen(top);
+    return strcmp(top, "/") == 0 || (strncmp(path, top, n) == 0 && (path[n] == '\0' || path[n] == '/'));
+}
+
+/* runc makes an "rro" mount read-only right after mounting it, before the mounts that follow;
+ * runlxc-init can only do so once liblxc has made them all. So, in config order, each "rro"
+ * mount gets "rro" and each later mount below one gets its own state back ("ro" or "rw":
+ * read-only cleared through its tree, then set on it alone if it has "ro"). */
+static void records_rro(struct rlx_buf *b, const struct rlx_spec *s)
+{
+    for (size_t k = 0; k < s->n_mounts; k++) {
+        const struct rlx_mount *m = &s->mounts[k];
+        bool below = false;
+        for (size_t i = 0; i < k && !below; i++)
+            below = strv_has(s->mounts[i].options, "rro") && path_under(mount_path(m), mount_path(&s->mounts[i]));
+        if (below)
+            rlx_buf_addf(b, REC_RRO, "%zu %s %s", k, strv_has(m->options, "ro") ? "ro" : "rw", mount_path(m));
+        if (strv_has(m->options, "rro"))
+            rlx_buf_addf(b, REC_RRO, "%zu rro %s", k, mount_path(m));
+    }
+}
+
 void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s)
 {
     for (size_t i = 0; s->masked_paths && s->masked_paths[i]; i++)
@@ -197,9 +226,7 @@ void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s)
     if (s->rootfs_propagation)
         rlx_buf_add(b, REC_PROPAGATION, s->rootfs_propagation);
     records_dev(b, s);
-    for (size_t i = 0; i < s->n_mounts; i++)
-        if (strv_has(s->mounts[i].options, "rro"))
-            rlx_buf_addf(b, REC_RRO, "%zu %s", i, s->mounts[i].resolved ? s->mounts[i].resolved : s->mounts[i].destination);
+    records_rro(b, s);
     if (s->domainname && *s->domainname)
         rlx_buf_add(b, REC_DOMAIN, s->domainname);
     for (size_t i = 0; i < s->n_hooks[RLX_HOOK_START_CONTAINER]; i++) {

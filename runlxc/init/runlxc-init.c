@@ -250,18 +250,32 @@ static void setup_devices(struct init_cfg *c)
         fail("mounts: remount /dev read-only: %s", strerror(errno));
 }
 
-/* "rro": the mount and every mount below it read-only, as runc's setRecAttr. runlxc refused
- * it at create on a kernel without mount_setattr. */
+/* "rro": the mount and every mount below it read-only, as runc's setRecAttr; records in config
+ * order (init_launch.c records_rro): "IDX rro PATH", or "IDX ro|rw PATH" for a later mount
+ * below an rro one, which gets its own state back. runlxc refused rro at create on a kernel
+ * without mount_setattr. */
 static void setup_recursive_ro(struct init_cfg *c)
 {
     for (size_t i = 0; c->rro && c->rro[i]; i++) {
-        struct rlx_mount_attr attr = {RLX_MOUNT_ATTR_RDONLY, 0, 0, 0};
-        char *path = strchr(c->rro[i], ' ');
-        if (path == NULL)
+        struct rlx_mount_attr set_ro = {RLX_MOUNT_ATTR_RDONLY, 0, 0, 0}, clear_ro = {0, RLX_MOUNT_ATTR_RDONLY, 0, 0};
+        unsigned idx;
+        char op[4];
+        const char *path;
+        int r, off = -1;
+        /* the path is the rest of the record: it may hold spaces */
+        if (sscanf(c->rro[i], "%u %3s %n", &idx, op, &off) != 2 || off < 0 || c->rro[i][off] != '/')
             fail("bad rro record '%s'", c->rro[i]);
-        if (rlx_mount_setattr(AT_FDCWD, path + 1, RLX_AT_RECURSIVE | RLX_AT_SYMLINK_NOFOLLOW, &attr) < 0)
-            fail("mounts[%.*s].options: rro on %s: mount_setattr: %s", (int)(path - c->rro[i]), c->rro[i], path + 1,
-                 strerror(errno));
+        path = c->rro[i] + off;
+        if (strcmp(op, "rro") == 0) {
+            r = rlx_mount_setattr(AT_FDCWD, path, RLX_AT_RECURSIVE | RLX_AT_SYMLINK_NOFOLLOW, &set_ro);
+        } else {
+            r = rlx_mount_setattr(AT_FDCWD, path, RLX_AT_RECURSIVE | RLX_AT_SYMLINK_NOFOLLOW, &clear_ro);
+            if (r == 0 && strcmp(op, "ro") == 0)
+                r = rlx_mount_setattr(AT_FDCWD, path, RLX_AT_SYMLINK_NOFOLLOW, &set_ro);
+        }
+        if (r < 0)
+            fail("mounts[%u].options: %s on %s: mount_setattr: %s", idx, strcmp(op, "rro") == 0 ? "rro" : "below an rro mount",
+                 path, strerror(errno));
     }
 }
 

@@ -194,3 +194,21 @@ dev_listing() {
     [[ "$output" == *'mounts[7].options: "rro" (recursively read-only '"'/rro'"') needs mount_setattr(2), Linux 5.12, which this kernel lacks'* ]]
     assert_no_leftovers "$ID"
 }
+
+@test "mounts: a later mount below an rro mount keeps its own state (rro applies when its mount is made), as with runc" {
+    mkdir -p "$T/tree/inner" "$T/tree/later-rw" "$T/tree/later-ro" "$T/data dir"
+    mount -t tmpfs rlx-test "$T/tree/inner"
+    cfg --arg t "$T/tree" --arg d "$T/data dir" '.mounts += [
+        {"destination": "/rro", "type": "bind", "source": $t, "options": ["rbind", "rro"]},
+        {"destination": "/rro/later-rw", "type": "tmpfs", "source": "tmpfs"},
+        {"destination": "/rro/later-ro", "type": "bind", "source": $d, "options": ["bind", "ro"]},
+        {"destination": "/sp ace", "type": "bind", "source": $d, "options": ["rbind", "rro"]}]'
+    args sh -c 'for f in /rro/x /rro/inner/x /rro/later-rw/x /rro/later-ro/x "/sp ace/x"; do touch "$f" 2>/dev/null && echo "$f rw" || echo "$f ro"; done'
+    run -0 runc_ run "$ID-runc"
+    expected=$output
+    run -0 rl run "$ID"
+    umount "$T/tree/inner"
+    echo "runc:"; echo "$expected"; echo "runlxc:"; echo "$output"
+    [ "$output" = "$(printf '%s\n' '/rro/x ro' '/rro/inner/x ro' '/rro/later-rw/x rw' '/rro/later-ro/x ro' '/sp ace/x ro')" ]
+    [ "$output" = "$expected" ]
+}
