@@ -20,6 +20,27 @@ int rlx_setns(int fd, int nstype)
 #endif
 }
 
+/* One number on every architecture but alpha since the syscall tables were unified. */
+#if !defined(SYS_mount_setattr) && !defined(__alpha__)
+#define SYS_mount_setattr 442
+#endif
+
+int rlx_mount_setattr(int dfd, const char *path, unsigned int flags, struct rlx_mount_attr *attr)
+{
+#ifdef SYS_mount_setattr
+    return (int)syscall(SYS_mount_setattr, dfd, path, flags, attr, sizeof(*attr));
+#else
+    (void)dfd, (void)path, (void)flags, (void)attr;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int rlx_have_mount_setattr(void)
+{
+    return rlx_mount_setattr(-1, "", 0, NULL) < 0 && errno != ENOSYS;
+}
+
 int rlx_memfd_create(const char *name, unsigned int flags)
 {
 #ifdef SYS_memfd_create

@@ -25,4 +25,16 @@ int rlx_setrlimit(int resource, uint64_t soft, uint64_t hard);
 int rlx_capset(uint64_t effective, uint64_t permitted, uint64_t inheritable);
 int rlx_cap_last_cap(void);
 
+/* mount_setattr(2) (Linux 5.12), with the uapi's struct mount_attr and flags spelled out for
+ * headers that predate it. */
+struct rlx_mount_attr {
+    uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+#define RLX_MOUNT_ATTR_RDONLY 0x00000001
+#define RLX_AT_RECURSIVE 0x8000
+#define RLX_AT_SYMLINK_NOFOLLOW 0x100
+int rlx_mount_setattr(int dfd, const char *path, unsigned int flags, struct rlx_mount_attr *attr);
+/* Whether the kernel has mount_setattr (a call with no valid argument tells ENOSYS apart). */
+int rlx_have_mount_setattr(void);
+
 #endif

@@ -50,7 +50,11 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
     json_object_object_add(o, "ociVersionMin", json_object_new_string("1.0.0"));
     json_object_object_add(o, "ociVersionMax", json_object_new_string("1.2.0"));
     json_object_object_add(o, "hooks", strs(hooks));
-    json_object_object_add(o, "mountOptions", strs(mount_opts));
+    a = strs(mount_opts);
+    /* rro is applied with mount_setattr(2), and refused at create where the kernel lacks it. */
+    if (rlx_have_mount_setattr())
+        json_object_array_add(a, json_object_new_string("rro"));
+    json_object_object_add(o, "mountOptions", a);
     a = json_object_new_array();
     /* Found by making one (in a throw-away child): /proc/self/ns entries do not prove it. */
     for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)

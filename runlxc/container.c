@@ -1,4 +1,5 @@
 #include "container.h"
+#include "mounts.h"
 #include "cgroup.h"
 #include "dialect.h"
 #include "hooks.h"
@@ -57,6 +58,10 @@ static char *lxc_log_reason(const char *state_dir)
     for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *m;
         if (strstr(line, " ERROR ") == NULL)
+            continue;
+        /* liblxc looks for /dev/null in the container before runlxc-init has made it (the
+         * config's /dev is empty then, design note 14) and carries on without it. */
+        if (strstr(line, "open_devnull"))
             continue;
         m = strstr(line, " - ");
         m = m ? strstr(m + 3, " - ") : NULL;
@@ -439,6 +444,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         rlx_error(err, 0, "mounts: runlxc needs a proc filesystem mounted at /proc in the container");
         goto out;
     }
+    if (rlx_mounts_prepare(spec, err) < 0)
+        goto out;
     if (spec->process.terminal && !o->console_socket && !o->foreground) {
         rlx_error(err, 0, "cannot allocate tty if runlxc will detach without setting console socket");
         goto out;

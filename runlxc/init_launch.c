@@ -159,6 +159,62 @@ void rlx_init_records_process(struct rlx_buf *b, const struct rlx_process *p, in
 }
 
 
+/* What runc's prepareRootfs does to a /dev it fills: the default nodes (a linux.devices
+ * entry for the same path replaces one; in a user namespace liblxc binds the host's instead),
+ * the config's nodes, the symlinks and /dev/ptmx, then a read-only remount if /dev has "ro". */
+static void records_dev(struct rlx_buf *b, const struct rlx_spec *s)
+{
+    const struct rlx_mount *dev = rlx_spec_dev_mount(s);
+    if (!rlx_spec_sets_up_dev(s))
+        return;
+    for (size_t i = 0; i < rlx_n_default_devices && !rlx_spec_has_namespace(s, CLONE_NEWUSER); i++) {
+        const struct rlx_default_device *d = &rlx_default_devices[i];
+        if (rlx_spec_device(s, d->path) == NULL)
+            rlx_buf_addf(b, REC_DEVICE, "c %d %d 666 0 0 %s", d->major, d->minor, d->path);
+    }
+    for (size_t i = 0; i < s->n_devices; i++) {
+        const struct rlx_device *d = &s->devices[i];
+        rlx_buf_addf(b, REC_DEVICE, "%c %lld %lld %o %u %u %s", d->type, (long long)d->major, (long long)d->minor,
+                     d->has_mode ? (unsigned)d->mode : 0666u, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, d->path);
+    }
+    rlx_buf_add(b, REC_DEV_SETUP, "1");
+    for (size_t i = 0; i < s->n_mounts; i++)
+        if (s->mounts[i].type && strcmp(s->mounts[i].type, "devpts") == 0 &&
+            strcmp(s->mounts[i].destination, "/dev/pts") == 0)
+            rlx_buf_add(b, REC_PTS_SHIELD, "1");
+    if (dev && strv_has(dev->options, "ro"))
+        rlx_buf_addf(b, REC_DEV_RO, "%lu", rlx_mount_flags(dev->options));
+}
+
+static const char *mount_path(const struct rlx_mount *m)
+{
+    return m->resolved ? m->resolved : m->destination;
+}
+
+static bool path_under(const char *path, const char *top)
+{
+    size_t n = strlen(top);
+    return strcmp(top, "/") == 0 || (strncmp(path, top, n) == 0 && (path[n] == '\0' || path[n] == '/'));
+}
+
+/* runc makes an "rro" mount read-only right after mounting it, before the mounts that follow;
+ * runlxc-init can only do so once liblxc has made them all. So, in config order, each "rro"
+ * mount gets "rro" and each later mount below one gets its own state back ("ro" or "rw":
+ * read-only cleared through its tree, then set on it alone if it has "ro"). */
+static void records_rro(struct rlx_buf *b, const struct rlx_spec *s)
+{
+    for (size_t k = 0; k < s->n_mounts; k++) {
+        const struct rlx_mount *m = &s->mounts[k];
+        bool below = false;
+        for (size_t i = 0; i < k && !below; i++)
+            below = strv_has(s->mounts[i].options, "rro") && path_under(mount_path(m), mount_path(&s->mounts[i]));
+        if (below)
+            rlx_buf_addf(b, REC_RRO, "%zu %s %s", k, strv_has(m->options, "ro") ? "ro" : "rw", mount_path(m));
+        if (strv_has(m->options, "rro"))
+            rlx_buf_addf(b, REC_RRO, "%zu rro %s", k, mount_path(m));
+    }
+}
+
 void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s)
 {
     for (size_t i = 0; s->masked_paths && s->masked_paths[i]; i++)
@@ -173,11 +229,8 @@ void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s)
         rlx_buf_add(b, REC_ROOT_RO, "1");
     if (s->rootfs_propagation)
         rlx_buf_add(b, REC_PROPAGATION, s->rootfs_propagation);
-    for (size_t i = 0; i < s->n_devices; i++) {
-        const struct rlx_device *d = &s->devices[i];
-        rlx_buf_addf(b, REC_DEVICE, "%c %lld %lld %o %u %u %s", d->type, (long long)d->major, (long long)d->minor,
-                     d->has_mode ? (unsigned)d->mode : 0666u, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, d->path);
-    }
+    records_dev(b, s);
+    records_rro(b, s);
     if (s->domainname && *s->domainname)
         rlx_buf_add(b, REC_DOMAIN, s->domainname);
     /* liblxc names only a uts namespace it made; one joined by path is named here. */

@@ -56,23 +56,17 @@ const char *rlx_lxcconf_get(const struct rlx_lxcconf *c, const char *key)
 
 /* ---- base ---------------------------------------------------------------------------- */
 
-static bool spec_mounts_at(const struct rlx_spec *s, const char *dest, const char *type)
-{
-    for (size_t i = 0; i < s->n_mounts; i++)
-        if (strcmp(s->mounts[i].destination, dest) == 0 && s->mounts[i].type &&
-            strcmp(s->mounts[i].type, type) == 0)
-            return true;
-    return false;
-}
-
 static int tr_base(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx, rlx_error_t *err)
 {
     cleanup_free char *log = xasprintf("%s/lxc.log", ctx->state_dir);
     if (add_key(c, ctx, K_ROOTFS_PATH, s->root_path, "root.path", err) < 0 ||
         add_key(c, ctx, K_CONSOLE_PATH, "none", "console", err) < 0 ||
-        add_key(c, ctx, K_AUTODEV, "1", "/dev", err) < 0 ||
+        /* /dev and /dev/pts are the spec's own mounts, in config order (tr_mounts), and
+         * runlxc-init fills /dev as runc does: liblxc's autodev tmpfs and devpts instance
+         * would be mounts that are not in the config. */
+        add_key(c, ctx, K_AUTODEV, "0", "/dev", err) < 0 ||
         add_key(c, ctx, K_TTY_MAX, "0", "ttys", err) < 0 ||
-        add_key(c, ctx, K_PTY_MAX, spec_mounts_at(s, "/dev/pts", "devpts") ? "1024" : "0", "/dev/pts", err) < 0 ||
+        add_key(c, ctx, K_PTY_MAX, "0", "/dev/pts", err) < 0 ||
         add_key(c, ctx, K_LOG_FILE, log, "log", err) < 0 ||
         add_key(c, ctx, K_LOG_LEVEL, ctx->log_level ? ctx->log_level : "ERROR", "log", err) < 0)
         return -1;
@@ -141,7 +135,7 @@ static int tr_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
 
     /* liblxc's child pivots the root of its mount namespace; in a namespace it shares with the
      * monitor (the host's, or one joined by path) that moves the monitor's root too, and the
-     * monitor then cannot reach the cgroups (design-notes 14). */
+     * monitor then cannot reach the cgroups (design note 16). */
     if (mnt == NULL)
         return rlx_error(err, 0, "linux.namespaces: a new mount namespace is required: liblxc builds the rootfs "
                                  "in it, and without one would pivot the host's root");
@@ -240,10 +234,9 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
     const char *create = "dir";
     cleanup_free char *line = NULL;
 
-    if (strcmp(m->destination, "/dev") == 0 && strcmp(type, "tmpfs") == 0)
-        return 0;   /* lxc.autodev mounts a tmpfs on /dev and creates the standard nodes */
-    if (strcmp(m->destination, "/dev/pts") == 0 && strcmp(type, "devpts") == 0)
-        return 0;   /* lxc.pty.max gives a private devpts instance with /dev/ptmx */
+    /* As runc: a /dev of the runtime's filling is mounted writable, and runlxc-init makes it
+     * read-only once the nodes are there (REC_DEV_RO). */
+    bool dev_rw_first = !bind && strcmp(m->destination, "/dev") == 0;
     if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)
         return tr_cgroup_mount(c, ctx, idx, m, err);
     if (bind) {
@@ -251,7 +244,7 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
         if (m->source == NULL)
             return rlx_error(err, 0, "mounts[%zu].source: required for a bind mount", idx);
         if (m->source[0] != '/')
-            return rlx_error(err, 0, "mounts[%zu].source: '%s' must be an absolute path", idx, m->source);
+            return rlx_error(err, 0, "mounts[%zu].source: '%s' must be an absolute path (no bundle to resolve it against)", idx, m->source);
         if (stat(m->source, &st) < 0)
             return rlx_error(err, errno, "mounts[%zu].source: '%s'", idx, m->source);
         if (!S_ISDIR(st.st_mode))
@@ -262,6 +255,11 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
         const char *o = m->options[i];
         /* "bind" becomes liblxc's own bind handling; rbind is passed through. */
         if (strcmp(o, "bind") == 0 && strv_has(m->options, "rbind"))
+            continue;
+        if (dev_rw_first && strcmp(o, "ro") == 0)
+            continue;
+        /* runlxc-init applies it with mount_setattr once the tree is mounted (REC_RRO). */
+        if (strcmp(o, "rro") == 0)
             continue;
         if (strlen(opts) + strlen(o) + 2 >= sizeof(opts))
             return rlx_error(err, 0, "mounts[%zu].options: too long", idx);
@@ -277,9 +275,32 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
         strcat(opts, "bind");
     }
     fstab_escape(src, sizeof(src), m->source && *m->source ? m->source : type);
-    fstab_escape(dst, sizeof(dst), m->destination + 1);
+    fstab_escape(dst, sizeof(dst), (m->resolved ? m->resolved : m->destination) + 1);
     line = xasprintf("%s %s %s %s%screate=%s 0 0", src, *dst ? dst : ".", type, opts, *opts ? "," : "", create);
-    return add_key(c, ctx, K_MOUNT_ENTRY, line, "mounts", err);
+    if (add_key(c, ctx, K_MOUNT_ENTRY, line, "mounts", err) < 0)
+        return -1;
+    /* liblxc (5.0.2 at least) detaches whatever is mounted on the rootfs's /dev/pts just
+     * before pivot_root, even with lxc.pty.max = 0: an empty tmpfs on top takes that, and
+     * runlxc-init removes it where liblxc left it (REC_PTS_SHIELD). */
+    if (strcmp(type, "devpts") == 0 && strcmp(dst, "dev/pts") == 0)
+        return add_key(c, ctx, K_MOUNT_ENTRY, "none dev/pts tmpfs ro,size=4k 0 0", "mounts", err);
+    return 0;
+}
+
+/* In a user namespace mknod cannot make device nodes, so runc binds the host's nodes onto
+ * files in /dev after the config's mounts; liblxc does that from these entries. */
+static int tr_userns_devices(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
+                             rlx_error_t *err)
+{
+    if (!rlx_spec_has_namespace(s, CLONE_NEWUSER) || !rlx_spec_sets_up_dev(s))
+        return 0;
+    for (size_t i = 0; i < rlx_n_default_devices; i++) {
+        const char *p = rlx_default_devices[i].path;
+        cleanup_free char *line = xasprintf("%s %s none bind,create=file 0 0", p, p + 1);
+        if (add_key(c, ctx, K_MOUNT_ENTRY, line, "linux.devices", err) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 static int tr_mounts(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx, rlx_error_t *err)
@@ -289,6 +310,8 @@ static int tr_mounts(struct rlx_lxcconf *c, const struct rlx_spec *s, const stru
     for (size_t i = 0; i < s->n_mounts; i++)
         if (tr_mount_entry(c, s, ctx, i, err) < 0)
             return -1;
+    if (tr_userns_devices(c, s, ctx, err) < 0)
+        return -1;
     /* lxcfs views go over the spec's /proc and /sys, so after them. */
     for (size_t i = 0; ctx->lxcfs_mountpoint && ctx->lxcfs_targets && ctx->lxcfs_targets[i]; i++) {
         const char *t = ctx->lxcfs_targets[i];

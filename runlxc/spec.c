@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/capability.h>
 #include <sys/resource.h>
 
@@ -319,6 +320,19 @@ int spec_parse_hooks(struct rlx_hook **out, size_t *n, struct json_object *arr, 
     return 0;
 }
 
+/* As runc (specconv): a bind mount's relative source names a path in the bundle directory. */
+static void bind_sources_from_bundle(struct rlx_spec *s, const char *bundle)
+{
+    for (size_t i = 0; bundle && i < s->n_mounts; i++) {
+        struct rlx_mount *m = &s->mounts[i];
+        if (m->source && m->source[0] != '/' && rlx_mount_is_bind(m)) {
+            char *abs = strcmp(m->source, ".") == 0 ? xstrdup(bundle) : xasprintf("%s/%s", bundle, m->source);
+            free(m->source);
+            m->source = abs;
+        }
+    }
+}
+
 struct rlx_spec *rlx_spec_parse(const char *text, const char *bundle, rlx_error_t *err)
 {
     struct json_tokener *tok = json_tokener_new();
@@ -386,6 +400,7 @@ struct rlx_spec *rlx_spec_parse(const char *text, const char *bundle, rlx_error_
         goto fail;
     if (r > 0 && parse_mounts(s, v, err) < 0)
         goto fail;
+    bind_sources_from_bundle(s, bundle);
     if ((r = spec_get_typed(root, "hooks", "", json_type_object, &v, err)) < 0)
         goto fail;
     for (int k = 0; r > 0 && k < RLX_HOOK_KINDS; k++) {
@@ -446,6 +461,80 @@ const struct rlx_namespace *rlx_spec_namespace(const struct rlx_spec *s, int fla
     return NULL;
 }
 
+const struct rlx_default_device rlx_default_devices[] = {
+    {"/dev/null", 1, 3}, {"/dev/random", 1, 8}, {"/dev/full", 1, 7},
+    {"/dev/tty", 5, 0},  {"/dev/zero", 1, 5},   {"/dev/urandom", 1, 9},
+};
+const size_t rlx_n_default_devices = sizeof(rlx_default_devices) / sizeof(rlx_default_devices[0]);
+
+bool rlx_mount_is_bind(const struct rlx_mount *m)
+{
+    return (m->type && strcmp(m->type, "bind") == 0) || strv_has(m->options, "bind") ||
+           strv_has(m->options, "rbind");
+}
+
+/* Destinations are absolute and without '..' (parse_mounts); only repeated or trailing
+ * slashes can make the same path look different. */
+static bool same_path(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == '/' && (a[1] == '/' || a[1] == '\0'))
+            a++;
+        while (*b == '/' && (b[1] == '/' || b[1] == '\0'))
+            b++;
+        if (*a != *b)
+            return false;
+        if (*a == '\0')
+            return true;
+        a++;
+        b++;
+    }
+}
+
+const struct rlx_mount *rlx_spec_dev_mount(const struct rlx_spec *s)
+{
+    const struct rlx_mount *r = NULL;
+    for (size_t i = 0; i < s->n_mounts; i++)
+        if (same_path(s->mounts[i].destination, "/dev"))
+            r = &s->mounts[i];
+    return r;
+}
+
+bool rlx_spec_sets_up_dev(const struct rlx_spec *s)
+{
+    for (size_t i = 0; i < s->n_mounts; i++)
+        if (same_path(s->mounts[i].destination, "/dev") && rlx_mount_is_bind(&s->mounts[i]))
+            return false;
+    return true;
+}
+
+const struct rlx_device *rlx_spec_device(const struct rlx_spec *s, const char *path)
+{
+    for (size_t i = 0; i < s->n_devices; i++)
+        if (same_path(s->devices[i].path, path))
+            return &s->devices[i];
+    return NULL;
+}
+
+unsigned long rlx_mount_flags(char *const *options)
+{
+    static const struct { const char *name; unsigned long set, clear; } table[] = {
+        {"ro", MS_RDONLY, 0}, {"rw", 0, MS_RDONLY}, {"nosuid", MS_NOSUID, 0}, {"suid", 0, MS_NOSUID},
+        {"nodev", MS_NODEV, 0}, {"dev", 0, MS_NODEV}, {"noexec", MS_NOEXEC, 0}, {"exec", 0, MS_NOEXEC},
+        {"sync", MS_SYNCHRONOUS, 0}, {"async", 0, MS_SYNCHRONOUS}, {"dirsync", MS_DIRSYNC, 0},
+        {"mand", MS_MANDLOCK, 0}, {"nomand", 0, MS_MANDLOCK}, {"noatime", MS_NOATIME, 0},
+        {"atime", 0, MS_NOATIME}, {"nodiratime", MS_NODIRATIME, 0}, {"diratime", 0, MS_NODIRATIME},
+        {"relatime", MS_RELATIME, 0}, {"norelatime", 0, MS_RELATIME},
+        {"strictatime", MS_STRICTATIME, 0}, {"nostrictatime", 0, MS_STRICTATIME},
+    };
+    unsigned long f = 0;
+    for (size_t i = 0; options && options[i]; i++)
+        for (size_t j = 0; j < sizeof(table) / sizeof(table[0]); j++)
+            if (strcmp(options[i], table[j].name) == 0)
+                f = (f | table[j].set) & ~table[j].clear;
+    return f;
+}
+
 static void free_hooks(struct rlx_hook *h, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -498,6 +587,7 @@ void rlx_spec_free(struct rlx_spec *s)
         free(s->mounts[i].destination);
         free(s->mounts[i].type);
         free(s->mounts[i].source);
+        free(s->mounts[i].resolved);
         strv_free(s->mounts[i].options);
     }
     free(s->mounts);

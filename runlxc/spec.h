@@ -24,8 +24,9 @@ struct rlx_hook {
 struct rlx_mount {
     char *destination;
     char *type;
-    char *source;
+    char *source;          /* a bind mount's relative source is resolved against the bundle */
     char **options;
+    char *resolved;        /* destination with the rootfs's symlinks followed (rlx_mounts_prepare) */
 };
 
 struct rlx_rlimit {
@@ -166,6 +167,25 @@ int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *o, rlx
 void rlx_resources_free(struct rlx_resources *r);
 bool rlx_spec_has_namespace(const struct rlx_spec *s, int flag);
 const struct rlx_namespace *rlx_spec_namespace(const struct rlx_spec *s, int flag);
+
+/* The device nodes runc creates in every /dev the runtime fills (libcontainer/specconv's
+ * AllowedDevices that have a path): character devices, mode 0666, owned by root. */
+struct rlx_default_device {
+    const char *path;
+    int major, minor;
+};
+extern const struct rlx_default_device rlx_default_devices[];
+extern const size_t rlx_n_default_devices;
+/* runc's needsSetupDev: the runtime fills /dev (nodes, symlinks, ptmx) unless a bind mount
+ * provides it. */
+bool rlx_spec_sets_up_dev(const struct rlx_spec *s);
+/* The linux.devices entry for path, or NULL (a spec entry replaces a default node). */
+const struct rlx_device *rlx_spec_device(const struct rlx_spec *s, const char *path);
+/* The /dev mount of mounts (the last one there), or NULL. */
+const struct rlx_mount *rlx_spec_dev_mount(const struct rlx_spec *s);
+bool rlx_mount_is_bind(const struct rlx_mount *m);
+/* The MS_* flags a mount's options set (runc's parseMountOptions), kept by a later remount. */
+unsigned long rlx_mount_flags(char *const *options);
 
 /* Internals shared by spec.c and spec_linux.c (json helpers that name the path). */
 int spec_get_string(struct json_object *o, const char *key, const char *path, bool required,

@@ -30,6 +30,8 @@
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -51,14 +53,15 @@
 #endif
 
 struct init_cfg {
-    char **args, **env, **masked, **readonly, **devices;
+    char **args, **env, **masked, **readonly, **devices, **rro;
     char *cwd, *domain, *hostname, *propagation;
     uid_t uid;
     gid_t gid;
     gid_t groups[256];
     int n_groups;
     int umask_val;
-    bool nnp, root_ro, terminal, want_state, has_oom;
+    bool nnp, root_ro, terminal, want_state, has_oom, dev_setup, dev_ro, pts_shield;
+    unsigned long dev_flags;
     int oom;
     unsigned rows, cols;
     uint64_t caps[5];
@@ -136,6 +139,10 @@ static void parse_cfg(struct init_cfg *c, const char *data, size_t len)
         case REC_ROOT_RO: c->root_ro = true; break;
         case REC_PROPAGATION: c->propagation = xstrdup(v); break;
         case REC_DEVICE: strv_push(&c->devices, v); break;
+        case REC_DEV_SETUP: c->dev_setup = true; break;
+        case REC_PTS_SHIELD: c->pts_shield = true; break;
+        case REC_RRO: strv_push(&c->rro, v); break;
+        case REC_DEV_RO: c->dev_ro = true; c->dev_flags = strtoul(v, NULL, 10); break;
         case REC_DOMAIN: c->domain = xstrdup(v); break;
         case REC_HOSTNAME: c->hostname = xstrdup(v); break;
         case REC_PRESERVE: c->preserve = atoi(v); break;
@@ -176,22 +183,101 @@ static void make_parents(const char *path)
     free(p);
 }
 
+/* As runc's createDeviceNode: a node that exists already (the rootfs's own, or a path listed
+ * twice) is kept; the node is made with exactly the given mode, whatever our umask. */
+static void make_device(const char *rec)
+{
+    char type, path[4096];
+    long long maj, min;
+    unsigned mode, uid, gid;
+    mode_t kind;
+    if (sscanf(rec, "%c %lld %lld %o %u %u %4095s", &type, &maj, &min, &mode, &uid, &gid, path) != 7)
+        fail("bad device record '%s'", rec);
+    kind = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+    make_parents(path);
+    if (mknod(path, kind | (mode & 07777), makedev(maj, min)) < 0) {
+        if (errno == EEXIST)
+            return;
+        fail("linux.devices: mknod %s: %s", path, strerror(errno));
+    }
+    if (chown(path, uid, gid) < 0 || chmod(path, mode & 07777) < 0)
+        fail("linux.devices: chown/chmod %s: %s", path, strerror(errno));
+}
+
+/* runc's setupDevSymlinks and setupPtmx: /dev/ptmx must lead to the container's own devpts
+ * instance (OCI "dev symbolic links"), whatever the rootfs or liblxc put there. */
+static void make_dev_links(void)
+{
+    static const char *const links[][2] = {
+        {"/proc/self/fd", "/dev/fd"}, {"/proc/self/fd/0", "/dev/stdin"},
+        {"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"},
+        {"/proc/kcore", "/dev/core"},
+    };
+    struct stat st;
+    for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+        /* CONFIG_PROC_KCORE may be off: no /dev/core then. */
+        if (strcmp(links[i][0], "/proc/kcore") == 0 && stat(links[i][0], &st) < 0)
+            continue;
+        if (symlink(links[i][0], links[i][1]) < 0 && errno != EEXIST)
+            fail("/dev: symlink %s: %s", links[i][1], strerror(errno));
+    }
+    if (unlink("/dev/ptmx") < 0 && errno != ENOENT)
+        fail("/dev: remove /dev/ptmx: %s", strerror(errno));
+    if (symlink("pts/ptmx", "/dev/ptmx") < 0)
+        fail("/dev: symlink /dev/ptmx: %s", strerror(errno));
+}
+
+/* The tmpfs runlxc puts over the config's devpts for liblxc to detach (lxcconf.c), if this
+ * liblxc did not. */
+static void remove_pts_shield(void)
+{
+    struct statfs sf;
+    if (statfs("/dev/pts", &sf) == 0 && sf.f_type == TMPFS_MAGIC && umount2("/dev/pts", MNT_DETACH) < 0)
+        fail("mounts: /dev/pts: %s", strerror(errno));
+}
+
 static void setup_devices(struct init_cfg *c)
 {
-    for (size_t i = 0; c->devices && c->devices[i]; i++) {
-        char type, path[4096];
-        long long maj, min;
-        unsigned mode, uid, gid;
-        mode_t kind;
-        if (sscanf(c->devices[i], "%c %lld %lld %o %u %u %4095s", &type, &maj, &min, &mode, &uid, &gid, path) != 7)
-            fail("bad device record '%s'", c->devices[i]);
-        kind = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
-        make_parents(path);
-        unlink(path);
-        if (mknod(path, kind | (mode & 07777), makedev(maj, min)) < 0)
-            fail("linux.devices: mknod %s: %s", path, strerror(errno));
-        if (chown(path, uid, gid) < 0 || chmod(path, mode & 07777) < 0)
-            fail("linux.devices: chown/chmod %s: %s", path, strerror(errno));
+    mode_t old = umask(0);
+    if (c->pts_shield)
+        remove_pts_shield();
+    for (size_t i = 0; c->devices && c->devices[i]; i++)
+        make_device(c->devices[i]);
+    umask(old);
+    if (c->dev_setup)
+        make_dev_links();
+    /* runc's finalizeRootfs: a "ro" /dev was mounted writable for the nodes. Its other
+     * flags (strictatime, which statvfs cannot show) come from the config. */
+    if (c->dev_ro && mount("/dev", "/dev", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | c->dev_flags, NULL) < 0)
+        fail("mounts: remount /dev read-only: %s", strerror(errno));
+}
+
+/* "rro": the mount and every mount below it read-only, as runc's setRecAttr; records in config
+ * order (init_launch.c records_rro): "IDX rro PATH", or "IDX ro|rw PATH" for a later mount
+ * below an rro one, which gets its own state back. runlxc refused rro at create on a kernel
+ * without mount_setattr. */
+static void setup_recursive_ro(struct init_cfg *c)
+{
+    for (size_t i = 0; c->rro && c->rro[i]; i++) {
+        struct rlx_mount_attr set_ro = {RLX_MOUNT_ATTR_RDONLY, 0, 0, 0}, clear_ro = {0, RLX_MOUNT_ATTR_RDONLY, 0, 0};
+        unsigned idx;
+        char op[4];
+        const char *path;
+        int r, off = -1;
+        /* the path is the rest of the record: it may hold spaces */
+        if (sscanf(c->rro[i], "%u %3s %n", &idx, op, &off) != 2 || off < 0 || c->rro[i][off] != '/')
+            fail("bad rro record '%s'", c->rro[i]);
+        path = c->rro[i] + off;
+        if (strcmp(op, "rro") == 0) {
+            r = rlx_mount_setattr(AT_FDCWD, path, RLX_AT_RECURSIVE | RLX_AT_SYMLINK_NOFOLLOW, &set_ro);
+        } else {
+            r = rlx_mount_setattr(AT_FDCWD, path, RLX_AT_RECURSIVE | RLX_AT_SYMLINK_NOFOLLOW, &clear_ro);
+            if (r == 0 && strcmp(op, "ro") == 0)
+                r = rlx_mount_setattr(AT_FDCWD, path, RLX_AT_SYMLINK_NOFOLLOW, &set_ro);
+        }
+        if (r < 0)
+            fail("mounts[%u].options: %s on %s: mount_setattr: %s", idx, strcmp(op, "rro") == 0 ? "rro" : "below an rro mount",
+                 path, strerror(errno));
     }
 }
 
@@ -503,6 +589,7 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
     if (mkdir_p(c.cwd, 0755) < 0 && errno != EEXIST)
         fail("process.cwd: create %s: %s", c.cwd, strerror(errno));
     setup_devices(&c);
+    setup_recursive_ro(&c);
     if (c.terminal)
         setup_terminal(&c);
     setup_paths(&c);

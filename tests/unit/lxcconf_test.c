@@ -16,6 +16,7 @@ static const char *spec_json =
     "{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
     "{\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"source\":\"devpts\"},"
     "{\"destination\":\"/my dir\",\"type\":\"bind\",\"source\":\"/tmp\",\"options\":[\"rbind\",\"ro\"]},"
+    "{\"destination\":\"/r\",\"type\":\"bind\",\"source\":\"/tmp\",\"options\":[\"rbind\",\"rro\"]},"
     "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\",\"options\":[\"ro\"]}],"
     "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"uts\"},{\"type\":\"network\"}],"
     "\"cgroupsPath\":\"/k8s/pod1\",\"sysctl\":{\"net.core.somaxconn\":\"100\"},"
@@ -133,9 +134,13 @@ int main(void)
     TAP_OK(has_item(&c, "lxc.sysctl.net.core.somaxconn", "100"), "sysctl");
     TAP_OK(has_item(&c, "lxc.mount.entry", "/tmp my\\040dir none rbind,ro,create=dir 0 0"), "bind mount with an escaped space");
     TAP_OK(has_item(&c, "lxc.mount.entry", "proc proc proc create=dir 0 0"), "proc mount");
+    TAP_OK(has_item(&c, "lxc.mount.entry", "/tmp r none rbind,create=dir 0 0"),
+           "rro is left to runlxc-init (mount_setattr), not passed to liblxc");
     TAP_OK(has_item(&c, "lxc.mount.entry", "/sys/fs/cgroup/memory/k8s/pod1 sys/fs/cgroup/memory none bind,nosuid,nodev,noexec,ro,create=dir 0 0"),
            "the container's own cgroup at /sys/fs/cgroup/<hierarchy>");
-    TAP_OK(rlx_lxcconf_get(&c, "lxc.pty.max") && strcmp(rlx_lxcconf_get(&c, "lxc.pty.max"), "1024") == 0, "devpts via lxc.pty.max");
+    TAP_OK(has_item(&c, "lxc.pty.max", "0") && has_item(&c, "lxc.autodev", "0") &&
+           has_item(&c, "lxc.mount.entry", "tmpfs dev tmpfs create=dir 0 0"),
+           "/dev and /dev/pts are the config's own mounts, not liblxc's autodev and devpts");
     TAP_OK(has_item(&c, "lxc.rootfs.managed", "0") && has_item(&c, "lxc.monitor.signal.pdeath", "0"),
            "liblxc never deletes the rootfs nor kills the container with its monitor");
 

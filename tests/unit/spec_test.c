@@ -2,9 +2,12 @@
  * names the JSON path (or line and column for syntax errors). */
 #include "tap.h"
 #include "spec.h"
+#include "mounts.h"
 #include "util.h"
 #include <sched.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sys/resource.h>
 
 static const char *base =
@@ -110,6 +113,46 @@ int main(void)
         expect_error(j = with("\"a\":\"b\"", "\"a\":1"), "annotations.a: expected a string", "annotation type"); free(j);
         expect_error(j = with("\"linux\":{", "\"linux\":{\"intelRdt\":{},"), "linux.intelRdt", "intelRdt"); free(j);
         expect_error(j = with("\"env\":[\"A=1\"]", "\"env\":[\"A\"]"), "process.env[0]: 'A' is not KEY=VALUE", "env entry"); free(j);
+    }
+    {
+        /* As runc: a bind mount's relative source is in the bundle; other sources are names. */
+        rlx_error_t e = NULL;
+        struct rlx_spec *m = rlx_spec_parse(
+            "{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
+            "\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\".\"},"
+            "{\"destination\":\"/b\",\"source\":\"dir/sub\",\"options\":[\"rbind\"]},"
+            "{\"destination\":\"/c\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}],\"linux\":{}}", "/bundle", &e);
+        TAP_OK(m != NULL, "mounts with relative sources parse: %s", m ? "" : rlx_error_text(&e));
+        if (m) {
+            TAP_STREQ(m->mounts[0].source, "/bundle", "bind source \".\" is the bundle");
+            TAP_STREQ(m->mounts[1].source, "/bundle/dir/sub", "bind source dir/sub is in the bundle");
+            TAP_STREQ(m->mounts[2].source, "tmpfs", "a tmpfs source stays a name");
+            rlx_spec_free(m);
+        }
+        rlx_error_release(&e);
+    }
+    {
+        /* Destinations resolved inside a root, as securejoin: links stay in the root. */
+        char root[] = "/tmp/rlx-spec-test.XXXXXX", *p;
+        if (mkdtemp(root)) {
+            char *stop[] = {"/dev"};
+            p = xasprintf("%s/etc", root); mkdir(p, 0755); free(p);
+            p = xasprintf("%s/dev", root); mkdir(p, 0755); free(p);
+            p = xasprintf("%s/conf", root); symlink("/etc", p); free(p);
+            p = xasprintf("%s/up", root); symlink("../../../etc/x", p); free(p);
+            p = xasprintf("%s/dev/shm", root); symlink("/etc", p); free(p);
+            p = rlx_resolve_in_root(root, "/conf/stack", NULL, 0);
+            TAP_STREQ(p, "/etc/stack", "absolute link followed from the root"); free(p);
+            p = rlx_resolve_in_root(root, "/up", NULL, 0);
+            TAP_STREQ(p, "/etc/x", "'..' in a link stops at the root"); free(p);
+            p = rlx_resolve_in_root(root, "/dev/shm", stop, 1);
+            TAP_STREQ(p, "/dev/shm", "below an earlier mount's destination nothing on disk is followed"); free(p);
+            p = rlx_resolve_in_root(root, "/", NULL, 0);
+            TAP_STREQ(p, "/", "the root itself"); free(p);
+            p = xasprintf("rm -rf %s", root);
+            TAP_OK(system(p) == 0, "cleanup");
+            free(p);
+        }
     }
     TAP_OK(path_has_dotdot("/a/../b") && path_has_dotdot("..") && path_has_dotdot("/a/..") &&
            !path_has_dotdot("/a..b/c") && !path_has_dotdot("/..a"), "path_has_dotdot");
