@@ -314,13 +314,7 @@ SH
 @test "terminal: --console-socket receives the pty master (runc protocol) and the payload has a tty" {
     cfg '.process.terminal = true | .process.consoleSize = {"height": 33, "width": 101}'
     args sh -c 'tty; stty size; sleep 0.3'
-    python3 "$TOP/tests/integration/console-recv.py" "$T/console.sock" "$T/console.out" &
-    local rpid=$!
-    for i in $(seq 50); do [ -S "$T/console.sock" ] && break; sleep 0.02; done
-    rl create --bundle "$B" --console-socket "$T/console.sock" "$ID"
-    rl start "$ID"
-    wait $rpid
-    cat "$T/console.out"
+    run_with_console "$ID" "$T/console.out" --bundle "$B"
     grep -q "^name=/dev/pts/" "$T/console.out"
     grep -q "/dev/pts/0" "$T/console.out"
     grep -q "33 101" "$T/console.out"

@@ -125,12 +125,7 @@ signal_reaches_payload() {
     rm "$B/config.json"
     "$RUNLXC" spec --bundle "$B"
     args sh -c 'tty; sleep 0.3'
-    python3 "$TOP/tests/integration/console-recv.py" "$T/console.sock" "$T/console.out" &
-    local rpid=$!
-    for _ in $(seq 50); do [ -S "$T/console.sock" ] && break; sleep 0.02; done
-    rl create --console-socket "$T/console.sock" "$ID"
-    rl start "$ID"
-    wait $rpid
+    run_with_console "$ID" "$T/console.out"
     grep -q "^/dev/pts/[0-9]" "$T/console.out"
 }
 
@@ -281,13 +276,7 @@ signal_reaches_payload() {
     done
     cfg '.process.cwd = "/" | .process.terminal = true'
     args sh -c 'stat -c %u:%g $(tty); sleep 0.3'
-    python3 "$TOP/tests/integration/console-recv.py" "$T/console.sock" "$T/console.out" &
-    local rpid=$!
-    for _ in $(seq 50); do [ -S "$T/console.sock" ] && break; sleep 0.02; done
-    rl create --console-socket "$T/console.sock" "$ID-tty"
-    rl start "$ID-tty"
-    wait $rpid
-    cat "$T/console.out"
+    run_with_console "$ID-tty" "$T/console.out"
     grep -q "^1000:5" "$T/console.out"
 }
 

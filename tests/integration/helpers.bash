@@ -80,3 +80,18 @@ cap_line() {
 }
 
 state_field() { rl state "$1" | jq -r ".$2"; }
+
+# run_with_console ID OUT [create flags...]: create ID with --console-socket (runc's protocol,
+# received by console-recv.py, which writes the pty's name and output to OUT), start it and
+# wait until the payload closed its terminal.
+run_with_console() {
+    local id=$1 out=$2 sock=$T/console-$1.sock rpid
+    shift 2
+    python3 "$TOP/tests/integration/console-recv.py" "$sock" "$out" &
+    rpid=$!
+    for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.02; done
+    rl create "$@" --console-socket "$sock" "$id"
+    rl start "$id"
+    wait $rpid
+    cat "$out"
+}

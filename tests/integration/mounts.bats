@@ -173,13 +173,7 @@ dev_listing() {
 @test "mounts: process.terminal gets a pty of the config's devpts through the /dev/ptmx symlink (create --console-socket)" {
     cfg '.process.terminal = true'
     args sh -c 'tty; readlink /dev/ptmx; grep -c " /dev/pts " /proc/self/mountinfo'
-    python3 "$TOP/tests/integration/console-recv.py" "$T/c.sock" "$T/c.out" &
-    local rpid=$!
-    for i in $(seq 50); do [ -S "$T/c.sock" ] && break; sleep 0.02; done
-    rl create --console-socket "$T/c.sock" "$ID"
-    rl start "$ID"
-    wait $rpid
-    cat "$T/c.out"
+    run_with_console "$ID" "$T/c.out"
     grep -q "^name=/dev/pts/0" "$T/c.out"
     [ "$(tr -d '\r' < "$T/c.out" | sed -n 2,4p)" = "$(printf '%s\n' /dev/pts/0 pts/ptmx 1)" ]
 }
