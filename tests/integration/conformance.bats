@@ -368,8 +368,28 @@ C
         [[ "$output" == *"mkdir: 1"* ]]
         [ ! -e "$B/rootfs/notified" ]
         jq -e --arg id "$ID" '.fds == ["seccompFd"] and .metadata == "meta-data" and .pid > 0 and .state.id == $id
-            and .state.status == "creating"' "$T/state.$rt"
+            and .state.status == "creating"' "$T/state.$rt.1"
     done
+}
+
+@test "seccomp notify: an exec'd process's listener reaches the agent too, with the running container's state" {
+    rlx_kernel_has_notify || skip "this kernel has no seccomp user notification"
+    cfg --arg p "$T/agent.sock" '.root.readonly = false | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+        "listenerPath": $p, "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}'
+    python3 "$TOP/tests/integration/seccomp-agent.py" "$T/agent.sock" "$T/state" 28 &
+    local apid=$!
+    for _ in $(seq 50); do [ -S "$T/agent.sock" ] && break; sleep 0.05; done
+    args sleep 30
+    rl run -d "$ID"
+    run rl exec "$ID" sh -c 'mkdir /by-exec 2>&1; echo "mkdir: $?"'
+    kill $apid 2>/dev/null || true
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"No space left on device"* ]]
+    [ ! -e "$B/rootfs/by-exec" ]
+    local init_pid
+    init_pid=$(rl state "$ID" | jq .pid)
+    jq -e --argjson p "$init_pid" '.state.status == "running" and .state.pid == $p and .pid != $p' "$T/state.2"
 }
 
 @test "seccomp notify: bad profiles are errors naming the field and leave nothing" {
