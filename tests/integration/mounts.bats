@@ -17,6 +17,14 @@ teardown() {
 }
 
 runc_() { (cd "$B" && exec "$RUNC" --root "$T/runc-state" "$@"); }
+# Runs the bundle under runc ($expected: its output) and then under runlxc ($output, $lines),
+# both expected to exit 0, and shows the two side by side.
+run_beside_runc() {
+    run -0 runc_ run "$ID-runc"
+    expected=$output
+    run -0 rl run "$ID"
+    echo "runc:"; echo "$expected"; echo "runlxc:"; echo "$output"
+}
 
 # The mounts at /proc, /dev, /dev/pts, /dev/shm, /dev/mqueue and /sys, in mountinfo order:
 # mount point, per-mount options, fstype, source, superblock options.
@@ -78,10 +86,7 @@ dev_listing() {
 @test "mounts: a /dev mount with ro still gets its nodes and ends read-only, as with runc" {
     cfg '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"]'
     args sh -c 'grep " /dev " /proc/self/mountinfo | cut -d" " -f5,6; ls /dev/null /dev/zero /dev/ptmx; touch /dev/x 2>&1 || echo refused'
-    run -0 runc_ run "$ID-runc"
-    expected=$output
-    run -0 rl run "$ID"
-    echo "runc:"; echo "$expected"; echo "runlxc:"; echo "$output"
+    run_beside_runc
     [ "${lines[0]}" = "/dev ro,nosuid" ]
     [ "${lines[-1]}" = "refused" ]
     [ "$output" = "$expected" ]
@@ -93,10 +98,7 @@ dev_listing() {
     cfg '.mounts += [{"destination": "/bundle", "type": "bind", "source": ".", "options": ["rbind", "ro"]},
                      {"destination": "/sub", "source": "dir/sub", "options": ["bind"]}]'
     args sh -c 'cat /sub/f; jq_free=$(grep -c "\"/bundle\"" /bundle/config.json); echo "$jq_free"'
-    run -0 runc_ run "$ID-runc"
-    expected=$output
-    run -0 rl run "$ID"
-    echo "runc:"; echo "$expected"; echo "runlxc:"; echo "$output"
+    run_beside_runc
     [ "${lines[0]}" = "from-the-bundle" ]
     [ "${lines[1]}" = "1" ]
     [ "$output" = "$expected" ]
