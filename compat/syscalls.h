@@ -5,6 +5,11 @@
 #include <sys/types.h>
 #include <stdint.h>
 #include <sched.h>
+#include <linux/seccomp.h>
+/* seccomp(2)'s user-notification listener (Linux 5.0); older headers lack the flag. */
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
 
 /* Namespace flags newer than old headers. */
 #ifndef CLONE_NEWUSER

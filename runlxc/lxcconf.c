@@ -228,8 +228,7 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
 {
     const struct rlx_mount *m = &s->mounts[idx];
     const char *type = m->type ? m->type : "none";
-    bool bind = strv_has(m->options, "bind") || strv_has(m->options, "rbind") ||
-                strcmp(type, "bind") == 0;
+    bool bind = rlx_mount_is_bind(m);
     char src[4096 * 4], dst[4096 * 4], opts[4096] = "";
     const char *create = "dir";
     cleanup_free char *line = NULL;

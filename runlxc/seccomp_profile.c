@@ -160,8 +160,6 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, struct json_ob
     return 0;
 }
 
-static int highest_named(struct json_object *names);
-
 static int build_ctx(scmp_filter_ctx ctx, struct json_object *sc, uint32_t def, unsigned *flags, int *highest,
                      rlx_error_t *err)
 {
@@ -216,7 +214,7 @@ static int build_ctx(scmp_filter_ctx ctx, struct json_object *sc, uint32_t def, 
                 if (strcmp(json_object_get_string(json_object_array_get_idx(names, k)) ?: "", "sendmsg") == 0)
                     return rlx_error(err, 0, "%s.names[%zu]: SCMP_ACT_NOTIFY cannot be used for sendmsg, which "
                                      "passes the listener to the agent", path, k);
-            *flags |= RLX_SECCOMP_FILTER_FLAG_NEW_LISTENER;
+            *flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
         }
 #endif
         for (size_t k = 0; k < total; k++) {
@@ -228,6 +226,8 @@ static int build_ctx(scmp_filter_ctx ctx, struct json_object *sc, uint32_t def, 
             if (nr == __NR_SCMP_ERROR)
                 continue;
             known++;
+            if (nr > *highest)
+                *highest = nr;
             if (action == def)
                 continue;
             if (add_rule(ctx, action, nr, args, np, err) < 0)
@@ -236,23 +236,8 @@ static int build_ctx(scmp_filter_ctx ctx, struct json_object *sc, uint32_t def, 
         if (total > 0 && known == 0)
             return rlx_error(err, 0, "%s.names: unknown syscall '%s'", path,
                              json_object_get_string(json_object_array_get_idx(names, 0)));
-        if (highest_named(names) > *highest)
-            *highest = highest_named(names);
     }
     return 0;
-}
-
-/* The highest native syscall number among a rule's names (-1 for none). */
-static int highest_named(struct json_object *names)
-{
-    int top = -1;
-    for (size_t k = 0; k < json_object_array_length(names); k++) {
-        const char *name = json_object_get_string(json_object_array_get_idx(names, k));
-        int nr = name ? seccomp_syscall_resolve_name(name) : __NR_SCMP_ERROR;
-        if (nr > top)
-            top = nr;
-    }
-    return top;
 }
 
 /* runc's rule: a syscall newer than every one the profile names gets ENOSYS rather than the
@@ -287,7 +272,7 @@ static int listener_target(struct json_object *sc, struct rlx_seccomp_prog *out,
         free(out->listener_path);
         out->listener_path = NULL;
     }
-    if ((out->flags & RLX_SECCOMP_FILTER_FLAG_NEW_LISTENER) && out->listener_path == NULL)
+    if ((out->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) && out->listener_path == NULL)
         return rlx_error(err, 0, "linux.seccomp.listenerPath: required by the SCMP_ACT_NOTIFY rules");
     if (out->listener_path && out->listener_path[0] != '/')
         return rlx_error(err, 0, "linux.seccomp.listenerPath: '%s' must be an absolute path", out->listener_path);

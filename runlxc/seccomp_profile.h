@@ -15,7 +15,6 @@ struct rlx_seccomp_prog {
     char *listener_path;
     char *listener_metadata;
 };
-#define RLX_SECCOMP_FILTER_FLAG_NEW_LISTENER (1U << 3)
 
 int rlx_seccomp_build(struct json_object *seccomp, struct rlx_seccomp_prog *out, rlx_error_t *err);
 void rlx_seccomp_prog_free(struct rlx_seccomp_prog *p);

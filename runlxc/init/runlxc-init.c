@@ -47,7 +47,6 @@
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_RAISE 2
 #endif
-#define SECCOMP_FLAG_NEW_LISTENER (1U << 3)
 #ifndef PR_SET_NO_NEW_PRIVS
 #define PR_SET_NO_NEW_PRIVS 38
 #endif
@@ -417,7 +416,7 @@ static void load_seccomp(struct init_cfg *c)
     if (r < 0)
         fail("linux.seccomp: load the filter: %s", strerror(errno));
     /* SCMP_ACT_NOTIFY rules: the listener goes to runlxc, which hands it to the agent. */
-    if (c->seccomp_flags & SECCOMP_FLAG_NEW_LISTENER) {
+    if (c->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) {
         if (rlx_msg_send(sync_fd, MSG_LISTENER, "", 0, r) < 0)
             fail("linux.seccomp: pass the listener on: %s", strerror(errno));
         close(r);
@@ -581,7 +580,7 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
     bool cwd_pending, notify;
 
     parse_cfg(&c, data, len);
-    notify = (c.seccomp_flags & SECCOMP_FLAG_NEW_LISTENER) != 0;
+    notify = (c.seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0;
     free(data);
     close_inherited_fds(c.preserve, sync_fd, fifo_fd, agent_fd);
 
