@@ -272,7 +272,7 @@ unsigned long rlx_probe_features(void)
         bits |= 1UL << F_PIDFD;
     if (syscall_exists(435 /* clone3 */, 0, 0, 0))
         bits |= 1UL << F_CLONE3;
-    if (syscall_exists(428 /* open_tree */, -1, (long)"", 0))
+    if (rlx_probe_open_tree())
         bits |= 1UL << F_OPEN_TREE;
     if (access("/proc/self/setgroups", F_OK) == 0)
         bits |= 1UL << F_SETGROUPS_FILE;
@@ -291,6 +291,11 @@ unsigned long rlx_probe_features(void)
 bool rlx_probe_no_new_privs(void)
 {
     return prctl(39 /* PR_GET_NO_NEW_PRIVS */, 0, 0, 0, 0) >= 0;
+}
+
+bool rlx_probe_open_tree(void)
+{
+    return syscall_exists(428 /* open_tree */, -1, (long)"", 0);
 }
 
 bool rlx_probe_subreaper(void)

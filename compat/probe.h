@@ -44,6 +44,8 @@ bool rlx_probe_seccomp_filter(void);
 bool rlx_probe_seccomp_notify(void);
 /* PR_SET_CHILD_SUBREAPER (Linux 3.4): without it runlxc keeps a minimal parent per container. */
 bool rlx_probe_subreaper(void);
+/* open_tree(2)/move_mount(2) (Linux 5.2): mounts cloned on the host and moved into a container. */
+bool rlx_probe_open_tree(void);
 /* PR_CAP_AMBIENT (Linux 4.3, RHEL 7 backport). */
 bool rlx_probe_ambient_caps(void);
 

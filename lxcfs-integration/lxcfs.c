@@ -1,4 +1,5 @@
 #include "lxcfs.h"
+#include "probe.h"
 #include "syscalls.h"
 #include "util.h"
 #include <errno.h>
@@ -6,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -154,24 +156,85 @@ int rlx_lxcfs_start(const char *mountpoint, const char *log_path, pid_t *pid, rl
     return rlx_error(err, 0, "lxcfs did not come up at %s (see %s)", mountpoint, log_path);
 }
 
-/* Child of rlx_lxcfs_remount: clone the fresh views, enter the container, swap them in. */
-static int remount_in_child(pid_t pid, const char *mountpoint, char **targets, int errfd)
+char *rlx_lxcfs_relay_name(const char *mountpoint)
 {
-    size_t n = strv_len(targets);
-    int *trees = xcalloc(n, sizeof(int));
-    char msg[512] = "";
-    const char *const types[] = {"user", "mnt"};
-    const int flags[] = {0x10000000 /* CLONE_NEWUSER */, 0x00020000 /* CLONE_NEWNS */};
-
-    for (size_t i = 0; i < n; i++) {
-        cleanup_free char *src = xasprintf("%s%s", mountpoint, targets[i]);
-        trees[i] = (int)syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE | O_CLOEXEC);
-        if (trees[i] < 0) {
-            snprintf(msg, sizeof(msg), "clone %s: %s%s", src, strerror(errno),
-                     errno == ENOSYS ? " (open_tree needs Linux 5.2)" : "");
-            goto fail;
+    /* one path component, kept readable and free of what fstab lines escape */
+    size_t n = strlen(mountpoint);
+    char *out = xcalloc(3 * n + 1, 1), *o = out;
+    for (const char *c = mountpoint; *c; c++) {
+        if (*c == '/') {
+            if (o != out)
+                *o++ = '_';
+        } else if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                   *c == '.' || *c == '-') {
+            *o++ = *c;
+        } else {
+            o += sprintf(o, "%%%02X", (unsigned char)*c);
         }
     }
+    if (o > out && o[-1] == '_')
+        o[-1] = '\0';
+    return out;
+}
+
+static bool mounted_as_tmpfs(const char *path)
+{
+    cleanup_file FILE *f = fopen("/proc/self/mountinfo", "re");
+    char *line = NULL;
+    size_t cap = 0;
+    bool found = false;
+    while (f && !found && getline(&line, &cap, f) > 0) {
+        char mnt[4096], fstype[64];
+        char *sep = strstr(line, " - ");
+        if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 && sscanf(sep + 3, "%63s", fstype) == 1)
+            found = strcmp(mnt, path) == 0 && strcmp(fstype, "tmpfs") == 0;
+    }
+    free(line);
+    return found;
+}
+
+int rlx_lxcfs_relay_refresh(const char *mountpoint, rlx_error_t *err)
+{
+    cleanup_free char *name = rlx_lxcfs_relay_name(mountpoint);
+    cleanup_free char *entry = xasprintf("%s/%s", RLX_LXCFS_RELAY_ROOT, name);
+    /* creates and lxcfs start/remount/watch may refresh at once: one at a time */
+    cleanup_close int lock = open(RLX_LXCFS_RELAY_ROOT ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+    if (lock < 0 || flock(lock, LOCK_EX) < 0)
+        return rlx_error(err, errno, "lxcfs relay: lock %s.lock", RLX_LXCFS_RELAY_ROOT);
+    if (!mounted_as_tmpfs(RLX_LXCFS_RELAY_ROOT)) {
+        if (mkdir_p(RLX_LXCFS_RELAY_ROOT, 0700) < 0 ||
+            mount("runlxc-lxcfs", RLX_LXCFS_RELAY_ROOT, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700,size=64k") < 0)
+            return rlx_error(err, errno, "lxcfs relay: mount a tmpfs at %s", RLX_LXCFS_RELAY_ROOT);
+    }
+    /* shared, so that what is bound into it later propagates to the containers' slave copies */
+    if (mount(NULL, RLX_LXCFS_RELAY_ROOT, NULL, MS_SHARED, NULL) < 0)
+        return rlx_error(err, errno, "lxcfs relay: make %s shared", RLX_LXCFS_RELAY_ROOT);
+    if (rlx_lxcfs_probe(entry, NULL) == 1)
+        return 0;
+    for (int i = 0; i < 8 && mounted_as_lxcfs(entry); i++)
+        umount2(entry, MNT_DETACH);
+    if (mkdir(entry, 0755) < 0 && errno != EEXIST)
+        return rlx_error(err, errno, "lxcfs relay: mkdir %s", entry);
+    if (mount(mountpoint, entry, NULL, MS_BIND, NULL) < 0)
+        return rlx_error(err, errno, "lxcfs relay: bind %s at %s", mountpoint, entry);
+    return 0;
+}
+
+void rlx_lxcfs_relay_drop(const char *mountpoint)
+{
+    cleanup_free char *name = rlx_lxcfs_relay_name(mountpoint);
+    cleanup_free char *entry = xasprintf("%s/%s", RLX_LXCFS_RELAY_ROOT, name);
+    for (int i = 0; i < 8 && mounted_as_lxcfs(entry); i++)
+        umount2(entry, MNT_DETACH);
+    rmdir(entry);
+}
+
+/* Enters the user (if its own) and mount namespaces of pid; on failure a message in msg. */
+static int enter_mount_ns(pid_t pid, char *msg, size_t len)
+{
+    const char *const types[] = {"user", "mnt"};
+    const int flags[] = {0x10000000 /* CLONE_NEWUSER */, 0x00020000 /* CLONE_NEWNS */};
     for (int k = 0; k < 2; k++) {
         char theirs[64], ours[64];
         struct stat a, b;
@@ -182,26 +245,70 @@ static int remount_in_child(pid_t pid, const char *mountpoint, char **targets, i
             continue;
         fd = open(theirs, O_RDONLY | O_CLOEXEC);
         if (fd < 0 || rlx_setns(fd, flags[k]) < 0) {
-            snprintf(msg, sizeof(msg), "enter %s: %s", theirs, strerror(errno));
-            goto fail;
+            snprintf(msg, len, "enter %s: %s", theirs, strerror(errno));
+            return -1;
         }
         close(fd);
     }
+    return 0;
+}
+
+/* Child of rlx_lxcfs_remount with open_tree: clone the fresh views, enter, swap them in. */
+static int move_views_in(pid_t pid, const char *mountpoint, char **targets, char *msg, size_t len)
+{
+    size_t n = strv_len(targets);
+    cleanup_free int *trees = xcalloc(n, sizeof(int));
+
+    for (size_t i = 0; i < n; i++) {
+        cleanup_free char *src = xasprintf("%s%s", mountpoint, targets[i]);
+        trees[i] = (int)syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE | O_CLOEXEC);
+        if (trees[i] < 0) {
+            snprintf(msg, len, "clone %s: %s%s", src, strerror(errno),
+                     errno == ENOSYS ? " (open_tree needs Linux 5.2)" : "");
+            return -1;
+        }
+    }
+    if (enter_mount_ns(pid, msg, len) < 0)
+        return -1;
     for (size_t i = 0; i < n; i++) {
         /* Drop the dead view (if any) and put the fresh one in its place. */
         umount2(targets[i], MNT_DETACH);
         if (syscall(SYS_move_mount, trees[i], "", AT_FDCWD, targets[i], MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-            snprintf(msg, sizeof(msg), "mount over %s: %s", targets[i], strerror(errno));
-            goto fail;
+            snprintf(msg, len, "mount over %s: %s", targets[i], strerror(errno));
+            return -1;
         }
     }
     return 0;
-fail:
-    write_all(errfd, msg, strlen(msg));
-    return 1;
 }
 
-int rlx_lxcfs_remount(pid_t pid, const char *mountpoint, char **targets, rlx_error_t *err)
+/* Child of rlx_lxcfs_remount through the relay: enter, bind the views the relay now shows. */
+static int bind_views_from_relay(pid_t pid, const char *mountpoint, char **targets, const char *relay, char *msg,
+                                 size_t len)
+{
+    cleanup_free char *name = rlx_lxcfs_relay_name(mountpoint);
+    cleanup_free char *probe = xasprintf("%s/%s/proc/meminfo", relay, name);
+    struct stat st;
+
+    if (enter_mount_ns(pid, msg, len) < 0)
+        return -1;
+    if (stat(probe, &st) < 0) {
+        snprintf(msg, len, "the container's relay %s does not show a live lxcfs (%s: %s); the relay %s must be "
+                 "refreshed in the host's mount namespace",
+                 relay, probe, strerror(errno), RLX_LXCFS_RELAY_ROOT);
+        return -1;
+    }
+    for (size_t i = 0; targets[i]; i++) {
+        cleanup_free char *src = xasprintf("%s/%s%s", relay, name, targets[i]);
+        umount2(targets[i], MNT_DETACH);
+        if (mount(src, targets[i], NULL, MS_BIND, NULL) < 0) {
+            snprintf(msg, len, "bind %s over %s: %s", src, targets[i], strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int rlx_lxcfs_remount(pid_t pid, const char *mountpoint, char **targets, const char *relay, rlx_error_t *err)
 {
     int pfd[2], status = 0;
     char msg[512] = "";
@@ -210,13 +317,25 @@ int rlx_lxcfs_remount(pid_t pid, const char *mountpoint, char **targets, rlx_err
 
     if (rlx_lxcfs_require(mountpoint, err) < 0)
         return -1;
+    if (relay) {
+        if (rlx_lxcfs_relay_refresh(mountpoint, err) < 0)
+            return -1;
+    } else if (!rlx_probe_open_tree()) {
+        return rlx_error(err, ENOSYS, "lxcfs remount: this kernel lacks open_tree (Linux 5.2) and the container "
+                         "has no lxcfs relay (its /dev is not a tmpfs of its own); recreate it to get fresh views");
+    }
     if (pipe2(pfd, O_CLOEXEC) < 0)
         return rlx_error(err, errno, "pipe");
     child = fork();
     if (child < 0)
         return rlx_error(err, errno, "fork");
-    if (child == 0)
-        _exit(remount_in_child(pid, mountpoint, targets, pfd[1]));
+    if (child == 0) {
+        int r = relay ? bind_views_from_relay(pid, mountpoint, targets, relay, msg, sizeof(msg))
+                      : move_views_in(pid, mountpoint, targets, msg, sizeof(msg));
+        if (r < 0)
+            write_all(pfd[1], msg, strlen(msg));
+        _exit(r < 0);
+    }
     close(pfd[1]);
     n = read(pfd[0], msg, sizeof(msg) - 1);
     close(pfd[0]);

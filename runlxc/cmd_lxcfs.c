@@ -1,5 +1,6 @@
-/* lxcfs: runlxc lxcfs start | status | remount [--all | ID...] | watch [--interval D]
+/* lxcfs: runlxc lxcfs start | stop | status | remount [--all | ID...] | watch [--interval D]
  * start   mounts the distribution's lxcfs (logging to <root>/lxcfs.log)
+ * stop    stops that lxcfs, unmounts it and drops its relay entry
  * remount re-binds fresh views into running containers that use lxcfs (after a restart their
  *         old views answer ENOTCONN)
  * watch   does that by itself whenever a new lxcfs instance appears */
@@ -13,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <time.h>
+#include <unistd.h>
 
 static int remount_one(const struct rlx_global *g, const char *id, bool quiet_if_unused, rlx_error_t *err)
 {
@@ -27,7 +30,7 @@ static int remount_one(const struct rlx_global *g, const char *id, bool quiet_if
     } else if (!rlx_state_init_alive(&st)) {
         if (!quiet_if_unused)
             r = rlx_error(err, 0, "lxcfs remount: container '%s' is not running", id);
-    } else if (rlx_lxcfs_remount(st.pid, st.lxcfs_mountpoint, st.lxcfs_targets, err) < 0) {
+    } else if (rlx_lxcfs_remount(st.pid, st.lxcfs_mountpoint, st.lxcfs_targets, st.lxcfs_relay, err) < 0) {
         r = rlx_error_wrap(err, "container '%s'", id);
     } else {
         printf("remounted lxcfs views in %s\n", id);
@@ -59,6 +62,24 @@ static int remount_all(const struct rlx_global *g, rlx_error_t *err)
     return r;
 }
 
+/* Stops the lxcfs that `lxcfs start` started under this root, and drops its relay entry. */
+static int stop_lxcfs(const struct rlx_global *g, rlx_error_t *err)
+{
+    cleanup_free char *pidfile = xasprintf("%s/lxcfs.log.pid", g->root);
+    cleanup_free char *text = read_file(pidfile, NULL, NULL);
+    long pid = text ? strtol(text, NULL, 10) : 0;
+    if (pid <= 0)
+        return rlx_error(err, 0, "lxcfs stop: no lxcfs started by runlxc under %s (%s)", g->root, pidfile);
+    if (kill((pid_t)pid, SIGTERM) == 0)
+        for (int i = 0; i < 200 && kill((pid_t)pid, 0) == 0; i++)
+            nanosleep(&(struct timespec){0, 10000000}, NULL);
+    umount2(g->lxcfs_mountpoint, MNT_DETACH);
+    rlx_lxcfs_relay_drop(g->lxcfs_mountpoint);
+    unlink(pidfile);
+    printf("lxcfs at %s stopped\n", g->lxcfs_mountpoint);
+    return 0;
+}
+
 static volatile sig_atomic_t stop_watch;
 static void on_stop(int sig) { (void)sig; stop_watch = 1; }
 
@@ -73,8 +94,13 @@ int cmd_lxcfs(const struct rlx_global *g, int argc, char **argv, rlx_error_t *er
         if (rlx_lxcfs_start(g->lxcfs_mountpoint, log, &pid, err) < 0)
             return -1;
         printf("lxcfs started at %s (pid %d, log %s)\n", g->lxcfs_mountpoint, pid, log);
+        /* containers made later on a kernel without open_tree take their relay from here */
+        if (rlx_lxcfs_relay_refresh(g->lxcfs_mountpoint, err) < 0)
+            return rlx_error_wrap(err, "lxcfs started, but its relay for remounts");
         return 0;
     }
+    if (strcmp(sub, "stop") == 0)
+        return stop_lxcfs(g, err);
     if (strcmp(sub, "status") == 0) {
         bool stale;
         int up = rlx_lxcfs_probe(g->lxcfs_mountpoint, &stale);
@@ -120,5 +146,5 @@ int cmd_lxcfs(const struct rlx_global *g, int argc, char **argv, rlx_error_t *er
         }
         return 0;
     }
-    return rlx_error(err, 0, "lxcfs: unknown subcommand '%s' (start, status, remount, watch)", sub);
+    return rlx_error(err, 0, "lxcfs: unknown subcommand '%s' (start, stop, status, remount, watch)", sub);
 }

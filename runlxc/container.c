@@ -329,6 +329,16 @@ static bool spec_mounts_proc(const struct rlx_spec *s)
     return false;
 }
 
+/* The lxcfs relay lives in the container's /dev, which must then be a tmpfs of its own (a
+ * directory made on a bind of the host's /dev would land on the host). */
+static bool dev_is_own_tmpfs(const struct rlx_spec *s)
+{
+    for (size_t i = s->n_mounts; i-- > 0;)
+        if (strcmp(s->mounts[i].destination, "/dev") == 0)
+            return s->mounts[i].type && strcmp(s->mounts[i].type, "tmpfs") == 0;
+    return false;
+}
+
 /* The annotation decides; without it, the global default (--lxcfs or the config file). */
 static bool wants_lxcfs(const struct rlx_global *g, const struct rlx_spec *s)
 {
@@ -471,6 +481,11 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
             goto out;
         st.lxcfs_mountpoint = xstrdup(g->lxcfs_mountpoint);
         st.lxcfs_targets = rlx_lxcfs_targets(g->lxcfs_mountpoint);
+        if (!rlx_probe_open_tree() && dev_is_own_tmpfs(spec)) {
+            if (rlx_lxcfs_relay_refresh(g->lxcfs_mountpoint, err) < 0)
+                goto out;
+            st.lxcfs_relay = xstrdup(RLX_LXCFS_RELAY_IN_CONTAINER);
+        }
     }
     if (rlx_cgroup_layout_load(&layout) < 0) {
         rlx_error(err, 0, "no cgroup hierarchy is mounted on this host");
@@ -485,6 +500,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
             .apparmor_enabled = apparmor_enabled(), .selinux_enabled = selinux_enabled(),
             .dialect = &dialect, .layout = &layout,
             .lxcfs_mountpoint = st.lxcfs_mountpoint, .lxcfs_targets = st.lxcfs_targets,
+            .lxcfs_relay = st.lxcfs_relay ? RLX_LXCFS_RELAY_ROOT : NULL,
         };
         if (rlx_lxcconf_build(&conf, spec, &ctx, err) < 0)
             goto out;

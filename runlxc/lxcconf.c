@@ -1,4 +1,5 @@
 #include "lxcconf.h"
+#include "lxcfs.h"
 #include "cgroup.h"
 #include "resources.h"
 #include "syscalls.h"
@@ -317,6 +318,14 @@ static int tr_mounts(struct rlx_lxcconf *c, const struct rlx_spec *s, const stru
         bool dir = strncmp(t, "/sys/", 5) == 0;
         cleanup_free char *line = xasprintf("%s%s %s none bind,create=%s 0 0", ctx->lxcfs_mountpoint, t, t + 1,
                                             dir ? "dir" : "file");
+        if (add_key(c, ctx, K_MOUNT_ENTRY, line, "lxcfs", err) < 0)
+            return -1;
+    }
+    if (ctx->lxcfs_mountpoint && ctx->lxcfs_relay) {
+        /* liblxc made / a slave tree before its mounts, so this copy only receives; read-only,
+         * as it is the host's tmpfs */
+        cleanup_free char *line = xasprintf("%s %s none rbind,ro,create=dir 0 0", ctx->lxcfs_relay,
+                                            RLX_LXCFS_RELAY_IN_CONTAINER + 1);
         if (add_key(c, ctx, K_MOUNT_ENTRY, line, "lxcfs", err) < 0)
             return -1;
     }

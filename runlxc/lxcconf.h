@@ -31,6 +31,7 @@ struct rlx_lxc_ctx {
     const struct rlx_cgroup_layout *layout;
     const char *lxcfs_mountpoint;  /* bind these lxcfs views, or NULL */
     char **lxcfs_targets;
+    const char *lxcfs_relay;       /* host relay bound at RLX_LXCFS_RELAY_IN_CONTAINER, or NULL */
 };
 
 int rlx_lxcconf_build(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,

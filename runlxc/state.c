@@ -90,6 +90,7 @@ int rlx_state_load(const char *root, const char *id, struct rlx_state *st, rlx_e
     st->monitor_cgroup_paths = get_strv(o, "monitor_cgroup_paths");
     st->lxcfs_mountpoint = get_str(o, "lxcfs_mountpoint");
     st->lxcfs_targets = get_strv(o, "lxcfs_targets");
+    st->lxcfs_relay = get_str(o, "lxcfs_relay");
     st->hook_kinds = json_object_object_get_ex(o, "hook_kinds", &v) ? json_object_get_int(v) : -1;
     json_object_put(o);
     if (st->id == NULL || strcmp(st->id, id) != 0 || st->bundle == NULL || st->pid < 0) {
@@ -122,6 +123,8 @@ int rlx_state_save(const char *dir, const struct rlx_state *st, rlx_error_t *err
     if (st->lxcfs_mountpoint) {
         json_object_object_add(o, "lxcfs_mountpoint", json_object_new_string(st->lxcfs_mountpoint));
         json_object_object_add(o, "lxcfs_targets", strv_json(st->lxcfs_targets));
+        if (st->lxcfs_relay)
+            json_object_object_add(o, "lxcfs_relay", json_object_new_string(st->lxcfs_relay));
     }
     text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
     r = write_file_atomic(path, text, strlen(text), 0600, err);
@@ -187,6 +190,7 @@ void rlx_state_free(struct rlx_state *st)
     strv_free(st->monitor_cgroup_paths);
     free(st->lxcfs_mountpoint);
     strv_free(st->lxcfs_targets);
+    free(st->lxcfs_relay);
     memset(st, 0, sizeof(*st));
 }
 

@@ -23,6 +23,8 @@ struct rlx_state {
     bool shared_pidns;               /* no private pid namespace: kill every cgroup member */
     char *lxcfs_mountpoint;          /* lxcfs the container's views come from, or NULL */
     char **lxcfs_targets;            /* container paths bound from it */
+    char *lxcfs_relay;               /* container path of the lxcfs relay (remount without
+                                      * open_tree), or NULL */
     int hook_kinds;                  /* bit (1 << rlx_hook_kind) per kind config.json has, or
                                       * -1 when unknown (a state file without the record) */
 };

@@ -17,8 +17,7 @@ setup_file() {
 
 teardown_file() {
     [ -n "${LXROOT:-}" ] || return 0   # skipped
-    if [ -f "$LXROOT/lxcfs.log.pid" ]; then kill "$(cat "$LXROOT/lxcfs.log.pid")" 2>/dev/null || true; fi
-    sleep 0.2
+    "${RUNLXC_HOST:-$RUNLXC}" --root "$LXROOT" --lxcfs-mountpoint "$LXFS" lxcfs stop || true
     umount -l "$LXFS" 2>/dev/null || true
 }
 
@@ -34,6 +33,9 @@ teardown() {
 }
 
 lx() { rl --lxcfs-mountpoint "$LXFS" "$@"; }
+
+# The relay entry of this file's lxcfs on the host (remounts without open_tree go through it).
+relay_entry() { echo "/run/runlxc-lxcfs/$(sed 's|^/||; s|/|_|g' <<< "$LXFS")"; }
 
 restart_lxcfs() {
     kill -9 "$(cat "$LXROOT/lxcfs.log.pid")"
@@ -82,7 +84,6 @@ restart_lxcfs() {
 }
 
 @test "lxcfs: after a restart views answer ENOTCONN until remount re-binds them" {
-    require_feature "open_tree/move_mount"
     args sleep 1000
     lx run -d "$ID"
     run lx exec "$ID" grep MemTotal /proc/meminfo
@@ -100,11 +101,13 @@ restart_lxcfs() {
 }
 
 @test "lxcfs watch: re-binds running containers by itself when lxcfs comes back" {
-    require_feature "open_tree/move_mount"
     args sleep 1000
     lx run -d "$ID"
-    # fd 3 is bats' own: a background process must not hold it
-    (cd "$B" && exec "$RUNLXC" --root "$ROOT" --lxcfs-mountpoint "$LXFS" lxcfs watch --interval 0.1) > "$T/watch.log" 2>&1 3>&- &
+    # fd 3 is bats' own: a background process must not hold it. The watcher, like the lxcfs
+    # daemon, lives in the host's mount namespace: a personality's private namespace, made
+    # before the restart, would keep the dead mount (this host's / is not shared). Containers
+    # created under a personality without open_tree still go through their relay.
+    (cd "$B" && exec "${RUNLXC_HOST:-$RUNLXC}" --root "$ROOT" --lxcfs-mountpoint "$LXFS" lxcfs watch --interval 0.1) > "$T/watch.log" 2>&1 3>&- &
     local wpid=$!
     echo "$wpid" > "$T/watch.pid"
     sleep 0.3
@@ -128,4 +131,72 @@ restart_lxcfs() {
     [ "$status" -eq 1 ]
     run lx lxcfs bogus
     [ "$status" -eq 1 ]
+}
+
+@test "lxcfs remount: containers created before and after a restart both see fresh views; --all re-binds both" {
+    args sleep 1000
+    lx run -d "$ID"
+    restart_lxcfs
+    "${RUNLXC_HOST:-$RUNLXC}" --root "$LXROOT" --lxcfs-mountpoint "$LXFS" lxcfs start
+    lx run -d "$ID-after"
+    run lx exec "$ID-after" grep MemTotal /proc/meminfo
+    [[ "$output" == *" 262144 kB" ]]
+    run lx exec "$ID" cat /proc/meminfo
+    [[ "$output" == *"Transport endpoint is not connected"* ]]
+    run lx lxcfs remount --all
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"remounted lxcfs views in $ID"$'\n'* || "$output" == *"remounted lxcfs views in $ID" ]]
+    [[ "$output" == *"remounted lxcfs views in $ID-after"* ]]
+    for c in "$ID" "$ID-after"; do
+        run lx exec "$c" sh -c 'grep MemTotal /proc/meminfo; grep -c ^processor /proc/cpuinfo; cut -d. -f1 /proc/uptime'
+        [[ "${lines[0]}" == *" 262144 kB" ]]
+        [ "${lines[1]}" -ge 1 ]
+        [ "${lines[2]}" -lt 600 ]
+    done
+    lx delete --force "$ID-after"
+    assert_no_leftovers "$ID-after"
+}
+
+@test "lxcfs relay: without open_tree a container gets a receive-only copy; delete leaves only the host's relay" {
+    feature "open_tree/move_mount" && skip "this kernel has open_tree: remount needs no relay"
+    cfg '.process.capabilities.bounding += ["CAP_SYS_ADMIN"] | .process.capabilities.effective += ["CAP_SYS_ADMIN"] | .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+    args sleep 1000
+    local before
+    before=$(grep -c ' /run/runlxc-lxcfs' /proc/self/mountinfo)
+    lx run -d "$ID"
+    # the relay in the container is a slave (of the host's, or of a slave of it: a personality's
+    # namespace sits between them): it receives and never sends
+    local group
+    group=$(awk '$5 == "/run/runlxc-lxcfs" {for (i = 7; $i != "-"; i++) if ($i ~ /^shared:/) print substr($i, 8)}' /proc/self/mountinfo)
+    [ -n "$group" ]
+    run lx exec "$ID" sh -c 'grep " /dev/.lxcfs " /proc/self/mountinfo'
+    [[ "$output" == *" master:"* ]]
+    [[ "$output" != *" shared:$group "* ]]
+    # lxcfs's views are in it, read-only
+    run lx exec "$ID" ls "/dev/.lxcfs/$(basename "$(relay_entry)")"
+    [[ "$output" == *proc* ]]
+    run lx exec "$ID" touch /dev/.lxcfs/written-by-container
+    [ "$status" -ne 0 ]
+    [ ! -e /run/runlxc-lxcfs/written-by-container ]
+    lx exec "$ID" mount -t tmpfs none /dev/.lxcfs
+    [ "$(grep -c ' /run/runlxc-lxcfs' /proc/self/mountinfo)" = "$before" ]
+    lx delete --force "$ID"
+    assert_no_leftovers "$ID"
+    [ "$(grep -c ' /run/runlxc-lxcfs' /proc/self/mountinfo)" = "$before" ]
+}
+
+@test "lxcfs stop: stops the lxcfs runlxc started and drops its relay entry; start brings both back" {
+    local host=${RUNLXC_HOST:-$RUNLXC}
+    "$host" --root "$LXROOT" --lxcfs-mountpoint "$LXFS" lxcfs stop
+    run "$host" --root "$LXROOT" --lxcfs-mountpoint "$LXFS" lxcfs status
+    [ "$status" -eq 1 ]
+    ! grep -q " $(relay_entry) " /proc/self/mountinfo
+    run "$host" --root "$LXROOT" --lxcfs-mountpoint "$LXFS" lxcfs stop
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"no lxcfs started by runlxc"* ]]
+    "$host" --root "$LXROOT" --lxcfs-mountpoint "$LXFS" lxcfs start
+    grep -q " $(relay_entry) .* - fuse.lxcfs " /proc/self/mountinfo
+    args sh -c 'grep MemTotal /proc/meminfo'
+    run lx run "$ID"
+    [[ "$output" == *" 262144 kB" ]]
 }
