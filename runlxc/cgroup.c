@@ -152,6 +152,21 @@ static char *freezer_file(char **paths, bool *v2)
     return NULL;
 }
 
+int rlx_cgroup_escape_freezer(char **paths, pid_t pid)
+{
+    bool v2 = false;
+    cleanup_free char *f = freezer_file(paths, &v2);
+    cleanup_free char *tasks = NULL;
+    char num[24];
+    if (f == NULL || v2)
+        return -1;
+    *strrchr(f, '/') = '\0';
+    /* "tasks", not cgroup.procs: 2.6.32 cannot write cgroup.procs (the agent has one thread) */
+    tasks = xasprintf("%s/../tasks", f);
+    snprintf(num, sizeof(num), "%d", (int)pid);
+    return write_file(tasks, num, NULL);
+}
+
 bool rlx_cgroup_is_frozen(char **paths)
 {
     bool v2 = false;

@@ -24,6 +24,10 @@ pid_t *rlx_cgroup_pids(char **paths, size_t *n);
 int rlx_cgroup_kill_all(char **paths, int sig);
 bool rlx_cgroup_is_frozen(char **paths);
 int rlx_cgroup_freeze(char **paths, bool freeze, rlx_error_t *err);
+/* Moves pid from the container's cgroup v1 freezer into its parent, so that pausing the
+ * container does not freeze it (the exec agent). 0 when moved; -1 without a v1 freezer (the
+ * v2 parent may not hold processes) or when the kernel refused. */
+int rlx_cgroup_escape_freezer(char **paths, pid_t pid);
 /* Removes the directories (and any child cgroups liblxc or the payload made), deepest first.
  * Returns -1 (errno EBUSY) if a cgroup still has members. */
 int rlx_cgroup_destroy(char **paths);

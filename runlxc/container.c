@@ -16,6 +16,7 @@
 #include "syscalls.h"
 #include "userns.h"
 #include "util.h"
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -221,6 +222,31 @@ static bool exec_needs_agent(const struct rlx_spec *s)
     return false;
 }
 
+/* Takes the exec agent out of the container's freezer, so that `exec --ignore-paused` still
+ * reaches a paused container (runc's rule); the processes it starts join the freezer from
+ * the host like any exec'd process. Init's only child before start is the agent. */
+static bool agent_escape_freezer(pid_t init_pid, char **cgroup_paths)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *de;
+    bool moved = false;
+    while (d && !moved && (de = readdir(d)) != NULL) {
+        cleanup_free char *path = NULL, *stat = NULL;
+        char *end;
+        int ppid;
+        if (de->d_name[0] < '1' || de->d_name[0] > '9')
+            continue;
+        path = xasprintf("/proc/%s/stat", de->d_name);
+        stat = read_file(path, NULL, NULL);
+        end = stat ? strrchr(stat, ')') : NULL;
+        if (end && sscanf(end + 1, " %*c %d", &ppid) == 1 && ppid == init_pid)
+            moved = rlx_cgroup_escape_freezer(cgroup_paths, (pid_t)atoi(de->d_name)) == 0;
+    }
+    if (d)
+        closedir(d);
+    return moved;
+}
+
 /* The agent's socket: a host path in the state dir (mode 0700, never inside the container). */
 static int agent_listen(const char *state_dir, rlx_error_t *err)
 {
@@ -412,6 +438,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     struct stat sb;
     int sv[2] = {-1, -1}, init_fd = -1, listen_fds = listen_fds_count(), type;
     int handoff[2] = {-1, -1}, agent_fd = -1;
+    bool has_agent = false;
     pid_t monitor = -1, init_pid = 0;
     char **monitor_cg = NULL, **expected_cg = NULL, **expected_monitor_cg = NULL;
     sigset_t saved_mask;
@@ -581,7 +608,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     rlx_init_records_process(&msg, &spec->process, listen_fds, listen_fds + o->preserve_fds, &seccomp);
     rlx_init_records_container(&msg, spec);
     /* If init never comes up the send fails or the recv sees EOF: both reported below. */
-    if (exec_needs_agent(spec)) {
+    has_agent = exec_needs_agent(spec);
+    if (has_agent) {
         agent_fd = agent_listen(state_dir, err);
         if (agent_fd < 0)
             goto out;
@@ -634,6 +662,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     st.pid = init_pid;
     st.starttime = proc_start_time(init_pid, NULL);
     st.cgroup_paths = rlx_cgroup_paths_of_pid(init_pid, &layout, conf.cgroup_dir);
+    if (has_agent)
+        st.agent_unfrozen = agent_escape_freezer(init_pid, st.cgroup_paths);
     /* The cgroups record written before start usually holds these paths already. */
     record_cgroups = !strv_same_set(st.cgroup_paths, expected_cg) || !strv_same_set(monitor_cg, expected_monitor_cg);
     if (record_cgroups && rlx_state_save_cgroups(state_dir, st.cgroup_paths, monitor_cg, err) < 0)

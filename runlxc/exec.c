@@ -357,9 +357,10 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
     rlx_buf_add(&msg, REC_WANT_STATE, "1");
     agent_path = xasprintf("%s/agent.sock", dir);
     if (path_exists(agent_path)) {
-        if (strcmp(status, "paused") == 0) {
+        if (strcmp(status, "paused") == 0 && !st.agent_unfrozen) {
             rlx_error(err, 0, "exec: cannot exec in paused container '%s' on this kernel: its exec agent "
-                      "(setns(2) cannot enter the container here) is frozen with it", id);
+                      "(setns(2) cannot enter the container here) is frozen with it (cgroup v2, or a container "
+                      "created by an older runlxc)", id);
             goto out;
         }
         sv[0] = agent_connect(agent_path, o->preserve_fds, err);

@@ -20,7 +20,8 @@ struct rlx_state {
     struct json_object *annotations; /* owned */
     char **cgroup_paths;             /* absolute cgroup dirs of the container */
     char **monitor_cgroup_paths;     /* where the short-lived liblxc monitor lived */
-    bool shared_pidns;               /* no private pid namespace: kill every cgroup member */
+    bool shared_pidns;
+    bool agent_unfrozen;             /* the exec agent lives outside the container's freezer */               /* no private pid namespace: kill every cgroup member */
     char *lxcfs_mountpoint;          /* lxcfs the container's views come from, or NULL */
     char **lxcfs_targets;            /* container paths bound from it */
     char *lxcfs_relay;               /* container path of the lxcfs relay (remount without

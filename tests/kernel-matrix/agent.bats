@@ -120,3 +120,47 @@ teardown() { teardown_bundle; }
     # and no mount is left behind on the host
     ! grep -q runlxc-init /proc/self/mountinfo
 }
+
+@test "agent: a paused container: exec needs --ignore-paused, then starts frozen and runs on resume; ps, kill, delete --force" {
+    cfg '.root.readonly = false'   # the mark below goes to the rootfs
+    rl run -d "$ID"
+    rl pause "$ID"
+    run rl exec "$ID" true
+    [ "$status" -eq 255 ]   # runc: a failed exec exits 255
+    [[ "$output" == *"cannot exec in a paused container"*"--ignore-paused"* ]]
+    # the process is started but frozen with the container until resume (runc's behaviour)
+    "$RUNLXC" --root "$ROOT" exec --ignore-paused "$ID" sh -c 'echo ran > /tmp/mark; exit 7' 3>&- &
+    local runner=$!
+    sleep 1
+    [ ! -e "$B/rootfs/tmp/mark" ]
+    kill -0 "$runner"
+    rl resume "$ID"
+    local st=0
+    wait "$runner" || st=$?
+    [ "$st" -eq 7 ]
+    [ "$(cat "$B/rootfs/tmp/mark")" = ran ]
+    # detached into a paused container: the process is in the container's frozen cgroups
+    rl pause "$ID"
+    rl exec --ignore-paused --detach --pid-file "$T/epid" "$ID" sleep 301
+    local epid init
+    epid=$(cat "$T/epid")
+    init=$(rl state "$ID" | jq -r .pid)
+    [ "$(grep :freezer: /proc/$epid/cgroup)" = "$(grep :freezer: /proc/$init/cgroup)" ]
+    [ "$(rl state "$ID" | jq -r .status)" = paused ]
+    run rl ps --format json "$ID"
+    [ "$status" -eq 0 ]
+    jq -e --argjson e "$epid" --argjson i "$init" 'index($e) != null and index($i) != null' <<< "$output"
+    rl kill "$ID" KILL
+    for _ in $(seq 100); do [ "$(rl state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.05; done
+    [ "$(rl state "$ID" | jq -r .status)" = stopped ]
+    ! kill -0 "$epid" 2>/dev/null
+    rl delete "$ID"
+    assert_no_leftovers "$ID"
+    # delete --force of a paused container with a frozen exec'd process leaves nothing
+    rl run -d "$ID"
+    rl pause "$ID"
+    rl exec --ignore-paused --detach --pid-file "$T/epid" "$ID" sleep 302
+    rl delete --force "$ID"
+    ! kill -0 "$(cat "$T/epid")" 2>/dev/null
+    assert_no_leftovers "$ID"
+}
