@@ -46,15 +46,22 @@ static bool mounted_as_lxcfs(const char *mountpoint)
     return found;
 }
 
+/* A read, not a stat: the kernel answers a stat of a dead FUSE mount from its caches. */
+static int read_one_byte(const char *path)
+{
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char c;
+    return fd >= 0 && read(fd, &c, 1) == 1 ? 0 : -1;
+}
+
 int rlx_lxcfs_probe(const char *mountpoint, bool *stale)
 {
-    cleanup_free char *probe = xasprintf("%s/proc/meminfo", mountpoint);
-    struct stat st;
+    cleanup_free char *probe = xasprintf("%s/proc/uptime", mountpoint);
     if (stale)
         *stale = false;
     if (!mounted_as_lxcfs(mountpoint))
         return 0;
-    if (stat(probe, &st) < 0) {
+    if (read_one_byte(probe) < 0) {
         if (stale)
             *stale = errno == ENOTCONN;
         return 0;
@@ -286,12 +293,11 @@ static int bind_views_from_relay(pid_t pid, const char *mountpoint, char **targe
                                  size_t len)
 {
     cleanup_free char *name = rlx_lxcfs_relay_name(mountpoint);
-    cleanup_free char *probe = xasprintf("%s/%s/proc/meminfo", relay, name);
-    struct stat st;
+    cleanup_free char *probe = xasprintf("%s/%s/proc/uptime", relay, name);
 
     if (enter_mount_ns(pid, msg, len) < 0)
         return -1;
-    if (stat(probe, &st) < 0) {
+    if (read_one_byte(probe) < 0) {
         snprintf(msg, len, "the container's relay %s does not show a live lxcfs (%s: %s); the relay %s must be "
                  "refreshed in the host's mount namespace",
                  relay, probe, strerror(errno), RLX_LXCFS_RELAY_ROOT);

@@ -65,6 +65,15 @@ matches_profile() { # name
     echo "$output" | jq -e '.features | all(.)'
 }
 
+@test "profile no-open-tree: the host without open_tree/move_mount only" {
+    local host
+    host=$("$RUNLXC" check --format json)
+    run "$P" no-open-tree -- "$RUNLXC" check --format json
+    [ "$status" -eq 0 ]
+    [ "$(jq '.features["open_tree/move_mount"]' <<< "$output")" = false ]
+    [ "$(jq -cS '.features | del(.["open_tree/move_mount"])' <<< "$output")" = "$(jq -cS '.features | del(.["open_tree/move_mount"])' <<< "$host")" ]
+}
+
 @test "personality: unknown profile and bad usage are errors" {
     run "$P" frobnicate -- true
     [ "$status" -eq 125 ]
@@ -72,5 +81,5 @@ matches_profile() { # name
     run "$P" centos6 true
     [ "$status" -eq 125 ]
     run "$P" --list
-    [ "${#lines[@]}" -eq 5 ]
+    [ "${#lines[@]}" -eq 6 ]
 }

@@ -99,6 +99,15 @@ run_tests() {
         echo "# suite integration/$f"
         bats --tap "tests/integration/$f.bats"
     done
+    # lxcfs with open_tree hidden (as before Linux 5.2): remount goes through the relay; the
+    # daemon and `watch` run unconfined, as on a host
+    echo "# suite integration/lxcfs (personality no-open-tree)"
+    bats --tap --filter "no-open-tree" tests/kernel-matrix/selftest.bats
+    printf '#!/bin/sh\nexec /opt/runlxc/tests/kernel-matrix/personality no-open-tree -- /usr/local/bin/runlxc "$@"\n' \
+        > /usr/local/bin/runlxc-no-open-tree
+    chmod 755 /usr/local/bin/runlxc-no-open-tree
+    RUNLXC=/usr/local/bin/runlxc-no-open-tree RUNLXC_HOST=/usr/local/bin/runlxc PERSONALITY=no-open-tree \
+        bats --tap tests/integration/lxcfs.bats
 }
 
 echo "RUNLXC-VM BEGIN kernel=$(uname -r) cgroup=$mode tests=$tests"

@@ -89,6 +89,14 @@ ln -sf ../../bin/busybox "$R/usr/bin/env"
 
 # bash, bats, jq (the test driver), iproute2's ip (ip netns) and strace (tests of what a command opens)
 add /usr/bin/bash /usr/bin/ip /usr/bin/strace
+# lxcfs (with the library it dlopens) and procps' free for lxcfs.bats, and the personality
+# harness: lxcfs.bats runs with open_tree hidden (profile no-open-tree), through the relay
+add /usr/bin/lxcfs /usr/bin/free /usr/bin/ldd "$(dpkg -L lxcfs | grep '/liblxcfs\.so$' | head -1)"
+personality=${PERSONALITY_BIN:-$top/tests/kernel-matrix/personality}
+[ -x "$personality" ] || die "$personality is not built (make build-tests)"
+mkdir -p "$R/opt/runlxc/tests/kernel-matrix"
+add "$personality"
+cp "$personality" "$R/opt/runlxc/tests/kernel-matrix/personality"
 ln -sf ../usr/bin/bash "$R/bin/bash"
 # jq 1.6 needs 0.75 s to start under TCG (it compiles its builtins every time), gojq 0.07 s;
 # the tests call jq several times each, so the guest's jq is gojq (same language) when the host
@@ -148,7 +156,7 @@ tags=$cgroup
 kconfig=$(dirname "$kernel")/config-$release
 [ "$cgroup" = v1 ] && [ -f "$kconfig" ] && grep -q '^# CONFIG_MEMCG_V1 is not set' "$kconfig" && tags="$tags,v1-nomemcg"
 : > "$work/skips-applied"
-for f in lifecycle.bats exec.bats config.bats; do
+for f in lifecycle.bats exec.bats config.bats lxcfs.bats; do
     awk -F' [|] ' -v file="$f" -v tags="$tags" -v out="$work/skips-applied" '
         FNR == NR {
             if ($0 ~ /^#/ || NF != 4 || $1 != file)
@@ -173,6 +181,7 @@ for f in lifecycle.bats exec.bats config.bats; do
     ' "$here/skip.list" "$top/tests/integration/$f" > "$T/tests/integration/$f"
 done
 cp "$here/guest-tests.bats" "$here/guest-init.sh" "$T/tests/kernel-matrix/vm/"
+cp "$here/../selftest.bats" "$T/tests/kernel-matrix/"
 ROOTFS_ONLY=1 "$top/scripts/mkbundle.sh" "$R/var/tmp/runlxc-test-rootfs" >/dev/null || die "mkbundle failed"
 cp "$here/guest-init.sh" "$R/sbin/guest-init"
 [ -n "$guest_script" ] && cp "$guest_script" "$T/guest-script.sh"
