@@ -122,6 +122,52 @@ static int tr_user_namespace(struct rlx_lxcconf *c, const struct rlx_spec *s, co
     return 0;
 }
 
+static char *trim(char *s)
+{
+    char *e;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+/* The LXC network of a converted container (annotation RLX_LXC_NET_ANNOTATION): "lxc.net.N.KEY
+ * = VALUE" lines, N from 0 and each interface starting with its type, given to liblxc as they
+ * are (in the 1.0-2.0 dialect as lxc.network.KEY, where each type line starts an interface). */
+static int tr_lxc_network(struct rlx_lxcconf *c, const struct rlx_lxc_ctx *ctx, const char *text, rlx_error_t *err)
+{
+    cleanup_free char *copy = xstrdup(text);
+    bool legacy = ctx->dialect->kind == RLX_DIALECT_LEGACY;
+    char *save = NULL;
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *eq = strchr(line, '='), *key = line, *value, *rest, *end;
+        unsigned long idx;
+        if (eq == NULL)
+            return rlx_error(err, 0, "annotation %s: '%s' is not KEY = VALUE", RLX_LXC_NET_ANNOTATION, line);
+        *eq = '\0';
+        value = eq + 1;
+        key = trim(key);
+        value = trim(value);
+        if (strncmp(key, "lxc.net.", 8) != 0 || (idx = strtoul(key + 8, &end, 10), end == key + 8) || *end != '.' ||
+            end[1] == '\0' || idx > 63)
+            return rlx_error(err, 0, "annotation %s: '%s' is not an lxc.net.N.KEY key (only the network is carried)",
+                             RLX_LXC_NET_ANNOTATION, key);
+        rest = end + 1;
+        if (strncmp(rest, "script.", 7) == 0 || strcmp(rest, "ipvlan.mode") == 0)
+            return rlx_error(err, 0, "annotation %s: '%s' is not allowed (it runs host commands or needs a newer "
+                             "liblxc)", RLX_LXC_NET_ANNOTATION, key);
+        if (legacy) {
+            cleanup_free char *old = xasprintf("lxc.network.%s", rest);
+            add_raw(c, old, value);
+        } else {
+            add_raw(c, key, value);
+        }
+    }
+    return 0;
+}
+
 static int tr_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
                          rlx_error_t *err)
 {
@@ -171,9 +217,18 @@ static int tr_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
                !rlx_spec_has_namespace(s, CLONE_NEWUTS) || !rlx_spec_has_namespace(s, CLONE_NEWIPC)) {
         return rlx_error(err, 0, "linux.namespaces: this liblxc always creates pid, uts, ipc and mount namespaces and nothing else");
     }
-    /* A new, empty network namespace, or the monitor's one (the host's, or the one it joined). */
-    if (add_key(c, ctx, K_NET_TYPE, net && net->path == NULL ? "empty" : "none", "linux.namespaces", err) < 0)
-        return -1;
+    /* A new, empty network namespace, or the monitor's one (the host's, or the one it joined);
+     * a new one may get the LXC network runlxc convert carried over. */
+    if (net && net->path == NULL && rlx_spec_annotation(s, RLX_LXC_NET_ANNOTATION)) {
+        if (tr_lxc_network(c, ctx, rlx_spec_annotation(s, RLX_LXC_NET_ANNOTATION), err) < 0)
+            return -1;
+    } else {
+        if (rlx_spec_annotation(s, RLX_LXC_NET_ANNOTATION))
+            strv_push(&c->warnings, "annotation " RLX_LXC_NET_ANNOTATION ": ignored, the container has no network "
+                                    "namespace of its own (an engine's, or the host's)");
+        if (add_key(c, ctx, K_NET_TYPE, net && net->path == NULL ? "empty" : "none", "linux.namespaces", err) < 0)
+            return -1;
+    }
     if (s->hostname && s->hostname[0] && uts->path == NULL && add_key(c, ctx, K_UTS_NAME, s->hostname, "hostname", err) < 0)
         return -1;
     return 0;

@@ -448,6 +448,15 @@ struct rlx_spec *rlx_spec_load(const char *bundle, rlx_error_t *err)
     return s;
 }
 
+const char *rlx_spec_annotation(const struct rlx_spec *s, const char *key)
+{
+    struct json_object *v;
+    if (s->annotations == NULL || !json_object_object_get_ex(s->annotations, key, &v) ||
+        !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
 bool rlx_spec_has_namespace(const struct rlx_spec *s, int flag)
 {
     return rlx_spec_namespace(s, flag) != NULL;

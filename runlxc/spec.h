@@ -166,6 +166,11 @@ void rlx_process_free(struct rlx_process *p);
 int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *o, rlx_error_t *err);
 void rlx_resources_free(struct rlx_resources *r);
 bool rlx_spec_has_namespace(const struct rlx_spec *s, int flag);
+/* The string value of annotation key, or NULL. */
+const char *rlx_spec_annotation(const struct rlx_spec *s, const char *key);
+/* The LXC network runlxc convert carries over: "lxc.net.N.KEY = VALUE" lines for liblxc to set
+ * up in the container's own new network namespace (design note 18). */
+#define RLX_LXC_NET_ANNOTATION "org.runlxc.lxc.net"
 const struct rlx_namespace *rlx_spec_namespace(const struct rlx_spec *s, int flag);
 
 /* The device nodes runc creates in every /dev the runtime fills (libcontainer/specconv's
