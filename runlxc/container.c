@@ -549,8 +549,14 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     }
     made_dir = true;
     expected_cg = rlx_cgroup_container_paths(&layout, conf.cgroup_dir, conf.cgroup_relative);
-    if (conf.monitor_cgroup_dir)
+    if (conf.monitor_cgroup_dir) {
         monitor_cg = rlx_cgroup_container_paths(&layout, conf.monitor_cgroup_dir, conf.cgroup_relative);
+        /* An empty one is a leftover of a create or a container of this id and root that was
+         * killed without delete (the state dir we just made was free); liblxc would refuse
+         * it ("Failed to create monitor cgroup") for good. rmdir leaves one in use alone. */
+        for (size_t i = 0; monitor_cg && monitor_cg[i]; i++)
+            rmdir(monitor_cg[i]);
+    }
     self_cfg = xasprintf("%s/config.json", state_dir);
     if (write_file_atomic(self_cfg, text, strlen(text), 0600, err) < 0)
         goto out;

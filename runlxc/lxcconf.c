@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -466,7 +467,16 @@ static int tr_cgroup_dir(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
     while (p && *p == '/')
         p++;
     c->cgroup_dir = p && *p ? xstrdup(p) : xstrdup(ctx->id);
-    c->monitor_cgroup_dir = xasprintf("runlxc.monitor/%s", ctx->id);
+    {
+        /* Ids are unique per --root only (containerd gives each namespace its own root), and
+         * without subreapers the monitor cgroup lives as long as the container (design note
+         * 8): a name by id alone made a second root's container of the same id fail to
+         * start, as liblxc refuses an existing monitor cgroup. FNV-1a of the root. */
+        uint32_t h = 2166136261u;
+        for (const char *r = ctx->root ? ctx->root : ""; *r; r++)
+            h = (h ^ (unsigned char)*r) * 16777619u;
+        c->monitor_cgroup_dir = xasprintf("runlxc.monitor/%s-%08x", ctx->id, (unsigned)h);
+    }
     if (rlx_dialect_key(ctx->dialect, K_CGROUP_DIR_CONTAINER)) {
         if (add_key(c, ctx, K_CGROUP_DIR_CONTAINER, c->cgroup_dir, "linux.cgroupsPath", err) < 0 ||
             add_key(c, ctx, K_CGROUP_DIR_MONITOR, c->monitor_cgroup_dir, "linux.cgroupsPath", err) < 0)

@@ -7,12 +7,14 @@
 #            (skipped when the judges are not beside the checkout)
 #   kernel-matrix: tests/kernel-matrix/matrix.sh: the runtime suites under each kernel
 #            personality, and the VM rows in MATRIX_VMS (default "6.1:v2 6.1:v1"; "" for none)
+#   legacy-engines: tests/engines/legacy-judges.sh: the engine judges with every runtime call
+#            under the rhel6 and rhel7 personalities, native snapshotter and vfs storage
 #   cgroup-v1: on a hybrid host, the runtime suites and the engine judges again in a private
 #            mount namespace without the cgroup2 mount: what a cgroup v1-only host looks like
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top}" && pwd)
-suites=${SUITES:-unit integration image-unpack engines cgroup-v1 kernel-matrix}
+suites=${SUITES:-unit integration image-unpack engines legacy-engines cgroup-v1 kernel-matrix}
 out=$(mktemp -d /tmp/runlxc-tests.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 pass=0 fail=0 skip=0
@@ -45,6 +47,14 @@ for s in $suites; do
             run_tap engines "$judges/all.sh" "${RUNLXC:-$(command -v runlxc)}"
         else
             echo "# engines: $judges/all.sh not found, skipped"
+        fi ;;
+    legacy-engines)
+        judges=${JUDGES_DIR:-$top/../shared/judges}
+        if [ -x "$judges/all.sh" ]; then
+            JUDGES_DIR=$judges PERSONALITY_BIN="$build/tests/kernel-matrix/personality" \
+                run_tap legacy-engines "$top/tests/engines/legacy-judges.sh" "${RUNLXC:-$(command -v runlxc)}"
+        else
+            echo "# legacy-engines: $judges/all.sh not found, skipped"
         fi ;;
     cgroup-v1)
         if ! grep -q ' /sys/fs/cgroup/unified cgroup2 ' /proc/mounts; then

@@ -48,7 +48,8 @@ assert_no_leftovers() {
     local id=$1
     [ ! -e "$ROOT/$id" ] || { echo "state dir $ROOT/$id left behind"; return 1; }
     local left
-    left=$(find /sys/fs/cgroup -maxdepth 3 -type d -name "$id" 2>/dev/null || true)
+    # runlxc.monitor/<id>-<hash of --root> too
+    left=$(find /sys/fs/cgroup -maxdepth 3 -type d \( -name "$id" -o -name "$id-????????" \) 2>/dev/null || true)
     [ -z "$left" ] || { echo "cgroups left behind: $left"; return 1; }
     left=$(grep -l -- "$id" /proc/[0-9]*/cmdline 2>/dev/null | grep -v "/proc/$$/" || true)
     for f in $left; do

@@ -136,6 +136,37 @@ teardown() { teardown_bundle; }
     assert_no_leftovers "$ID"
 }
 
+@test "create: the same id under two --root dirs runs twice (the monitor cgroup is per root)" {
+    args sleep 100
+    cfg --arg p "/$ID-a" '.linux.cgroupsPath = $p'
+    rl create --bundle "$B" "$ID"
+    cfg --arg p "/$ID-b" '.linux.cgroupsPath = $p'
+    # Without subreapers the monitor cgroup lives as long as the container (design note 8).
+    # (not `run`: the created init would hold its output pipe open)
+    local rc=0
+    (cd "$B" && exec "$RUNLXC" --root "$T/root2" create "$ID") > "$T/out" 2>&1 || rc=$?
+    "$RUNLXC" --root "$T/root2" delete --force "$ID" || true
+    [ "$rc" -eq 0 ] || { cat "$T/out"; false; }
+    rl delete --force "$ID"
+    [ -z "$(find /sys/fs/cgroup -maxdepth 3 -type d -name "$ID-*")" ]
+}
+
+@test "create: an empty monitor cgroup left by a container killed without delete does not block its id" {
+    args sleep 100
+    rl create --bundle "$B" "$ID"
+    local mon d; mon=$(awk '$1 == "monitor" {print $2}' "$ROOT/$ID/cgroups")
+    [ -n "$mon" ]
+    rl delete --force "$ID"
+    # What a create killed half-way, or an engine that lost the container, leaves behind.
+    for d in $mon; do mkdir -p "$d"; done
+    local rc=0
+    rl create --bundle "$B" "$ID" > "$T/out" 2>&1 || rc=$?
+    [ "$rc" -eq 0 ] || { for d in $mon; do rmdir "$d"; done; cat "$T/out"; false; }
+    rl delete --force "$ID"
+    for d in $mon; do [ ! -e "$d" ]; done
+    assert_no_leftovers "$ID"
+}
+
 @test "create under a subreaper: the subreaper reaps the payload with its exact status" {
     require_feature PR_SET_CHILD_SUBREAPER
     args sh -c 'exit 42'
