@@ -13,9 +13,11 @@ struct rlx_image_stats {
     unsigned long long bytes;          /* uncompressed layer size */
     unsigned long long layer_bytes;    /* compressed layer blob size */
     unsigned long long sockets_skipped;
+    unsigned long long mounts_skipped; /* mount points below the rootfs: stored empty */
     char layer_digest[72];             /* "sha256:..." of the compressed layer blob */
     char diff_id[72];                  /* "sha256:..." of the uncompressed tar */
-    char manifest_digest[72];
+    char manifest_digest[72];          /* oci: only (a docker-archive has no manifest blob) */
+    char config_digest[72];            /* the image ID engines show */
 };
 
 /* Writes rootfs (a directory on the host; symlinks are stored, never followed; sockets are

@@ -75,7 +75,7 @@ for s in $suites; do
         PERSONALITY_BIN="$build/tests/kernel-matrix/personality" \
             run_tap kernel-matrix "$top/tests/kernel-matrix/matrix.sh" "${vm_args[@]}" ;;
     unit)
-        for t in "$build"/tests/unit/*_test "$build"/image-unpack/tests/*_test; do
+        for t in "$build"/tests/unit/*_test "$build"/image-unpack/tests/*_test "$build"/convert/tests/*_test; do
             [ -x "$t" ] && run_tap "unit-$(basename "$t")" "$t"
         done ;;
     *)
