@@ -10,10 +10,13 @@ int rlx_lxc_load(struct rlx_lxc_api *api, rlx_error_t *err)
     /* POSIX's dlsym returns void *; the union avoids an object-to-function pointer cast. */
     union { void *p; const char *(*f)(void); } v = {dlsym(h, "lxc_get_version")};
     union { void *p; struct lxc_container *(*f)(const char *, const char *); } n = {dlsym(h, "lxc_container_new")};
-    if (v.p == NULL || n.p == NULL)
-        return rlx_error(err, 0, "load liblxc (%s): lxc_get_version or lxc_container_new missing", LIBLXC_SONAME);
+    union { void *p; int (*f)(struct lxc_container *); } put = {dlsym(h, "lxc_container_put")};
+    if (v.p == NULL || n.p == NULL || put.p == NULL)
+        return rlx_error(err, 0, "load liblxc (%s): lxc_get_version, lxc_container_new or lxc_container_put missing",
+                         LIBLXC_SONAME);
     api->get_version = v.f;
     api->container_new = n.f;
+    api->container_put = put.f;
     return 0;
 }
 

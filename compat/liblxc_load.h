@@ -11,6 +11,7 @@ struct lxc_container;
 struct rlx_lxc_api {
     const char *(*get_version)(void);
     struct lxc_container *(*container_new)(const char *name, const char *configpath);
+    int (*container_put)(struct lxc_container *c);
 };
 
 /* Fills api from the installed liblxc (LIBLXC_SONAME). */

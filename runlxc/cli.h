@@ -44,6 +44,7 @@ int cmd_pause(const struct rlx_global *g, int argc, char **argv, rlx_error_t *er
 int cmd_resume(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_hook(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_unpack(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+int cmd_convert(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 
 struct rlx_create_opts;
 /* Options shared by create and run; returns the index of the first positional argument or -1. */

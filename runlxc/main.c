@@ -28,6 +28,7 @@ static const struct rlx_command commands[] = {
     {"spec", cmd_spec, "write a default config.json"},
     {"features", cmd_features, "print what this runtime supports on this host"},
     {"unpack", cmd_unpack, "unpack an OCI or Docker image into a bundle"},
+    {"convert", cmd_convert, "turn LXC containers into OCI bundles or images"},
     {"hook", cmd_hook, NULL},   /* internal: liblxc hook callback */
 };
 

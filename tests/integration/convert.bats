@@ -1,0 +1,286 @@
+#!/usr/bin/env bats
+# runlxc convert: LXC containers made by Debian's LXC (lxc-create -t busybox) and configs in
+# both key dialects, turned into OCI bundles; the converted container must see under runlxc
+# what it saw under lxc-start. Everything lives in a private lxcpath and, where a network is
+# involved, in a private network namespace with a bridge of the test's own.
+load helpers
+
+setup() {
+    command -v lxc-create >/dev/null || skip "LXC's tools are not installed"
+    T=$(mktemp -d /tmp/runlxc-convert.XXXXXX)
+    ROOT=$T/state
+    LXP=$T/lxc
+    mkdir -p "$LXP"
+    ID=cv$$-$BATS_TEST_NUMBER
+}
+
+teardown() {
+    for d in "$ROOT"/*; do
+        [ -d "$d" ] && "$RUNLXC" --root "$ROOT" delete --force "$(basename "$d")" >/dev/null 2>&1
+    done
+    for c in "$LXP"/*; do
+        [ -f "$c/config" ] && lxc-stop -P "$LXP" -n "$(basename "$c")" -k >/dev/null 2>&1
+    done
+    # lxc-stop -k leaves LXC's own cgroups (and its lxc.pivot) behind
+    find /sys/fs/cgroup -maxdepth 2 -type d \( -name 'lxc.payload.bb' -o -name 'lxc.monitor.bb' -o -name lxc.pivot \) -exec rmdir {} + 2>/dev/null
+    rm -rf "$T"
+}
+
+cv() { "$RUNLXC" convert --lxcpath "$LXP" "$@"; }
+
+# A busybox container as LXC's template makes it, on the test's bridge with a static address
+# and cgroup limits; its rcS would run a DHCP client that drops the static address.
+make_busybox() { # name
+    lxc-create -P "$LXP" -n "$1" -t busybox >/dev/null
+    sed -i 's/lxcbr0/brcv0/; /udhcpc/d' "$LXP/$1/config"
+    sed -i '/udhcpc/d' "$LXP/$1/rootfs/etc/init.d/rcS"
+    cat >> "$LXP/$1/config" <<'EOF'
+lxc.net.0.name = eth0
+lxc.net.0.ipv4.address = 10.0.77.2/24
+lxc.net.0.ipv4.gateway = 10.0.77.1
+lxc.cgroup.memory.limit_in_bytes = 256M
+lxc.cgroup.pids.max = 100
+lxc.environment = RLX_FROM_LXC=yes
+EOF
+}
+
+# What a container sees, printed by the same probe under lxc-attach and runlxc exec.
+PROBE='hostname; ip -o -4 addr show eth0 | awk "{print \$2, \$4}"; ping -c1 -W3 10.0.77.1 >/dev/null && echo ping-ok
+grep -E "^Cap(Bnd|Eff)" /proc/1/status; tr -s " " < /proc/self/uid_map; tr "\0" "\n" < /proc/1/environ | grep ^RLX_
+for m in /proc /sys /dev/pts /dev/shm /dev/mqueue /lib /usr/lib; do grep -q " $m " /proc/mounts && echo "mount $m"; done'
+
+# Host-side cgroup limits of the process $1 (LXC 5 leaves the container's /sys/fs/cgroup
+# empty on this hybrid host, so both runtimes are read from outside).
+limits() {
+    local mem pids
+    mem=$(awk -F: '$2 == "memory" {print $3}' /proc/$1/cgroup)
+    pids=$(awk -F: '$2 == "pids" {print $3}' /proc/$1/cgroup)
+    echo "memory $(cat /sys/fs/cgroup/memory$mem/memory.limit_in_bytes) pids $(cat /sys/fs/cgroup/pids$pids/pids.max)"
+}
+
+@test "convert: a busybox container from lxc-create sees under runlxc what it saw under lxc-start" {
+    make_busybox bb
+    cat > "$T/both.sh" <<EOF
+set -e
+lxc-start -P $LXP -n bb -d
+for i in \$(seq 100); do lxc-attach -P $LXP -n bb -- true 2>/dev/null && break; sleep 0.1; done
+lxc-attach -P $LXP -n bb -- sh -c '$PROBE' > $T/lxc.out
+pid=\$(lxc-info -P $LXP -n bb -pH)
+$(declare -f limits)
+limits \$pid >> $T/lxc.out
+lxc-stop -P $LXP -n bb -k
+"$RUNLXC" convert --lxcpath $LXP --allow-lossy bb $T/bundle > $T/report.txt
+"$RUNLXC" --root $ROOT run -d --bundle $T/bundle $ID
+"$RUNLXC" --root $ROOT exec $ID sh -c '$PROBE' > $T/runlxc.out
+pid=\$("$RUNLXC" --root $ROOT state $ID | jq -r .pid)
+limits \$pid >> $T/runlxc.out
+"$RUNLXC" --root $ROOT exec $ID cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max > $T/inside.out
+"$RUNLXC" --root $ROOT delete --force $ID
+EOF
+    run unshare -n -m "$TOP/tests/integration/netns-bridge.sh" brcv0 10.0.77.1/24 -- bash "$T/both.sh"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    echo "--- lxc-start"; cat "$T/lxc.out"; echo "--- runlxc"; cat "$T/runlxc.out"
+    diff "$T/lxc.out" "$T/runlxc.out"
+    # and what both saw is what the config says
+    [ "$(head -1 "$T/runlxc.out")" = bb ]
+    grep -qx "eth0 10.0.77.2/24" "$T/runlxc.out"
+    grep -qx ping-ok "$T/runlxc.out"
+    grep -qx "RLX_FROM_LXC=yes" "$T/runlxc.out"
+    grep -qx " *0 0 4294967295" "$T/runlxc.out"
+    grep -qx "mount /usr/lib" "$T/runlxc.out"
+    grep -qx "memory 268435456 pids 100" "$T/runlxc.out"
+    [ "$(tr '\n' ' ' < "$T/inside.out")" = "268435456 100 " ]
+    # the one lossy setting is the template's ttys
+    grep -q "^container bb: .* 1 lossy" "$T/report.txt"
+    grep -q "lossy *lxc.tty.max = 5" "$T/report.txt"
+}
+
+@test "convert: lossy settings make it exit 1 and write nothing; --report json lists every key" {
+    make_busybox bb
+    run cv bb "$T/bundle"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"1 LXC setting would change behaviour"*"--allow-lossy"* ]]
+    [ ! -e "$T/bundle" ]
+    run cv --report json --allow-lossy bb "$T/bundle"
+    [ "$status" -eq 0 ]
+    # one report item per key line of the config (includes flattened), none dropped
+    local keys
+    keys=$(grep -cE '^[[:space:]]*lxc\.' "$LXP/bb/config")
+    [ "$(jq '.items | length' <<< "$output")" = "$keys" ]
+    [ "$(jq -r '[.items[].status] | unique | join(",")' <<< "$output")" = "lossy,no-effect,recorded,translated" ]
+    jq -e '.items[] | select(.key == "lxc.cgroup.memory.limit_in_bytes") | .oci == "linux.resources.memory.limit"' <<< "$output"
+    [ -f "$T/bundle/config.json" ] && [ -f "$T/bundle/lxc-convert-report.json" ]
+    [ "$(jq -r .root.path "$T/bundle/config.json")" = "$(realpath "$LXP/bb/rootfs")" ]
+}
+
+@test "convert: the 1.0 dialect and includes are read as liblxc reads them, each key family translated" {
+    mkdir -p "$LXP/old/rootfs" "$T/inc"
+    cp -a "$ROOTFS_CACHE/rootfs/." "$LXP/old/rootfs/" 2>/dev/null || ROOTFS_ONLY=1 "$TOP/scripts/mkbundle.sh" "$LXP/old" >/dev/null
+    printf '2\ndenylist\nreject_force_umount\n[all]\nkexec_load errno 1\n[arm64]\nopen_by_handle_at errno 1\n' > "$T/inc/my.seccomp"
+    cat > "$T/inc/common.conf" <<EOF
+lxc.cgroup.devices.deny = a
+lxc.cgroup.devices.allow = c 1:3 rwm
+lxc.cap.drop = sys_module mac_admin
+lxc.seccomp = $T/inc/my.seccomp
+EOF
+    cat > "$LXP/old/config" <<EOF
+# an LXC 1.0 config (CentOS 6 era)
+lxc.include = $T/inc/common.conf
+lxc.utsname = oldbox
+lxc.rootfs = $LXP/old/rootfs
+lxc.network.type = veth
+lxc.network.link = br0
+lxc.network.flags = up
+lxc.network.hwaddr = 00:16:3e:11:22:33
+lxc.network.ipv4 = 10.1.2.3/24
+lxc.network.type = empty
+lxc.id_map = u 0 100000 65536
+lxc.id_map = g 0 100000 65536
+lxc.aa_profile = unconfined
+lxc.init_cmd = /bin/sh -c "exec sleep 5"
+lxc.cgroup.cpuset.cpus = 0
+lxc.cgroup.cpu.shares = 512
+lxc.limit.nofile = 1024:2048
+lxc.haltsignal = SIGRTMIN+3
+lxc.start.auto = 1
+lxc.mount.auto = proc:rw sys:ro
+lxc.mount.entry = /tmp tmp none bind,create=dir 0 0
+lxc.loglevel = 1
+lxc.pts = 1024
+EOF
+    run cv --report json old "$T/bundle"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    local c=$T/bundle/config.json
+    [ "$(jq -r .hostname "$c")" = oldbox ]
+    [ "$(jq -c .process.args "$c")" = '["/bin/sh","-c","exec sleep 5"]' ]
+    [ "$(jq -c '.linux.uidMappings' "$c")" = '[{"containerID":0,"hostID":100000,"size":65536}]' ]
+    [ "$(jq -r '.linux.resources.cpu.cpus, .linux.resources.cpu.shares' "$c" | tr '\n' ' ')" = "0 512 " ]
+    [ "$(jq -c '.process.rlimits' "$c")" = '[{"type":"RLIMIT_NOFILE","soft":1024,"hard":2048}]' ]
+    [ "$(jq -c '.linux.resources.devices' "$c")" = '[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"}]' ]
+    ! jq -e '.process.capabilities.bounding | index("CAP_SYS_MODULE")' "$c"
+    jq -e '.process.capabilities.bounding | index("CAP_SYS_ADMIN")' "$c"
+    [ "$(jq -r '.annotations["org.runlxc.lxc.net"]' "$c")" = "$(printf 'lxc.net.0.type = veth\nlxc.net.0.link = br0\nlxc.net.0.flags = up\nlxc.net.0.hwaddr = 00:16:3e:11:22:33\nlxc.net.0.ipv4.address = 10.1.2.3/24')" ]
+    [ "$(jq -r '.annotations["org.runlxc.lxc.signal.halt"], .annotations["org.runlxc.lxc.start.auto"]' "$c" | tr '\n' ' ')" = "SIGRTMIN+3 1 " ]
+    jq -e '.linux.seccomp.syscalls[] | select(.names == ["kexec_load"] and .action == "SCMP_ACT_ERRNO" and .errnoRet == 1)' "$c"
+    jq -e '.linux.seccomp.syscalls[] | select(.names == ["umount2"] and .errnoRet == 13)' "$c"
+    ! jq -e '.linux.seccomp.syscalls[] | select(.names == ["open_by_handle_at"])' "$c"
+    jq -e '.mounts[] | select(.destination == "/tmp" and .type == "bind")' "$c"
+    ! jq -e '.linux.readonlyPaths | index("/proc/sys")' "$c"    # proc:rw
+    ! jq -e '.mounts[] | select(.destination == "/sys/fs/cgroup")' "$c"   # no cgroup in mount.auto
+    # the report names the 1.0 keys with their 2.1 spelling and where each came from
+    jq -e '.items[] | select(.key == "lxc.utsname" and .modern_key == "lxc.uts.name" and .status == "translated")' <<< "$output"
+    jq -e --arg f "$T/inc/common.conf" '.items[] | select(.key == "lxc.cap.drop" and .file == $f and .line == 3)' <<< "$output"
+    jq -e '.items[] | select(.key == "lxc.loglevel" and .status == "no-effect")' <<< "$output"
+    jq -e '.items[] | select(.key == "lxc.network.type" and .value == "empty" and .status == "translated")' <<< "$output"
+}
+
+@test "convert: a converted container runs under runlxc, with runc's and crun's answers on the same bundle" {
+    mkdir -p "$LXP/plain/rootfs"
+    cp -a "$ROOTFS_CACHE/rootfs/." "$LXP/plain/rootfs/"
+    cat > "$LXP/plain/config" <<EOF
+lxc.uts.name = plainbox
+lxc.rootfs.path = dir:$LXP/plain/rootfs
+lxc.net.0.type = empty
+lxc.init.cmd = /bin/sh -c 'echo \$(hostname) \$RLX; cat /proc/self/uid_map | tr -s " "'
+lxc.environment = RLX=set
+lxc.mount.auto = proc:mixed sys:ro cgroup:mixed
+lxc.init.cwd = /tmp
+EOF
+    cv plain "$T/bundle" >/dev/null
+    run "$RUNLXC" --root "$ROOT" run --bundle "$T/bundle" "$ID"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "plainbox set" ]
+    # the bundle is a plain OCI bundle: runc and crun (which refuses a hybrid host unless
+    # cgroup2 is hidden) run it the same
+    run runc --root "$T/runc" run --bundle "$T/bundle" "$ID-runc"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "plainbox set" ]
+    run unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --root "$1" run --bundle "$2" "$3"' \
+        sh "$T/crun" "$T/bundle" "$ID-crun"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "plainbox set" ]
+}
+
+@test "convert --all: one line per container (translated, lossy, failed) and a total" {
+    make_busybox bb
+    mkdir -p "$LXP/ok/rootfs" "$LXP/broken"
+    printf 'lxc.uts.name = ok\nlxc.rootfs.path = %s\nlxc.net.0.type = empty\n' "$LXP/ok/rootfs" > "$LXP/ok/config"
+    printf 'lxc.uts.name = broken\nlxc.rootfs.path = lvm:/dev/vg/broken\n' > "$LXP/broken/config"
+    run cv --all "$T/out"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ "${lines[0]}" == "bb "*"lossy "*"not written"* ]]
+    [[ "${lines[1]}" == "broken "*"failed "*"lvm backend is not supported"* ]]
+    [[ "${lines[2]}" == "ok "*"translated "* ]]
+    [ "${lines[3]}" = "3 containers: 1 translated, 1 lossy, 1 failed" ]
+    [ -f "$T/out/ok/config.json" ] && [ ! -e "$T/out/bb" ] && [ ! -e "$T/out/broken" ]
+    run cv --all --allow-lossy "$T/out2"
+    [ "${lines[3]}" = "3 containers: 1 translated, 1 lossy, 1 failed" ]
+    [ -f "$T/out2/bb/config.json" ]
+}
+
+@test "convert --copy: the rootfs is copied with owners, modes, links; symlinks out of it stay links" {
+    mkdir -p "$LXP/cp/rootfs/etc" "$LXP/cp/rootfs/bin"
+    cp -a "$ROOTFS_CACHE/rootfs/." "$LXP/cp/rootfs/"
+    echo data > "$LXP/cp/rootfs/etc/f"
+    ln "$LXP/cp/rootfs/etc/f" "$LXP/cp/rootfs/etc/hard"
+    chown 1234:5678 "$LXP/cp/rootfs/etc/f"
+    chmod 4751 "$LXP/cp/rootfs/etc/f"
+    ln -s /etc/shadow "$LXP/cp/rootfs/etc/abs-out"
+    ln -s ../../../../../../../../etc "$LXP/cp/rootfs/etc/rel-out"
+    mknod "$LXP/cp/rootfs/etc/null" c 1 3
+    printf 'lxc.uts.name = cp\nlxc.rootfs.path = %s\nlxc.net.0.type = empty\nlxc.init.cmd = /bin/true\n' \
+        "$LXP/cp/rootfs" > "$LXP/cp/config"
+    touch "$T/marker"
+    cv --copy cp "$T/bundle" >/dev/null
+    local r=$T/bundle/rootfs
+    [ "$(jq -r .root.path "$T/bundle/config.json")" = rootfs ]
+    [ "$(stat -c '%u:%g %a %h' "$r/etc/f")" = "1234:5678 4751 2" ]
+    [ "$(stat -c %i "$r/etc/f")" = "$(stat -c %i "$r/etc/hard")" ]
+    [ "$(readlink "$r/etc/abs-out")" = /etc/shadow ]
+    [ "$(readlink "$r/etc/rel-out")" = ../../../../../../../../etc ]
+    [ "$(stat -c '%F %t:%T' "$r/etc/null")" = "character special file 1:3" ]
+    # nothing was written outside the bundle: no file newer than the marker in /etc
+    [ -z "$(find /etc -newer "$T/marker" -print -quit 2>/dev/null)" ]
+    run "$RUNLXC" --root "$ROOT" run --bundle "$T/bundle" "$ID"
+    [ "$status" -eq 0 ]
+}
+
+@test "convert: bad input is refused with the reason, and nothing is written" {
+    mkdir -p "$LXP/loop" "$LXP/rootslash" "$LXP/bogus" "$LXP/lvm"
+    # a missing container
+    run cv nosuch "$T/b1"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"container 'nosuch' not found in $LXP"* ]]
+    # an include loop
+    printf 'lxc.include = %s/loop/more\n' "$LXP" > "$LXP/loop/config"
+    printf 'lxc.uts.name = x\nlxc.include = %s/loop/config\n' "$LXP" > "$LXP/loop/more"
+    run cv loop "$T/b2"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"include loop"* ]]
+    # a key liblxc rejects
+    printf 'lxc.uts.name = x\nlxc.rootfs.path = /tmp\nlxc.frobnicate = 1\n' > "$LXP/bogus/config"
+    run cv bogus "$T/b3"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"liblxc"*"rejects this config"* ]]
+    # a rootfs that is a symlink to /
+    ln -s / "$LXP/rootslash/rootfs"
+    printf 'lxc.uts.name = x\nlxc.rootfs.path = %s/rootslash/rootfs\nlxc.net.0.type = empty\n' "$LXP" > "$LXP/rootslash/config"
+    run cv rootslash "$T/b4"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"resolves to / (the host's root)"* ]]
+    run cv --copy rootslash "$T/b5"
+    [ "$status" -eq 1 ]
+    # a backend convert cannot read
+    printf 'lxc.uts.name = x\nlxc.rootfs.path = lvm:/dev/vg0/lv\n' > "$LXP/lvm/config"
+    run cv lvm "$T/b6"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"the lvm backend is not supported"* ]]
+    # bad flags
+    run cv --report xml lvm "$T/b7"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"--report must be text or json"* ]]
+    for b in b1 b2 b3 b4 b5 b6 b7; do [ ! -e "$T/$b" ]; done
+}
