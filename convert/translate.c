@@ -176,9 +176,11 @@ static int h_init_id(struct tr *t, const struct rlx_lxc_item *it, const char *s,
     (void)e;
     if (*end || v < 0)
         return note(t, it, CONV_LOSSY, NULL, "not a numeric id");
-    json_object_object_add(obj(obj(t->cv->spec, "process", NULL), "user", NULL), strcmp(s, "uid") == 0 ? "uid" : "gid",
+    bool uid = strcmp(it->key, "lxc.init.uid") == 0;
+    (void)s;
+    json_object_object_add(obj(obj(t->cv->spec, "process", NULL), "user", NULL), uid ? "uid" : "gid",
                            json_object_new_int64(v));
-    return note(t, it, CONV_TRANSLATED, strcmp(s, "uid") == 0 ? "process.user.uid" : "process.user.gid", NULL);
+    return note(t, it, CONV_TRANSLATED, uid ? "process.user.uid" : "process.user.gid", NULL);
 }
 
 static int h_init_groups(struct tr *t, const struct rlx_lxc_item *it, const char *s, rlx_error_t *e)

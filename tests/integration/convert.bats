@@ -284,3 +284,114 @@ EOF
     [[ "$output" == *"--report must be text or json"* ]]
     for b in b1 b2 b3 b4 b5 b6 b7; do [ ! -e "$T/$b" ]; done
 }
+
+@test "convert: a 2.1+ config with every other key family gives the expected report and config" {
+    mkdir -p "$LXP/modern/rootfs" "$T/inc"
+    printf '/tmp tmp none bind,create=dir 0 0\nproc proc proc defaults 0 0\n' > "$T/inc/fstab"
+    printf '1\n0\n1\n60\n' > "$T/inc/v1.seccomp"
+    cat > "$LXP/modern/config" <<CONF
+lxc.rootfs.path = $LXP/modern/rootfs
+lxc.uts.name = modern
+lxc.init.uid = 1000
+lxc.init.gid = 1000
+lxc.init.groups = 10,20
+lxc.cgroup2.memory.max = 1G
+lxc.cgroup2.cpu.max = 50000 100000
+lxc.cgroup2.cpu.weight = 100
+lxc.cgroup2.pids.max = 64
+lxc.cgroup2.io.max = 8:0 rbps=1048576
+lxc.cgroup.memory.swappiness = 10
+lxc.cgroup.freezer.state = THAWED
+lxc.namespace.keep = net
+lxc.hook.pre-start = /usr/local/bin/prestart-hook one two
+lxc.hook.post-stop = /usr/local/bin/poststop-hook
+lxc.hook.clone = /usr/share/lxc/hooks/clonehostname
+lxc.sysctl.net.ipv4.ip_forward = 1
+lxc.prlimit.nproc = unlimited
+lxc.mount.fstab = $T/inc/fstab
+lxc.proc.oom_score_adj = 100
+lxc.apparmor.profile = lxc-container-default
+lxc.selinux.context = system_u:system_r:svirt_lxc_net_t:s0
+lxc.seccomp.profile = $T/inc/v1.seccomp
+lxc.console.path = none
+lxc.ephemeral = 1
+lxc.time.offset.boot = 10s
+lxc.no_new_privs = 1
+lxc.cap.keep = chown kill
+CONF
+    run cv --report json --allow-lossy modern "$T/bundle"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    local c=$T/bundle/config.json
+    st() { jq -r --arg k "$1" '[.items[] | select(.key == $k) | .status] | join(",")' <<< "$output"; }
+    [ "$(st lxc.cgroup2.memory.max)" = translated ]
+    [ "$(st lxc.cgroup2.io.max)" = translated ]          # to unified
+    [ "$(st lxc.cgroup.freezer.state)" = lossy ]
+    [ "$(st lxc.hook.clone)" = no-effect ]
+    [ "$(st lxc.console.path)" = no-effect ]
+    [ "$(st lxc.ephemeral)" = recorded ]
+    [ "$(st lxc.time.offset.boot)" = lossy ]
+    [ "$(st lxc.mount.fstab)" = translated,translated ]
+    [ "$(jq -c '.process.user' "$c")" = '{"uid":1000,"gid":1000,"additionalGids":[10,20]}' ]
+    [ "$(jq -c '.linux.resources.memory.limit, .linux.resources.cpu.quota, .linux.resources.cpu.period, .linux.resources.pids.limit, .linux.resources.memory.swappiness' "$c" | tr '\n' ' ')" = "1073741824 50000 100000 64 10 " ]
+    # cpu.weight 100 -> shares that runc turns back into weight 100
+    [ "$(jq '.linux.resources.cpu.shares' "$c")" = 2598 ]
+    [ "$(jq -r '.linux.resources.unified["io.max"]' "$c")" = "8:0 rbps=1048576" ]
+    ! jq -e '.linux.namespaces[] | select(.type == "network")' "$c"
+    [ "$(jq -c '.hooks.createRuntime[0].args' "$c")" = '["/usr/local/bin/prestart-hook","one","two","modern","lxc","pre-start"]' ]
+    jq -e '.hooks.poststop[0].path == "/usr/local/bin/poststop-hook"' "$c"
+    [ "$(jq -r '.linux.sysctl["net.ipv4.ip_forward"]' "$c")" = 1 ]
+    # (jq 1.6 rounds 2^64-1: read the file's own text)
+    tr -d ' \n' < "$c" | grep -q '"rlimits":\[{"type":"RLIMIT_NPROC","soft":18446744073709551615,"hard":18446744073709551615}\]'
+    jq -e '.mounts[] | select(.destination == "/tmp" and .source == "/tmp")' "$c"
+    [ "$(jq '.process.oomScoreAdj' "$c")" = 100 ]
+    [ "$(jq -r '.process.apparmorProfile, .process.selinuxLabel' "$c" | tr '\n' ' ')" = "lxc-container-default system_u:system_r:svirt_lxc_net_t:s0 " ]
+    [ "$(jq -c '.linux.seccomp.defaultAction, [.linux.seccomp.syscalls[].names[0]]' "$c" | tr '\n' ' ')" = '"SCMP_ACT_KILL" ["read","write","exit"] ' ]
+    [ "$(jq '.process.noNewPrivileges' "$c")" = true ]
+    [ "$(jq -c '.process.capabilities.bounding' "$c")" = '["CAP_CHOWN","CAP_KILL"]' ]
+    # the lossy settings are listed, and without --allow-lossy nothing is written
+    run cv modern "$T/bundle2"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"2 LXC settings would change behaviour"* ]]
+    [ ! -e "$T/bundle2" ]
+}
+
+@test "convert --image: the container as an OCI layout and a docker-archive that runlxc-unpack runs; a hostile rootfs stays inside" {
+    mkdir -p "$LXP/img/rootfs"
+    cp -a "$ROOTFS_CACHE/rootfs/." "$LXP/img/rootfs/"
+    ln -s ../../../../../../etc/passwd "$LXP/img/rootfs/escape"
+    ln -s / "$LXP/img/rootfs/hostroot"
+    python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$LXP/img/rootfs/tmp/sock"
+    cat > "$LXP/img/config" <<CONF
+lxc.uts.name = img
+lxc.rootfs.path = $LXP/img/rootfs
+lxc.net.0.type = empty
+lxc.init.cmd = /bin/sh -c 'echo "\$GREETING from \$(pwd) as \$(id -u)"; ls -l /escape | grep -c passwd'
+lxc.environment = GREETING=hello
+lxc.init.cwd = /tmp
+lxc.signal.halt = SIGRTMIN+3
+CONF
+    touch "$T/marker"
+    run cv --image "oci:$T/layout:v1" img
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"1 sockets skipped"* ]]
+    run cv --image "docker-archive:$T/img.tar" img
+    [ "$status" -eq 0 ]
+    for src in "oci:$T/layout:v1" "docker-archive:$T/img.tar"; do
+        rm -rf "$T/ub"
+        runlxc-unpack "$src" "$T/ub"
+        [ -L "$T/ub/rootfs/escape" ] && [ -L "$T/ub/rootfs/hostroot" ] && [ ! -e "$T/ub/rootfs/tmp/sock" ]
+        run "$RUNLXC" --root "$ROOT" run --bundle "$T/ub" "$ID"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "hello from /tmp as 0" ]
+    done
+    # the image config carries what an engine reads
+    local cfgdigest
+    cfgdigest=$(jq -r '.manifests[0].digest' "$T/layout/index.json" | sed 's/sha256://')
+    cfgdigest=$(jq -r '.config.digest' "$T/layout/blobs/sha256/$cfgdigest" | sed 's/sha256://')
+    jq -e '.config.StopSignal == "SIGRTMIN+3" and .config.Labels["org.runlxc.lxc.name"] == "img" and .config.WorkingDir == "/tmp"' \
+        "$T/layout/blobs/sha256/$cfgdigest"
+    [ "$(jq -r '.config.Labels["org.runlxc.lxc.lossy"]' "$T/layout/blobs/sha256/$cfgdigest")" = "[]" ]
+    # nothing outside the destinations was written
+    [ -z "$(find /etc -newer "$T/marker" -print -quit 2>/dev/null)" ]
+}
