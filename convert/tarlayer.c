@@ -127,7 +127,9 @@ static int write_entry(struct archive *disk, struct archive *tar, struct archive
     bool has_data = archive_entry_filetype(ent) == AE_IFREG && !archive_entry_hardlink(ent) &&
                     archive_entry_size(ent) > 0;
     int r = archive_write_header(tar, ent);
-    if (r != ARCHIVE_OK)
+    /* WARN: a name that is not valid in the locale's charset (a Linux name is bytes) was
+     * stored as is with hdrcharset=BINARY, which is what every reader then gets back */
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
         return la_error(err, tar, s, path);
     st->entries++;
     return has_data ? copy_data(disk, tar, ent, s, buf, path, err) : 0;

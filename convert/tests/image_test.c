@@ -160,6 +160,9 @@ static void make_fixture(void)
     /* a name past ustar's 100 bytes: needs the pax path header */
     put("data/sub/deep/a-file-name-long-enough-that-the-whole-relative-path-exceeds-one-hundred-bytes-of-ustar-name.txt",
         "long\n", 5, 0644);
+    /* names are bytes: UTF-8 and not */
+    put("data/caf\xc3\xa9", "utf8\n", 5, 0644);
+    put("data/bad\xff\xfe", "binary\n", 7, 0644);
     {
         cleanup_free char *p = xasprintf("%s/data/h1", r);
         must(utimensat(AT_FDCWD, p, ts, AT_SYMLINK_NOFOLLOW) == 0, "mtime");
@@ -274,7 +277,7 @@ static void test_oci(void)
     gsha = file_sha(blob, true);
     TAP_STREQ(sha, st.layer_digest, "oci: the layer blob's sha256 is its name and the reported digest");
     TAP_STREQ(gsha, st.diff_id, "oci: the gunzipped layer's sha256 is the diff_id");
-    names = sh_out("gzip -dc '%s' | tar tf - | LC_ALL=C sort | head -3 | tr '\\n' ' '", blob);
+    names = sh_out("gzip -dc '%s' | tar tf - 2>/dev/null | LC_ALL=C sort | head -3 | tr '\\n' ' '", blob);
     TAP_STREQ(names, "bin/ bin/ping bin/sgid ", "oci: names are relative, without ./ and without a root entry");
     cfgp = xasprintf("%s/blobs/sha256/%s", layout, st.config_digest + 7);
     cfg = json_object_from_file(cfgp);
@@ -355,7 +358,7 @@ static void test_docker(void)
 
     TAP_OK(write_img(rootfs, dest, &st, NULL) == 0, "docker-archive: written");
     TAP_OK(st.sockets_skipped == 1, "docker-archive: one socket skipped and counted");
-    members = sh_out("tar tf '%s' | LC_ALL=C sort | tr '\\n' ' '", file);
+    members = sh_out("tar tf '%s' 2>/dev/null | LC_ALL=C sort | tr '\\n' ' '", file);
     if (strcmp(st.diff_id + 7, st.config_digest + 7) < 0) /* in the order of `sort` */
         want = xasprintf("%.64s/layer.tar %.64s.json manifest.json ", st.diff_id + 7, st.config_digest + 7);
     else
@@ -505,10 +508,10 @@ static void test_mounts(void)
     }
     TAP_OK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "mount points: written, one mount point counted (status %d)",
            WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    lfile = sh_out("tar tf '%s' | grep /layer.tar", file);
+    lfile = sh_out("tar tf '%s' 2>/dev/null | grep /layer.tar", file);
     if (lfile)
         lfile[strcspn(lfile, "\n")] = 0;
-    names = lfile ? sh_out("tar xOf '%s' '%s' | tar tf - | grep '^mnt'", file, lfile) : NULL;
+    names = lfile ? sh_out("tar xOf '%s' '%s' | tar tf - 2>/dev/null | grep '^mnt'", file, lfile) : NULL;
     TAP_STREQ(names, "mnt/\n", "mount points: the mount point is stored, what is mounted on it is not");
     unlink(file);
 }
