@@ -79,8 +79,6 @@ for s in $suites; do
             [ -x "$t" ] && run_tap "unit-$(basename "$t")" "$t"
         done ;;
     *)
-        # convert-image.bats writes its images with the built image_test
-        export IMAGE_WRITER=${IMAGE_WRITER:-$build/convert/tests/image_test}
         for f in "$top"/tests/"$s"/*.bats; do
             [ -e "$f" ] || continue
             args=(--tap)

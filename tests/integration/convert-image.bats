@@ -1,17 +1,14 @@
 #!/usr/bin/env bats
-# Images written by rlx_image_write (the writer of `runlxc convert --image`), run by real
-# engines with runlxc as their runtime (issue 13):
+# An LXC container imaged by `runlxc convert --image`, run by real engines with runlxc as
+# their runtime (issue 13):
 #   oci:DIR:TAG      -> skopeo copy into a private containers-storage -> podman run
 #   docker-archive:  -> ctr image import into a private containerd   -> ctr run
-# Until `runlxc convert --image` exists, the images come from convert/tests/image_test --write
-# (IMAGE_WRITER) on a busybox rootfs. Every engine runs in its own mount namespace with its own
-# state under $T; teardown kills what is left of it and removes $T and its cgroups.
+# The container is a busybox rootfs with an LXC config of its own in a private lxcpath. Every
+# engine runs in its own mount namespace with its own state under $T; teardown kills what is
+# left of it and removes $T and its cgroups.
 load helpers
 
-IMAGE_WRITER=${IMAGE_WRITER:-$TOP/convert/tests/image_test}
-
 setup() {
-    [ -x "$IMAGE_WRITER" ] || skip "$IMAGE_WRITER not built (make build-tests)"
     if [ ! -x "$ROOTFS_CACHE/rootfs/bin/busybox" ]; then
         ROOTFS_ONLY=1 "$TOP/scripts/mkbundle.sh" "$ROOTFS_CACHE" >/dev/null
     fi
@@ -40,9 +37,12 @@ teardown() {
     rm -rf "$T"
 }
 
-# write_image DEST: the busybox rootfs as an image (Cmd /bin/sh)
+# write_image DEST: an LXC container on the busybox rootfs, imaged by runlxc convert
 write_image() {
-    "$IMAGE_WRITER" --write "$ROOTFS_CACHE/rootfs" "$1"
+    mkdir -p "$T/lxc/conv"
+    printf 'lxc.uts.name = conv\nlxc.rootfs.path = %s\nlxc.net.0.type = empty\nlxc.init.cmd = /bin/sh\nlxc.environment = FROM=lxc\n' \
+        "$ROOTFS_CACHE/rootfs" > "$T/lxc/conv/config"
+    "$RUNLXC" convert --lxcpath "$T/lxc" --image "$1" conv
 }
 
 # podman_runs OCI_LAYOUT TAG CMD...: copies the image into a private vfs store with skopeo
@@ -126,10 +126,10 @@ EOF
     command -v podman >/dev/null && command -v skopeo >/dev/null || skip "podman or skopeo not installed"
     run write_image "oci:$T/layout:v1"
     [ "$status" -eq 0 ] || { echo "$output"; return 1; }
-    run podman_runs "$T/layout" v1 sh -c 'echo hello from $(cat /etc/hostname >/dev/null; echo conv); ls -l /bin/busybox'
+    run podman_runs "$T/layout" v1 sh -c 'echo hello from $(cat /etc/hostname >/dev/null; echo conv) $FROM; ls -l /bin/busybox'
     echo "$output"
     [ "$status" -eq 0 ]
-    [[ "$output" == *"hello from conv"* ]]
+    [[ "$output" == *"hello from conv lxc"* ]]
     [[ "$output" == *"/bin/busybox"* ]]
 }
 
@@ -137,10 +137,10 @@ EOF
     command -v containerd >/dev/null && command -v ctr >/dev/null || skip "containerd not installed"
     run write_image "docker-archive:$T/img.tar:localhost/conv:v1"
     [ "$status" -eq 0 ] || { echo "$output"; return 1; }
-    run ctr_runs "$T/img.tar" localhost/conv:v1 sh -c 'echo hello from conv; id -u'
+    run ctr_runs "$T/img.tar" localhost/conv:v1 sh -c 'echo hello from conv $FROM; id -u'
     echo "$output"
     [ "$status" -eq 0 ]
-    [[ "$output" == *"hello from conv"* ]]
+    [[ "$output" == *"hello from conv lxc"* ]]
 }
 
 @test "convert-image: the busybox image reads back with runlxc-unpack and runs under runlxc run" {
