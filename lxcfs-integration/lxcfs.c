@@ -30,21 +30,24 @@
 static const char *const proc_files[] = {"cpuinfo", "diskstats", "loadavg", "meminfo", "slabinfo",
                                          "stat", "swaps", "uptime", NULL};
 
-static bool mounted_as_lxcfs(const char *mountpoint)
+/* Is a filesystem whose type starts with fstype mounted at path? */
+static bool mounted_as(const char *path, const char *fstype)
 {
     cleanup_file FILE *f = fopen("/proc/self/mountinfo", "re");
     char *line = NULL;
     size_t cap = 0;
     bool found = false;
     while (f && !found && getline(&line, &cap, f) > 0) {
-        char mnt[4096], fstype[64];
+        char mnt[4096], type[64];
         char *sep = strstr(line, " - ");
-        if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 && sscanf(sep + 3, "%63s", fstype) == 1)
-            found = strcmp(mnt, mountpoint) == 0 && strncmp(fstype, "fuse.lxcfs", 10) == 0;
+        if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 && sscanf(sep + 3, "%63s", type) == 1)
+            found = strcmp(mnt, path) == 0 && strncmp(type, fstype, strlen(fstype)) == 0;
     }
     free(line);
     return found;
 }
+
+static bool mounted_as_lxcfs(const char *mountpoint) { return mounted_as(mountpoint, "fuse.lxcfs"); }
 
 /* A read, not a stat: the kernel answers a stat of a dead FUSE mount from its caches. */
 static int read_one_byte(const char *path)
@@ -184,22 +187,6 @@ char *rlx_lxcfs_relay_name(const char *mountpoint)
     return out;
 }
 
-static bool mounted_as_tmpfs(const char *path)
-{
-    cleanup_file FILE *f = fopen("/proc/self/mountinfo", "re");
-    char *line = NULL;
-    size_t cap = 0;
-    bool found = false;
-    while (f && !found && getline(&line, &cap, f) > 0) {
-        char mnt[4096], fstype[64];
-        char *sep = strstr(line, " - ");
-        if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 && sscanf(sep + 3, "%63s", fstype) == 1)
-            found = strcmp(mnt, path) == 0 && strcmp(fstype, "tmpfs") == 0;
-    }
-    free(line);
-    return found;
-}
-
 int rlx_lxcfs_relay_refresh(const char *mountpoint, rlx_error_t *err)
 {
     cleanup_free char *name = rlx_lxcfs_relay_name(mountpoint);
@@ -209,7 +196,7 @@ int rlx_lxcfs_relay_refresh(const char *mountpoint, rlx_error_t *err)
 
     if (lock < 0 || flock(lock, LOCK_EX) < 0)
         return rlx_error(err, errno, "lxcfs relay: lock %s.lock", RLX_LXCFS_RELAY_ROOT);
-    if (!mounted_as_tmpfs(RLX_LXCFS_RELAY_ROOT)) {
+    if (!mounted_as(RLX_LXCFS_RELAY_ROOT, "tmpfs")) {
         if (mkdir_p(RLX_LXCFS_RELAY_ROOT, 0700) < 0 ||
             mount("runlxc-lxcfs", RLX_LXCFS_RELAY_ROOT, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700,size=64k") < 0)
             return rlx_error(err, errno, "lxcfs relay: mount a tmpfs at %s", RLX_LXCFS_RELAY_ROOT);
