@@ -84,6 +84,12 @@ static int validate_with_liblxc(const char *name, const char *config_path, const
     unlink(path);
     rmdir(dir);
     rmdir(tmp);
+    {
+        /* liblxc made a lock file and its directory for that lxcpath (root: under /run/lxc/lock) */
+        cleanup_free char *lock = xasprintf("/run/lxc/lock%s/.%s", tmp, name), *lockdir = xasprintf("/run/lxc/lock%s", tmp);
+        unlink(lock);
+        rmdir(lockdir);
+    }
     return r;
 }
 

@@ -381,7 +381,7 @@ static int tr_mounts(struct rlx_lxcconf *c, const struct rlx_spec *s, const stru
         /* liblxc made / a slave tree before its mounts, so this copy only receives; read-only,
          * as it is the host's tmpfs */
         cleanup_free char *line = xasprintf("%s %s none rbind,ro,create=dir 0 0", ctx->lxcfs_relay,
-                                            RLX_LXCFS_RELAY_IN_CONTAINER + 1);
+                                            &RLX_LXCFS_RELAY_IN_CONTAINER[1]);
         if (add_key(c, ctx, K_MOUNT_ENTRY, line, "lxcfs", err) < 0)
             return -1;
     }

@@ -45,8 +45,9 @@ char *rlx_resolve_in_root(const char *root, const char *dest, char *const *stop,
     int links = 0;
 
     while ((comp = next_component(&rest)) != NULL) {
-        cleanup_free char *owned = comp;
+        cleanup_free char *owned = comp;   /* freed when the iteration ends */
         char *cand;
+        (void)owned;
         if (strcmp(comp, ".") == 0)
             continue;
         if (strcmp(comp, "..") == 0) {
