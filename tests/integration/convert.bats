@@ -395,3 +395,25 @@ CONF
     # nothing outside the destinations was written
     [ -z "$(find /etc -newer "$T/marker" -print -quit 2>/dev/null)" ]
 }
+
+@test "convert: an overlay rootfs is copied as its merged view (--copy is required for it)" {
+    mkdir -p "$LXP/ovl/lower" "$LXP/ovl/upper/etc"
+    cp -a "$ROOTFS_CACHE/rootfs/." "$LXP/ovl/lower/"
+    echo lower > "$LXP/ovl/lower/etc/motd"
+    echo upper > "$LXP/ovl/upper/etc/motd"
+    echo gone > "$LXP/ovl/lower/etc/deleted"
+    mknod "$LXP/ovl/upper/etc/deleted" c 0 0    # overlayfs's whiteout
+    printf 'lxc.uts.name = ovl\nlxc.rootfs.path = overlay:%s:%s\nlxc.net.0.type = empty\nlxc.init.cmd = /bin/sh -c "cat /etc/motd; ls /etc/deleted 2>&1 | grep -c No"\n' \
+        "$LXP/ovl/lower" "$LXP/ovl/upper" > "$LXP/ovl/config"
+    run cv ovl "$T/bundle"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"use --copy to copy the merged view"* ]]
+    [ ! -e "$T/bundle" ]
+    cv --copy ovl "$T/bundle" >/dev/null
+    run "$RUNLXC" --root "$ROOT" run --bundle "$T/bundle" "$ID"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = upper ]
+    [ "${lines[1]}" = 1 ]
+    # the overlay was mounted only in convert's own mount namespace
+    ! grep -q "$LXP/ovl" /proc/self/mountinfo
+}
