@@ -12,6 +12,8 @@
 #define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
 #define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
 #define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
+#define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
+#define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
 #define REF_NAME "org.opencontainers.image.ref.name"
 
 static const char *jstr(json_object *o, const char *key)
@@ -167,6 +169,11 @@ static int parse_config(struct source *s, json_object *manifest, struct image *i
 
     if (!cdesc || !layers)
         return err_set(e, "%s: no config or layers", img->desc);
+    /* a runnable image's config is an image config: an artifact's (or a layer) is not */
+    if (jstr(cdesc, "mediaType") && strcmp(jstr(cdesc, "mediaType"), MT_OCI_CONFIG) &&
+        strcmp(jstr(cdesc, "mediaType"), MT_DOCKER_CONFIG))
+        return err_set(e, "%s: the config descriptor has media type %s, not an image config (%s)", img->desc,
+                       jstr(cdesc, "mediaType"), MT_OCI_CONFIG);
     img->config = read_desc_json(s, cdesc, "config", &img->config_digest, e);
     if (!img->config)
         return -1;
@@ -296,6 +303,12 @@ static int resolve_oci(struct source *s, const struct platform *p, struct image 
         cur = next;
         if (!cur)
             goto out;
+        /* the document's own word must agree with the descriptor's (OCI image spec: mediaType) */
+        if (mt && jstr(cur, "mediaType") && strcmp(mt, jstr(cur, "mediaType"))) {
+            err_set(e, "%s %s: its mediaType %s contradicts the descriptor's %s", is_index_type(mt) ? "index" : "manifest",
+                    digest, jstr(cur, "mediaType"), mt);
+            goto out;
+        }
         if (!mt && jstr(cur, "mediaType"))
             mt = xstrdup(jstr(cur, "mediaType"));
         if (is_index_type(mt) || (!mt && jget(cur, "manifests", json_type_array))) {

@@ -9,6 +9,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <zlib.h>
 
 #include "pipeline.h"
 
@@ -16,6 +17,7 @@ struct reader {
     const struct blobref *blob;
     off_t pos;
     struct hasher h;
+    unsigned char tail[8];   /* the blob's last bytes so far: a gzip member's CRC32 and ISIZE */
     char buf[CHUNK_SIZE];
     int err;
 };
@@ -36,6 +38,12 @@ static la_ssize_t read_cb(struct archive *a, void *ctx, const void **out)
         return -1;
     }
     hasher_update(&r->h, r->buf, want);
+    if (want >= sizeof(r->tail)) {
+        memcpy(r->tail, r->buf + want - sizeof(r->tail), sizeof(r->tail));
+    } else {
+        memmove(r->tail, r->tail + want, sizeof(r->tail) - want);
+        memcpy(r->tail + sizeof(r->tail) - want, r->buf, want);
+    }
     r->pos += (off_t)want;
     *out = r->buf;
     return (la_ssize_t)want;
@@ -111,6 +119,70 @@ static const char *comp_name(int code)
     }
 }
 
+/* libarchive's gzip reader does not check the trailers ("XXX TODO: Verify the length and
+ * CRC"), so a layer whose CRC32 or size is wrong would pass when its digests were made for
+ * the damaged blob. The common case, one gzip member, is checked against the CRC32 of what
+ * was streamed; a blob of several members (legal, rare) is inflated once more with zlib,
+ * which checks every member's trailer. */
+static int gzip_members_ok(const struct blobref *b, char *why, size_t len)
+{
+    z_stream z;
+    unsigned char in[65536], out[65536];
+    off_t pos = 0;
+    int rc = Z_OK, ok = 0;
+    memset(&z, 0, sizeof(z));
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+        snprintf(why, len, "zlib: %s", z.msg ? z.msg : "init failed");
+        return 0;
+    }
+    for (;;) {
+        if (z.avail_in == 0) {
+            size_t want = sizeof(in);
+            ssize_t n;
+            if (pos >= b->size)
+                break;
+            if ((off_t)want > b->size - pos)
+                want = (size_t)(b->size - pos);
+            n = read_full_at(b->fd, (char *)in, want, b->off + pos);
+            if (n <= 0)
+                break;
+            pos += n;
+            z.next_in = in;
+            z.avail_in = (uInt)n;
+        }
+        z.next_out = out;
+        z.avail_out = sizeof(out);
+        rc = inflate(&z, Z_NO_FLUSH);
+        if (rc == Z_STREAM_END) {
+            ok = 1;
+            /* another member follows only if its magic does */
+            if (z.avail_in == 0 && pos < b->size) {
+                ssize_t n = read_full_at(b->fd, (char *)in, pos + 2 <= b->size ? 2 : 1, b->off + pos);
+                if (n == 2 && in[0] == 0x1f && in[1] == 0x8b) {
+                    inflateReset(&z);
+                    continue;
+                }
+                break;
+            }
+            if (z.avail_in >= 2 && z.next_in[0] == 0x1f && z.next_in[1] == 0x8b) {
+                inflateReset(&z);
+                continue;
+            }
+            break;
+        }
+        if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            snprintf(why, len, "%s", z.msg ? z.msg : "corrupt data");
+            ok = 0;
+            break;
+        }
+        ok = 0;
+    }
+    if (!ok && !*why)
+        snprintf(why, len, "truncated gzip stream");
+    inflateEnd(&z);
+    return ok;
+}
+
 /* Returns 0 when the layer was fully streamed and verified, -1 with e set otherwise, -2 when
  * the consumer cancelled. */
 static int stream_layer(struct pipeline *p, const struct layer_desc *l, uint64_t *total, err_t *e)
@@ -120,7 +192,9 @@ static int stream_layer(struct pipeline *p, const struct layer_desc *l, uint64_t
     struct archive_entry *ent;
     struct hasher uh;
     char got[DIGEST_LEN + 1];
-    int ret = -1, code;
+    int ret = -1, code, filter = ARCHIVE_FILTER_NONE;
+    uLong crc = crc32(0L, Z_NULL, 0);
+    uint64_t layer_bytes = 0;
 
     r->blob = &l->blob;
     /* read once, front to back: let the kernel read ahead generously (cold cache) */
@@ -143,7 +217,7 @@ static int stream_layer(struct pipeline *p, const struct layer_desc *l, uint64_t
         goto out;
     }
     {
-        int f = archive_filter_code(a, 0);
+        int f = filter = archive_filter_code(a, 0);
         int want = l->comp == COMP_GZIP ? ARCHIVE_FILTER_GZIP : l->comp == COMP_ZSTD ? ARCHIVE_FILTER_ZSTD
                  : l->comp == COMP_NONE ? ARCHIVE_FILTER_NONE : f;
         if (f != ARCHIVE_FILTER_NONE && f != ARCHIVE_FILTER_GZIP && f != ARCHIVE_FILTER_ZSTD) {
@@ -182,6 +256,9 @@ static int stream_layer(struct pipeline *p, const struct layer_desc *l, uint64_t
             goto out;
         }
         hasher_update(&uh, c->data, fill);
+        if (filter == ARCHIVE_FILTER_GZIP)
+            crc = crc32(crc, (const Bytef *)c->data, (uInt)fill);
+        layer_bytes += fill;
         c->len = fill;
         if (push(p, c) < 0) {
             ret = -2;
@@ -207,6 +284,19 @@ static int stream_layer(struct pipeline *p, const struct layer_desc *l, uint64_t
     if (strcmp(got, l->diff_id)) {
         err_set(e, "%s: uncompressed digest is %s, expected diff_id %s", l->what, got, l->diff_id);
         goto out;
+    }
+    if (filter == ARCHIVE_FILTER_GZIP) {
+        uint32_t want_crc = (uint32_t)r->tail[0] | (uint32_t)r->tail[1] << 8 | (uint32_t)r->tail[2] << 16 |
+                            (uint32_t)r->tail[3] << 24;
+        uint32_t want_size = (uint32_t)r->tail[4] | (uint32_t)r->tail[5] << 8 | (uint32_t)r->tail[6] << 16 |
+                             (uint32_t)r->tail[7] << 24;
+        char why[128] = "";
+        if ((want_crc != (uint32_t)crc || want_size != (uint32_t)layer_bytes) &&
+            !gzip_members_ok(&l->blob, why, sizeof(why))) {
+            err_set(e, "%s: the gzip stream is corrupt (%s): its CRC32 or length trailer does not match the "
+                    "data", l->what, why);
+            goto out;
+        }
     }
     ret = 0;
 out:

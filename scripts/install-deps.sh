@@ -7,7 +7,7 @@
 # CentOS/RHEL (EPEL) equivalents, for building on legacy hosts:
 #   CentOS 7: yum install epel-release && yum install gcc make autoconf automake libtool \
 #             pkgconfig glibc-static lxc-devel json-c-devel libcap-devel libarchive-devel \
-#             openssl-devel libseccomp-devel lxcfs busybox
+#             openssl-devel zlib-devel libseccomp-devel lxcfs busybox
 #   CentOS 6: the same names from EPEL 6 (lxc-devel is liblxc 1.0.x); json-c-devel is 0.11.
 set -eu
 

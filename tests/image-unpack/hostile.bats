@@ -270,6 +270,26 @@ contain() {
     refuse wrong-mediatype "" 'promises zstd content but the blob is gzip'
 }
 
+@test "a gzip layer whose CRC32 trailer is corrupt is refused (its digests match the damaged blob)" {
+    refuse gzip-bad-crc "" 'layer 1/1 sha256:[0-9a-f]{64}: the gzip stream is corrupt \(incorrect data check\)'
+}
+
+@test "a gzip layer of two concatenated members (legal) unpacks" {
+    mkimg gzip-multimember
+    run "$UNPACK" oci:"$T/img":latest "$T/bundle"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$T/bundle/rootfs/etc/group")" = "root:x:0:" ]
+}
+
+@test "a manifest whose config descriptor has a layer media type is refused" {
+    refuse config-is-layer "" 'config descriptor has media type application/vnd.oci.image.layer.v1.tar\+gzip, not an image config'
+}
+
+@test "a manifest whose own mediaType contradicts the descriptor pointing to it is refused" {
+    refuse manifest-type-mismatch "" 'manifest sha256:[0-9a-f]{64}: its mediaType application/vnd.oci.image.index.v1\+json contradicts the descriptor.s application/vnd.oci.image.manifest.v1\+json'
+}
+
 @test "missing blob refused" {
     refuse missing-blob "" 'blob sha256:[0-9a-f]{64}.*No such file'
 }

@@ -92,6 +92,10 @@ SCENARIOS = {
     "tamper-config": [base()],
     "wrong-mediatype": [base()],
     "missing-blob": [base()],
+    "gzip-bad-crc": [base()],
+    "gzip-multimember": [base()],
+    "config-is-layer": [base()],
+    "manifest-type-mismatch": [base()],
 }
 
 
@@ -153,6 +157,14 @@ def main():
         raw = entries if isinstance(entries, bytes) else layer_tar(entries)
         diff_ids.append("sha256:" + hashlib.sha256(raw).hexdigest())
         comp = gzip.compress(raw, compresslevel=1, mtime=0)
+        if scen == "gzip-bad-crc":
+            # a damaged CRC32 trailer, the digests made for the damaged blob: only the
+            # decompressor's integrity check can tell
+            comp = comp[:-8] + bytes([comp[-8] ^ 0xff]) + comp[-7:]
+        if scen == "gzip-multimember":
+            # legal gzip: two members, concatenated (what `cat a.gz b.gz` gives)
+            half = len(raw) // 2
+            comp = gzip.compress(raw[:half], mtime=0) + gzip.compress(raw[half:], mtime=0)
         mt = "application/vnd.oci.image.layer.v1.tar+gzip"
         if scen == "wrong-mediatype":
             mt = "application/vnd.oci.image.layer.v1.tar+zstd"
@@ -175,9 +187,15 @@ def main():
     if scen == "tamper-config":
         p = os.path.join(out, "blobs", "sha256", cd[7:])
         open(p, "wb").write(cbytes.replace(b"/bin/sh", b"/bin/xx"))
+    cmt = "application/vnd.oci.image.config.v1+json"
+    if scen == "config-is-layer":
+        cmt = "application/vnd.oci.image.layer.v1.tar+gzip"   # not a runnable image config
     manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": len(cbytes)},
+                "config": {"mediaType": cmt, "digest": cd, "size": len(cbytes)},
                 "layers": descs}
+    if scen == "manifest-type-mismatch":
+        # the manifest calls itself an index while the descriptor pointing to it says manifest
+        manifest["mediaType"] = "application/vnd.oci.image.index.v1+json"
     mbytes = json.dumps(manifest).encode()
     md = write_blob(mbytes)
     if scen == "tamper-manifest":
