@@ -121,6 +121,30 @@ static int check_proc_destination(const struct rlx_spec *s, size_t idx, char *co
     return 0;
 }
 
+/* runc's checkProcMount (CVE-2019-16884, CVE-2019-19921): nothing is mounted inside /proc
+ * but the files lxcfs emulates, so that no mount can redirect what the runtime reads or writes
+ * there (LSM attributes, oom_score_adj, sysctls); /proc itself only takes a proc mount. */
+static int check_inside_proc(const struct rlx_mount *m, size_t idx, rlx_error_t *err)
+{
+    static const char *const lxcfs_files[] = {
+        "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps", "/proc/uptime",
+        "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid", NULL};
+    const char *d = m->resolved;
+    if (strcmp(d, "/proc") == 0) {
+        if (m->type && strcmp(m->type, "proc") == 0)
+            return 0;
+        return rlx_error(err, 0, "mounts[%zu].destination: \"%s\" cannot be mounted because it is not of type proc",
+                         idx, m->destination);
+    }
+    if (strncmp(d, "/proc/", 6) != 0)
+        return 0;
+    for (size_t i = 0; lxcfs_files[i]; i++)
+        if (strcmp(d, lxcfs_files[i]) == 0)
+            return 0;
+    return rlx_error(err, 0, "mounts[%zu].destination: \"%s\" cannot be mounted because it is inside /proc", idx,
+                     m->destination);
+}
+
 int rlx_mounts_prepare(struct rlx_spec *s, rlx_error_t *err)
 {
     char **stop = xcalloc(s->n_mounts + 1, sizeof(char *));
@@ -141,6 +165,8 @@ int rlx_mounts_prepare(struct rlx_spec *s, rlx_error_t *err)
             r = rlx_error(err, errno, "mounts[%zu].destination: '%s' in the rootfs", i, m->destination);
             break;
         }
+        if ((r = check_inside_proc(m, i, err)) < 0)
+            break;
         stop[i] = m->resolved;
     }
     free(stop);

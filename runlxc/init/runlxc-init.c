@@ -295,6 +295,22 @@ static unsigned long mount_flags_of(const char *path)
     return f;
 }
 
+
+/* The null device a masked file is bound from, checked first (CVE-2025-31133 class): a
+ * rootfs whose /dev/null is a symlink (to /proc/sys/kernel/core_pattern, say) or another file
+ * would otherwise put that file, writable, in the masked path's place. */
+static int open_null_device(void)
+{
+    struct stat st;
+    int fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) < 0)
+        fail("linux.maskedPaths: /dev/null: %s", strerror(errno));
+    if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || minor(st.st_rdev) != 3)
+        fail("linux.maskedPaths: /dev/null in the container is not the null device (%s): refusing to mask with it",
+             S_ISLNK(st.st_mode) ? "a symlink" : "another file");
+    return fd;
+}
+
 static void setup_paths(struct init_cfg *c)
 {
     struct stat st;
@@ -309,6 +325,7 @@ static void setup_paths(struct init_cfg *c)
             mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC | mount_flags_of(p), NULL) < 0)
             fail("linux.readonlyPaths: %s: %s", p, strerror(errno));
     }
+    int null_fd = -1;
     for (size_t i = 0; c->masked && c->masked[i]; i++) {
         const char *p = c->masked[i];
         int r;
@@ -317,13 +334,20 @@ static void setup_paths(struct init_cfg *c)
                 continue;
             fail("linux.maskedPaths: %s: %s", p, strerror(errno));
         }
-        if (S_ISDIR(st.st_mode))
+        if (S_ISDIR(st.st_mode)) {
             r = mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0k");
-        else
-            r = mount("/dev/null", p, NULL, MS_BIND, NULL);
+        } else {
+            char src[64];
+            if (null_fd < 0)
+                null_fd = open_null_device();
+            snprintf(src, sizeof(src), "/proc/self/fd/%d", null_fd);
+            r = mount(src, p, NULL, MS_BIND, NULL);
+        }
         if (r < 0)
             fail("linux.maskedPaths: %s: %s", p, strerror(errno));
     }
+    if (null_fd >= 0)
+        close(null_fd);
     if (c->propagation) {
         const char *p = c->propagation;
         bool rec = p[0] == 'r';
@@ -608,8 +632,12 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
             fail("process.rlimits: resource %d: %s", c.rlimits[i].res, strerror(errno));
     if (c.has_oom) {
         char buf[16];
-        int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        struct statfs sfs;
+        int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
         snprintf(buf, sizeof(buf), "%d", c.oom);
+        /* only procfs's own file (CVE-2025-52881 class: a mount there would take the write) */
+        if (fd >= 0 && (fstatfs(fd, &sfs) < 0 || sfs.f_type != 0x9fa0 /* PROC_SUPER_MAGIC */))
+            fail("process.oomScoreAdj: /proc/self/oom_score_adj is not procfs's file");
         if (fd < 0 || write(fd, buf, strlen(buf)) < 0)
             fail("process.oomScoreAdj: %s", strerror(errno));
         close(fd);

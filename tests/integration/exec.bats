@@ -119,14 +119,8 @@ JSON
 @test "exec --ignore-paused enters a paused container" {
     rl run -d "$ID"
     rl pause "$ID"
-    if ! feature "setns: mnt"; then
-        # The exec agent lives in the container and is frozen with it: a clear refusal.
-        run rl exec --ignore-paused --detach "$ID" true
-        [ "$status" -eq 255 ]
-        [[ "$output" == *"is frozen with it"* ]]
-        rl resume "$ID"
-        return 0
-    fi
+    # (not under `run`: the process is frozen until resume and holds its stdout; on kernels
+    # without setns the exec agent is kept out of the freezer and goes the same way)
     rl exec --ignore-paused --detach --pid-file "$T/epid" "$ID" true
     [ -s "$T/epid" ]
     rl resume "$ID"
