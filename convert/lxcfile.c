@@ -144,6 +144,12 @@ static int read_one(struct reader *r, const char *path, rlx_error_t *err)
     f = fopen(real, "re");
     if (f == NULL)
         return rlx_error(err, errno, "LXC config %s", real);
+    {
+        /* a device or fifo named by an include would be read forever */
+        struct stat st;
+        if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode))
+            return rlx_error(err, EINVAL, "LXC config %s: not a regular file", real);
+    }
     r->stack[r->depth++] = real;
     while (ret == 0 && getline(&line, &cap, f) > 0) {
         char *l = trim(line), *eq;

@@ -260,8 +260,9 @@ static int h_caps(struct tr *t, const struct rlx_lxc_item *it, const char *s, rl
         if (strcmp(lower, "none") != 0 && cap_from_name(strncmp(lower, "cap_", 4) == 0 ? lower : lower, &cap) < 0) {
             cleanup_free char *prefixed = xasprintf("cap_%s", lower);
             if (cap_from_name(prefixed, &cap) < 0) {
+                note(t, it, CONV_LOSSY, NULL, "unknown capability '%s'", w[i]);
                 strv_free(w);
-                return note(t, it, CONV_LOSSY, NULL, "unknown capability '%s'", w[i]);
+                return 0;
             }
         }
         strv_push(list, lower);

@@ -5,6 +5,7 @@
 #   SUITES="unit integration image-unpack engines"  selects suites; TESTS_FILTER=regex filters bats tests
 #   engines: ../shared/judges/all.sh drives the installed runlxc through containerd and podman
 #            (skipped when the judges are not beside the checkout)
+#   fuzz: scripts/fuzz.sh: every libFuzzer harness of tests/fuzz for FUZZ_SECONDS (60) each
 #   kernel-matrix: tests/kernel-matrix/matrix.sh: the runtime suites under each kernel
 #            personality, and the VM rows in MATRIX_VMS (default "6.1:v2 6.1:v1"; "" for none)
 #   legacy-engines: tests/engines/legacy-judges.sh: the engine judges with every runtime call
@@ -14,7 +15,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top}" && pwd)
-suites=${SUITES:-unit integration image-unpack engines legacy-engines cgroup-v1 kernel-matrix}
+suites=${SUITES:-unit integration image-unpack fuzz engines legacy-engines cgroup-v1 kernel-matrix}
 out=$(mktemp -d /tmp/runlxc-tests.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 pass=0 fail=0 skip=0
@@ -74,6 +75,9 @@ for s in $suites; do
         [ -n "${MATRIX_VMS-6.1:v2 6.1:v1}" ] || vm_args=(--no-vm)
         PERSONALITY_BIN="$build/tests/kernel-matrix/personality" \
             run_tap kernel-matrix "$top/tests/kernel-matrix/matrix.sh" "${vm_args[@]}" ;;
+    fuzz)
+        # each libFuzzer harness for FUZZ_SECONDS (60) from its committed corpus
+        run_tap fuzz "$top/scripts/fuzz.sh" --seconds "${FUZZ_SECONDS:-60}" ;;
     unit)
         for t in "$build"/tests/unit/*_test "$build"/image-unpack/tests/*_test "$build"/convert/tests/*_test; do
             [ -x "$t" ] && run_tap "unit-$(basename "$t")" "$t"
