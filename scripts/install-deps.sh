@@ -18,7 +18,7 @@ PKGS="
   lxcfs busybox-static bats jq iproute2 procps util-linux bsdutils python3 xxd musl-tools
   crun runc containerd podman conmon umoci skopeo zstd time strace
   qemu-system-x86 cpio xz-utils gojq
-  clang libclang-rt-dev
+  clang libclang-rt-dev gnuplot-nox
 "
 
 missing=""
