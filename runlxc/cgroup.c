@@ -135,6 +135,14 @@ int rlx_cgroup_kill_all(char **paths, int sig)
 
 static char *freezer_file(char **paths, bool *v2)
 {
+    /* the freezer hierarchy's directory first: `list` asks this for every container */
+    for (size_t i = 0; paths && paths[i]; i++) {
+        cleanup_free char *f1 = xasprintf("%s/freezer.state", paths[i]);
+        if (strstr(paths[i], "/freezer/") && path_exists(f1)) {
+            *v2 = false;
+            return xstrdup(f1);
+        }
+    }
     for (size_t i = 0; paths && paths[i]; i++) {
         cleanup_free char *f1 = xasprintf("%s/freezer.state", paths[i]);
         if (path_exists(f1)) {

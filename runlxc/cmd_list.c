@@ -25,17 +25,28 @@ static int visible(const struct dirent *de)
     return de->d_name[0] != '.';
 }
 
-/* runc: the name from the password database, "#UID" when there is none. */
-static char *owner_of(const char *dir)
+/* runc: the name from the password database, "#UID" when there is none. The last answer is
+ * kept: the containers of one root nearly always share their owner, and every lookup reads
+ * /etc/passwd again (the most of list's cost per container, beside state.json). */
+struct owner_cache {
+    uid_t uid;
+    char *name;
+};
+
+static char *owner_of(const char *dir, struct owner_cache *cache)
 {
     struct stat st;
     struct passwd pw, *res = NULL;
     char buf[4096];
     if (stat(dir, &st) < 0)
         return xstrdup("");
-    if (getpwuid_r(st.st_uid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL)
-        return xstrdup(res->pw_name);
-    return xasprintf("#%u", (unsigned)st.st_uid);
+    if (cache->name == NULL || cache->uid != st.st_uid) {
+        free(cache->name);
+        cache->uid = st.st_uid;
+        cache->name = getpwuid_r(st.st_uid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL
+                          ? xstrdup(res->pw_name) : xasprintf("#%u", (unsigned)st.st_uid);
+    }
+    return xstrdup(cache->name);
 }
 
 static const char *field(struct json_object *o, const char *key)
@@ -82,6 +93,7 @@ int cmd_list(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err
     bool quiet = false;
     struct json_object *arr;
     struct dirent **names = NULL;
+    struct owner_cache owners = {0, NULL};
     int c, n;
 
     optind = 1;
@@ -104,7 +116,7 @@ int cmd_list(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err
         cleanup_free char *dir = rlx_state_dir(g->root, names[i]->d_name);
         if (rlx_state_load(g->root, names[i]->d_name, &st, &e) == 0) {
             free(st.owner);
-            st.owner = owner_of(dir);
+            st.owner = owner_of(dir, &owners);
             json_object_array_add(arr, rlx_state_to_json(&st, rlx_state_status(dir, &st)));
             rlx_state_free(&st);
         }
@@ -112,6 +124,7 @@ int cmd_list(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err
         free(names[i]);
     }
     free(names);
+    free(owners.name);
     if (strcmp(format, "json") == 0)
         printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     else if (quiet)
