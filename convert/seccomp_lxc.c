@@ -212,7 +212,6 @@ struct json_object *rlx_seccomp_from_lxc(const char *path, char *reason, size_t 
     json_object_object_add(out, "syscalls", rules);
     if (skipped)
         snprintf(reason, len, "sections for other architectures left out");
-    (void)deny;
     return out;
 fail:
     free(line);

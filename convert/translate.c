@@ -257,7 +257,7 @@ static int h_caps(struct tr *t, const struct rlx_lxc_item *it, const char *s, rl
         cleanup_free char *lower = xstrdup(w[i]);
         for (char *c = lower; *c; c++)
             *c = (char)tolower((unsigned char)*c);
-        if (strcmp(lower, "none") != 0 && cap_from_name(strncmp(lower, "cap_", 4) == 0 ? lower : lower, &cap) < 0) {
+        if (strcmp(lower, "none") != 0 && cap_from_name(lower, &cap) < 0) {
             cleanup_free char *prefixed = xasprintf("cap_%s", lower);
             if (cap_from_name(prefixed, &cap) < 0) {
                 note(t, it, CONV_LOSSY, NULL, "unknown capability '%s'", w[i]);
@@ -938,7 +938,7 @@ static void finish_caps(struct tr *t)
 
 static void finish(struct tr *t)
 {
-    struct json_object *args = json_object_new_array(), *proc = obj(t->cv->spec, "process", NULL), *linux_;
+    struct json_object *args = json_object_new_array(), *proc = obj(t->cv->spec, "process", NULL);
     struct json_object *img = t->cv->image_config, *labels;
     bool netns = true;
 
@@ -950,7 +950,6 @@ static void finish(struct tr *t)
     json_object_object_add(proc, "env", json_object_get(t->env));
     finish_caps(t);
     finish_mounts(t);
-    linux_ = obj(t->cv->spec, "linux", NULL);
     if (t->devices_v1 || t->devices_v2) {
         struct json_object *d = json_object_new_array(), *list = t->devices_v1 ? t->devices_v1 : t->devices_v2;
         /* OCI's list is read in order like LXC's: the default deny first */
@@ -983,7 +982,6 @@ static void finish(struct tr *t)
     if (!json_object_object_get_ex(t->cv->spec, "hostname", NULL) ||
         strcmp(json_object_get_string(json_object_object_get(t->cv->spec, "hostname")), "runlxc") == 0)
         json_object_object_add(t->cv->spec, "hostname", json_object_new_string(t->name));
-    (void)linux_;
     /* the image config: what an engine reads (Cmd, Env, WorkingDir, User, StopSignal, Labels) */
     json_object_object_add(img, "Cmd", json_object_get(args));
     json_object_object_add(img, "Env", json_object_get(t->env));
