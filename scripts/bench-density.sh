@@ -8,7 +8,8 @@
 # container: the PSS of every process left on the host by the runtime itself (runlxc leaves
 # none; runc/crun leave none either once detached: only the containers' own processes stay),
 # and the memory cgroup charge of the containers (memory.usage_in_bytes / N).
-# Writes a TSV and, when gnuplot is installed, a PNG of the times against N into docs/.
+# Writes a TSV (DENSITY_TSV, default docs/density.tsv) and, when gnuplot is installed, a PNG
+# of each time against N beside it.
 # crun refuses this hybrid host unless cgroup2 is hidden: it runs in a mount namespace
 # without /sys/fs/cgroup/unified, as the engine judges do.
 set -u
@@ -87,9 +88,9 @@ if command -v gnuplot >/dev/null; then
         for rt in $runtimes; do
             plots="$plots${plots:+, }'< grep ^$rt $tsv' using 2:$n with linespoints title '$rt'"
         done
-        gnuplot -e "set terminal png size 640,400; set output '$top/docs/density-$name.png'; set logscale x;
+        gnuplot -e "set terminal png size 640,400; set output '$(dirname "$tsv")/density-$name.png'; set logscale x;
             set xlabel 'running containers'; set ylabel 'ms (median)'; set title '$name'; plot $plots"
     done
-    echo "# plots: $top/docs/density-*.png"
+    echo "# plots: $(dirname "$tsv")/density-*.png"
 fi
 rm -rf "$work"
