@@ -829,8 +829,14 @@ int rlx_container_start(const struct rlx_global *g, const char *id, rlx_error_t 
         goto fail;
     }
     unlink(fifo);
+    /* A kill racing this start can end init between our open and our write: the write then
+     * fails with EPIPE, which must be an answer (runc's), not a SIGPIPE death of start. */
+    signal(SIGPIPE, SIG_IGN);
     if (write(fd, "0", 1) != 1) {
-        rlx_error(err, errno, "start container '%s'", id);
+        if (errno == EPIPE)
+            rlx_error(err, 0, "cannot start a container that has stopped");
+        else
+            rlx_error(err, errno, "start container '%s'", id);
         goto fail;
     }
     wait_for_payload_exec(fd);
