@@ -597,7 +597,9 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
             st.hook_kinds |= 1 << k;
     /* Where liblxc will put the container, recorded before it exists: a create that dies
      * half-way can still be deleted with --force. */
-    if (rlx_state_save(state_dir, &st, err) < 0 || rlx_state_save_cgroups(state_dir, expected_cg, monitor_cg, err) < 0)
+    /* The record first: a dir with state.json then always has it, and a dir with neither was
+     * left by a create that made nothing else yet. */
+    if (rlx_state_save_cgroups(state_dir, expected_cg, monitor_cg, err) < 0 || rlx_state_save(state_dir, &st, err) < 0)
         goto out;
     if (rlx_init_channel(&init_fd, sv, err) < 0)
         goto out;
@@ -885,13 +887,14 @@ static void delete_damaged(const struct rlx_global *g, const char *id, const cha
 {
     struct rlx_cgroup_layout layout;
     char **cg = NULL, **monitor_cg = NULL;
+    cleanup_free char *state_json = xasprintf("%s/state.json", dir);
     int kept = -1;
 
     if (rlx_cgroup_layout_load(&layout) == 0) {
         kept = rlx_state_load_cgroups(dir, &layout, &cg, &monitor_cg);
         rlx_cgroup_layout_free(&layout);
     }
-    if (kept < 0)
+    if (kept < 0 && path_exists(state_json))
         rlx_log(g, "warning", "container '%s': %s/cgroups is unreadable; its processes and cgroups may remain", id, dir);
     destroy_leftovers(dir, cg, monitor_cg, 0);
     strv_free(cg);
