@@ -887,14 +887,16 @@ static void delete_damaged(const struct rlx_global *g, const char *id, const cha
 {
     struct rlx_cgroup_layout layout;
     char **cg = NULL, **monitor_cg = NULL;
-    cleanup_free char *state_json = xasprintf("%s/state.json", dir);
+    cleanup_free char *state_json = xasprintf("%s/state.json", dir), *lxc_log = xasprintf("%s/lxc.log", dir);
     int kept = -1;
 
     if (rlx_cgroup_layout_load(&layout) == 0) {
         kept = rlx_state_load_cgroups(dir, &layout, &cg, &monitor_cg);
         rlx_cgroup_layout_free(&layout);
     }
-    if (kept < 0 && path_exists(state_json))
+    /* Quiet only for what a create killed before the record leaves: no state.json and no
+     * lxc.log (liblxc, which opens it, runs after the record is written): nothing else made. */
+    if (kept < 0 && (path_exists(state_json) || path_exists(lxc_log)))
         rlx_log(g, "warning", "container '%s': %s/cgroups is unreadable; its processes and cgroups may remain", id, dir);
     destroy_leftovers(dir, cg, monitor_cg, 0);
     strv_free(cg);
