@@ -76,10 +76,15 @@ init_path() { strings -a "$RUNLXC" | grep -m1 '^/.*/runlxc-init$'; }
     chmod 644 "$T/init-copy"
     : > "$T/init-empty"; chmod 755 "$T/init-empty"
     for f in "$T/init-copy" "$T/init-empty"; do
-        run unshare -m sh -c 'mount --make-rprivate / && mount --bind "$6" "$1" &&
-            exec "$2" --root "$3" create --bundle "$4" "$5"' sh "$init" "$RUNLXC" "$ROOT" "$B" "$ID" "$f"
+        # not `run`: a container that gets created anyway keeps create's stdout open
+        status=0
+        unshare -m sh -c 'mount --make-rprivate / && mount --bind "$6" "$1" &&
+            exec "$2" --root "$3" create --bundle "$4" "$5"' sh "$init" "$RUNLXC" "$ROOT" "$B" "$ID" "$f" \
+            >/dev/null 2>"$T/err" || status=$?
+        echo "$f: $status $(cat "$T/err")"
+        [ "$status" -ne 0 ] || "$RUNLXC" --root "$ROOT" delete --force "$ID"
         [ "$status" -eq 1 ]
-        [[ "$output" == *"runlxc-init $init: not an executable program"* ]]
+        grep -q "runlxc-init $init: not an executable program" "$T/err"
         assert_no_leftovers "$ID"
     done
 }
