@@ -16,12 +16,11 @@ static int set_frozen(const struct rlx_global *g, const char *cmd, int argc, cha
 
     if (cli_expect_args(cmd, argc - 1, 1, 1, "ID", err) < 0)
         return -1;
-    if (rlx_state_load(g->root, argv[1], &st, err) < 0)
+    /* Lock, then read the state another command may just have changed (design note 19). */
+    lock = rlx_state_lock_load(g->root, argv[1], &st, err);
+    if (lock < 0)
         return -1;
     dir = rlx_state_dir(g->root, argv[1]);
-    lock = rlx_state_lock(dir, err);
-    if (lock < 0)
-        goto out;
     status = rlx_state_status(dir, &st);
     if (freeze && strcmp(status, "running") != 0 && strcmp(status, "created") != 0)
         rlx_error(err, 0, "cannot pause container '%s': it is %s", argv[1], status);
@@ -29,7 +28,6 @@ static int set_frozen(const struct rlx_global *g, const char *cmd, int argc, cha
         rlx_error(err, 0, "cannot resume container '%s': it is %s, not paused", argv[1], status);
     else
         r = rlx_cgroup_freeze(st.cgroup_paths, freeze, err);
-out:
     rlx_state_free(&st);
     return r;
 }

@@ -219,12 +219,11 @@ int cmd_update(const struct rlx_global *g, int argc, char **argv, rlx_error_t *e
         rlx_error(err, 0, "update: nothing to update (give --resources or a resource flag)");
         goto out;
     }
-    if (rlx_state_load(g->root, argv[optind], &st, err) < 0)
-        goto out;
-    dir = rlx_state_dir(g->root, argv[optind]);
-    lock = rlx_state_lock(dir, err);
+    /* Lock, then read the state another command may just have changed (design note 19). */
+    lock = rlx_state_lock_load(g->root, argv[optind], &st, err);
     if (lock < 0)
         goto out;
+    dir = rlx_state_dir(g->root, argv[optind]);
     status = rlx_state_status(dir, &st);
     if (strcmp(status, "stopped") == 0 || strcmp(status, "creating") == 0) {
         rlx_error(err, 0, "update: container '%s' is not running", argv[optind]);

@@ -127,6 +127,9 @@ static void handoff_on_sigwinch(int sig)
     fmt_int(fd_s, sizeof(fd_s), handoff.fd);
     fmt_int(exe + strlen(exe), sizeof(exe) - strlen(exe), handoff.init_fd);
     fcntl(handoff.fd, F_SETFD, 0);
+    /* From here this process outlives create by design: no longer die with it (a
+     * parent-death signal survives execve of a program that is not set-id). */
+    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     {
         char *argv[] = {(char *)"runlxc-reaper", (char *)"reap", pid_s, handoff.status_path, fd_s, NULL};
         execve(exe, argv, (char *[]){NULL});
@@ -136,7 +139,7 @@ static void handoff_on_sigwinch(int sig)
 
 /* Runs in the forked child: becomes liblxc's non-daemonized monitor. runlxc create kills it
  * as soon as init reports ready, so that init is reparented to the caller's subreaper. */
-static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
+static void __attribute__((noreturn)) monitor_main(struct monitor_args *a, pid_t creator)
 {
     cleanup_free char *fifo = xasprintf("%s/exec.fifo", a->state_dir);
     struct lxc_container *c;
@@ -147,6 +150,12 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a)
     char *argv[4];
 
     prctl(PR_SET_NAME, "runlxc-monitor", 0, 0, 0);
+    /* The monitor dies with create (issue 15): a create killed by an engine's timeout would
+     * otherwise leave it building the container after `delete --force` had run. liblxc's
+     * child (until runlxc-init clears it) dies with the monitor in turn. A create that died
+     * before this prctl is seen by getppid(). */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != creator)
+        _exit(1);
     rlx_reset_signals();
     sync_fd = fd_move_above(a->sync_fd, a->first_free_fd);
     fifo_fd = open(fifo, O_RDONLY | O_NONBLOCK);
@@ -437,7 +446,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     struct rlx_seccomp_prog seccomp = {0};
     struct stat sb;
     int sv[2] = {-1, -1}, init_fd = -1, listen_fds = listen_fds_count(), type;
-    int handoff[2] = {-1, -1}, agent_fd = -1;
+    int handoff[2] = {-1, -1}, agent_fd = -1, lock = -1;
     bool has_agent = false;
     pid_t monitor = -1, init_pid = 0;
     char **monitor_cg = NULL, **expected_cg = NULL, **expected_monitor_cg = NULL;
@@ -548,6 +557,12 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         goto out;
     }
     made_dir = true;
+    /* Held until create returns (design note 19): a delete of this id waits for us instead
+     * of removing the dir under our feet, and finds whatever we made. A killed create
+     * releases it with its last fd. The monitor shares it until create kills it. */
+    lock = rlx_state_lock(state_dir, err);
+    if (lock < 0)
+        goto out;
     expected_cg = rlx_cgroup_container_paths(&layout, conf.cgroup_dir, conf.cgroup_relative);
     if (conf.monitor_cgroup_dir) {
         monitor_cg = rlx_cgroup_container_paths(&layout, conf.monitor_cgroup_dir, conf.cgroup_relative);
@@ -571,6 +586,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     st.rootfs = xstrdup(spec->root_path);
     st.created = now_rfc3339();
     st.owner = xstrdup("");
+    st.creator_pid = getpid();
+    st.creator_starttime = proc_start_time(st.creator_pid, NULL);
     st.annotations = spec->annotations ? json_object_get(spec->annotations) : NULL;
     st.shared_pidns = !rlx_spec_has_namespace(spec, CLONE_NEWPID) ||
                       rlx_spec_namespace(spec, CLONE_NEWPID)->path != NULL;
@@ -580,7 +597,9 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
             st.hook_kinds |= 1 << k;
     /* Where liblxc will put the container, recorded before it exists: a create that dies
      * half-way can still be deleted with --force. */
-    if (rlx_state_save(state_dir, &st, err) < 0 || rlx_state_save_cgroups(state_dir, expected_cg, monitor_cg, err) < 0)
+    /* The record first: a dir with state.json then always has it, and a dir with neither was
+     * left by a create that made nothing else yet. */
+    if (rlx_state_save_cgroups(state_dir, expected_cg, monitor_cg, err) < 0 || rlx_state_save(state_dir, &st, err) < 0)
         goto out;
     if (rlx_init_channel(&init_fd, sv, err) < 0)
         goto out;
@@ -591,6 +610,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     {
         sigset_t all;
         sigfillset(&all);
+        pid_t creator = getpid();
         sigprocmask(SIG_BLOCK, &all, &saved_mask);
         monitor = fork();
         if (monitor == 0) {
@@ -599,7 +619,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
             close(sv[0]);
             if (handoff[1] >= 0)
                 close(handoff[1]);
-            monitor_main(&a);
+            monitor_main(&a, creator);
         }
         sigprocmask(SIG_SETMASK, &saved_mask, NULL);
     }
@@ -724,6 +744,8 @@ out:
         close(agent_fd);
     if (handoff[1] >= 0)
         close(handoff[1]);
+    if (lock >= 0)
+        close(lock);
     strv_free(monitor_cg);
     strv_free(expected_monitor_cg);
     strv_free(expected_cg);
@@ -783,12 +805,10 @@ int rlx_container_start(const struct rlx_global *g, const char *id, rlx_error_t 
     cleanup_close int lock = -1, fd = -1;
     const char *status;
 
-    if (rlx_state_load(g->root, id, &st, err) < 0)
+    lock = rlx_state_lock_load(g->root, id, &st, err);
+    if (lock < 0)
         return -1;
     dir = rlx_state_dir(g->root, id);
-    lock = rlx_state_lock(dir, err);
-    if (lock < 0)
-        goto fail;
     status = rlx_state_status(dir, &st);
     if (strcmp(status, "stopped") == 0) {
         rlx_error(err, 0, "cannot start a container that has stopped");
@@ -811,8 +831,14 @@ int rlx_container_start(const struct rlx_global *g, const char *id, rlx_error_t 
         goto fail;
     }
     unlink(fifo);
+    /* A kill racing this start can end init between our open and our write: the write then
+     * fails with EPIPE, which must be an answer (runc's), not a SIGPIPE death of start. */
+    signal(SIGPIPE, SIG_IGN);
     if (write(fd, "0", 1) != 1) {
-        rlx_error(err, errno, "start container '%s'", id);
+        if (errno == EPIPE)
+            rlx_error(err, 0, "cannot start a container that has stopped");
+        else
+            rlx_error(err, errno, "start container '%s'", id);
         goto fail;
     }
     wait_for_payload_exec(fd);
@@ -861,13 +887,16 @@ static void delete_damaged(const struct rlx_global *g, const char *id, const cha
 {
     struct rlx_cgroup_layout layout;
     char **cg = NULL, **monitor_cg = NULL;
+    cleanup_free char *state_json = xasprintf("%s/state.json", dir), *lxc_log = xasprintf("%s/lxc.log", dir);
     int kept = -1;
 
     if (rlx_cgroup_layout_load(&layout) == 0) {
         kept = rlx_state_load_cgroups(dir, &layout, &cg, &monitor_cg);
         rlx_cgroup_layout_free(&layout);
     }
-    if (kept < 0)
+    /* Quiet only for what a create killed before the record leaves: no state.json and no
+     * lxc.log (liblxc, which opens it, runs after the record is written): nothing else made. */
+    if (kept < 0 && (path_exists(state_json) || path_exists(lxc_log)))
         rlx_log(g, "warning", "container '%s': %s/cgroups is unreadable; its processes and cgroups may remain", id, dir);
     destroy_leftovers(dir, cg, monitor_cg, 0);
     strv_free(cg);
@@ -885,24 +914,25 @@ int rlx_container_delete(const struct rlx_global *g, const char *id, bool force,
     if (rlx_id_validate(id, err) < 0)
         return -1;
     dir = rlx_state_dir(g->root, id);
-    if (rlx_state_load(g->root, id, &st, &lerr) < 0) {
+    /* Lock first, then read: a create still running (it holds the lock) finishes first, and
+     * of two deletes the second finds the container gone, as runc answers. */
+    lock = rlx_state_lock_load(g->root, id, &st, &lerr);
+    if (lock < 0) {
         bool missing = lerr->errnum == ENOENT && !path_exists(dir);
         if (missing && force) {
             rlx_error_release(&lerr);
             return 0;
         }
         if (!missing && force) {
+            /* A create killed before it wrote state.json leaves the dir without it. */
             rlx_log(g, "warning", "%s; removing it", rlx_error_text(&lerr));
+            rlx_error_release(&lerr);
+            lock = rlx_state_lock(dir, &lerr);
             rlx_error_release(&lerr);
             delete_damaged(g, id, dir);
             return 0;
         }
         *err = lerr;
-        return -1;
-    }
-    lock = rlx_state_lock(dir, err);
-    if (lock < 0) {
-        rlx_state_free(&st);
         return -1;
     }
     status = rlx_state_status(dir, &st);
@@ -911,6 +941,9 @@ int rlx_container_delete(const struct rlx_global *g, const char *id, bool force,
         rlx_state_free(&st);
         return -1;
     }
+    /* A create killed before it knew init's pid recorded only where the cgroups would be. */
+    if (st.pid == 0 || st.cgroup_paths == NULL)
+        rlx_state_add_recorded_cgroups(dir, &st);
     destroy_leftovers(NULL, st.cgroup_paths, st.monitor_cgroup_paths,
                       rlx_state_init_alive(&st) ? st.pid : 0);
     run_hooks_warn(g, dir, &st, RLX_HOOK_POSTSTOP, "stopped");

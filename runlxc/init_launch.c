@@ -63,6 +63,11 @@ int rlx_init_binary_fd(rlx_error_t *err)
 
     if (src < 0 || fstat(src, &st) < 0)
         return rlx_error(err, errno, "runlxc-init %s", RUNLXC_INIT_PATH);
+    /* The memfd copy would run whatever the file holds: a file the installer did not make
+     * executable (or an empty one) is a broken install, said here rather than as an exec
+     * failure deep in liblxc's child. */
+    if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111) || st.st_size == 0)
+        return rlx_error(err, 0, "runlxc-init %s: not an executable program (broken install?)", RUNLXC_INIT_PATH);
     mfd = rlx_memfd_create("runlxc-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (mfd < 0)
         return init_binary_ro_fd(err);

@@ -94,6 +94,10 @@ int rlx_state_load(const char *root, const char *id, struct rlx_state *st, rlx_e
     st->lxcfs_targets = get_strv(o, "lxcfs_targets");
     st->lxcfs_relay = get_str(o, "lxcfs_relay");
     st->hook_kinds = json_object_object_get_ex(o, "hook_kinds", &v) ? json_object_get_int(v) : -1;
+    if (json_object_object_get_ex(o, "creator_pid", &v))
+        st->creator_pid = (pid_t)json_object_get_int64(v);
+    if (json_object_object_get_ex(o, "creator_starttime", &v))
+        st->creator_starttime = (unsigned long long)json_object_get_int64(v);
     json_object_put(o);
     if (st->id == NULL || strcmp(st->id, id) != 0 || st->bundle == NULL || st->pid < 0) {
         rlx_state_free(st);
@@ -124,6 +128,10 @@ int rlx_state_save(const char *dir, const struct rlx_state *st, rlx_error_t *err
     json_object_object_add(o, "cgroup_paths", strv_json(st->cgroup_paths));
     json_object_object_add(o, "monitor_cgroup_paths", strv_json(st->monitor_cgroup_paths));
     json_object_object_add(o, "hook_kinds", json_object_new_int(st->hook_kinds));
+    if (st->pid == 0 && st->creator_pid > 0) {
+        json_object_object_add(o, "creator_pid", json_object_new_int64(st->creator_pid));
+        json_object_object_add(o, "creator_starttime", json_object_new_int64((int64_t)st->creator_starttime));
+    }
     if (st->lxcfs_mountpoint) {
         json_object_object_add(o, "lxcfs_mountpoint", json_object_new_string(st->lxcfs_mountpoint));
         json_object_object_add(o, "lxcfs_targets", strv_json(st->lxcfs_targets));
@@ -208,11 +216,25 @@ bool rlx_state_init_alive(const struct rlx_state *st)
     return t != 0 && t == st->starttime && !zombie;
 }
 
+/* Is the create that wrote this state still at work? A state written before the creator was
+ * recorded says nothing, and is taken as being created, as before. */
+static bool creator_alive(const struct rlx_state *st)
+{
+    bool zombie = false;
+    unsigned long long t;
+    if (st->creator_pid <= 0)
+        return true;
+    t = proc_start_time(st->creator_pid, &zombie);
+    return t != 0 && t == st->creator_starttime && !zombie;
+}
+
 const char *rlx_state_status(const char *dir, const struct rlx_state *st)
 {
     cleanup_free char *fifo = xasprintf("%s/exec.fifo", dir);
+    /* Without init's pid, a container whose create died (killed half-way) can never start:
+     * stopped, which is what delete needs to remove it without --force. */
     if (!rlx_state_init_alive(st))
-        return st->pid == 0 && path_exists(fifo) ? "creating" : "stopped";
+        return st->pid == 0 && path_exists(fifo) && creator_alive(st) ? "creating" : "stopped";
     if (path_exists(fifo))
         return "created";
     if (rlx_cgroup_is_frozen(st->cgroup_paths))
@@ -236,6 +258,52 @@ struct json_object *rlx_state_to_json(const struct rlx_state *st, const char *st
         json_object_object_add(o, "annotations", json_object_get(st->annotations));
     json_object_object_add(o, "owner", json_object_new_string(st->owner ? st->owner : ""));
     return o;
+}
+
+int rlx_state_lock_load(const char *root, const char *id, struct rlx_state *st, rlx_error_t *err)
+{
+    cleanup_free char *dir = NULL;
+    int fd;
+    memset(st, 0, sizeof(*st));
+    if (rlx_id_validate(id, err) < 0)
+        return -1;
+    dir = rlx_state_dir(root, id);
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return rlx_error(err, ENOENT, "container '%s' does not exist", id);
+    if (fd < 0)
+        return rlx_error(err, errno, "open state dir %s", dir);
+    while (flock(fd, LOCK_EX) < 0) {
+        if (errno != EINTR) {
+            int e = errno;
+            close(fd);
+            return rlx_error(err, e, "lock state dir %s", dir);
+        }
+    }
+    if (rlx_state_load(root, id, st, err) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+void rlx_state_add_recorded_cgroups(const char *dir, struct rlx_state *st)
+{
+    struct rlx_cgroup_layout layout;
+    char **cg = NULL, **monitor_cg = NULL;
+    if (rlx_cgroup_layout_load(&layout) < 0)
+        return;
+    if (rlx_state_load_cgroups(dir, &layout, &cg, &monitor_cg) > 0) {
+        for (size_t i = 0; cg && cg[i]; i++)
+            if (!strv_has(st->cgroup_paths, cg[i]))
+                strv_push(&st->cgroup_paths, cg[i]);
+        for (size_t i = 0; monitor_cg && monitor_cg[i]; i++)
+            if (!strv_has(st->monitor_cgroup_paths, monitor_cg[i]))
+                strv_push(&st->monitor_cgroup_paths, monitor_cg[i]);
+    }
+    strv_free(cg);
+    strv_free(monitor_cg);
+    rlx_cgroup_layout_free(&layout);
 }
 
 int rlx_state_lock(const char *dir, rlx_error_t *err)

@@ -26,6 +26,8 @@ struct rlx_state {
     char **lxcfs_targets;            /* container paths bound from it */
     char *lxcfs_relay;               /* container path of the lxcfs relay (remount without
                                       * open_tree), or NULL */
+    pid_t creator_pid;               /* the `runlxc create` that made it, until init's pid is */
+    unsigned long long creator_starttime; /* known: "creating" only while that one lives */
     int hook_kinds;                  /* bit (1 << rlx_hook_kind) per kind config.json has, or
                                       * -1 when unknown (a state file without the record) */
 };
@@ -51,5 +53,12 @@ bool rlx_state_init_alive(const struct rlx_state *st);
 struct json_object *rlx_state_to_json(const struct rlx_state *st, const char *status);
 /* Takes the per-container lock (blocking). Returns the lock fd or -1. */
 int rlx_state_lock(const char *dir, rlx_error_t *err);
+/* Takes the lock, then loads the state: what the holder before us (a create still running, a
+ * delete) did is then seen, never a state read before it finished (design note 19). Returns
+ * the lock fd or -1; a container whose dir is gone "does not exist" (errnum ENOENT). */
+int rlx_state_lock_load(const char *root, const char *id, struct rlx_state *st, rlx_error_t *err);
+/* Adds the paths of <dir>/cgroups (written before liblxc runs) to those of the state, so that
+ * delete reaches cgroups a create killed before it recorded them in state.json. */
+void rlx_state_add_recorded_cgroups(const char *dir, struct rlx_state *st);
 
 #endif

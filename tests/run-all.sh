@@ -10,12 +10,15 @@
 #            personality, and the VM rows in MATRIX_VMS (default "6.1:v2 6.1:v1"; "" for none)
 #   legacy-engines: tests/engines/legacy-judges.sh: the engine judges with every runtime call
 #            under the rhel6 and rhel7 personalities, native snapshotter and vfs storage
+#   reliability: tests/reliability/*.bats, then tests/reliability/killpoints.sh (runlxc killed
+#            at every 5th system call of each command) and parallel-load.sh (8 streams, 80
+#            containers); scripts/kill-points.sh and scripts/parallel-load.sh are the long runs
 #   cgroup-v1: on a hybrid host, the runtime suites and the engine judges again in a private
 #            mount namespace without the cgroup2 mount: what a cgroup v1-only host looks like
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top}" && pwd)
-suites=${SUITES:-unit integration image-unpack fuzz engines legacy-engines cgroup-v1 kernel-matrix}
+suites=${SUITES:-unit integration reliability image-unpack fuzz engines legacy-engines cgroup-v1 kernel-matrix}
 out=$(mktemp -d /tmp/runlxc-tests.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 pass=0 fail=0 skip=0
@@ -78,6 +81,15 @@ for s in $suites; do
     fuzz)
         # each libFuzzer harness for FUZZ_SECONDS (60) from its committed corpus
         run_tap fuzz "$top/scripts/fuzz.sh" --seconds "${FUZZ_SECONDS:-60}" ;;
+    reliability)
+        for f in "$top"/tests/reliability/*.bats; do
+            [ -e "$f" ] || continue
+            args=(--tap)
+            [ -n "${TESTS_FILTER:-}" ] && args+=(--filter "$TESTS_FILTER")
+            run_tap "reliability-$(basename "$f" .bats)" bats "${args[@]}" "$f"
+        done
+        RUNLXC=${RUNLXC:-$(command -v runlxc)} BUILD=$build run_tap reliability-killpoints "$top/tests/reliability/killpoints.sh"
+        RUNLXC=${RUNLXC:-$(command -v runlxc)} run_tap reliability-parallel "$top/tests/reliability/parallel-load.sh" ;;
     unit)
         for t in "$build"/tests/unit/*_test "$build"/image-unpack/tests/*_test "$build"/convert/tests/*_test; do
             [ -x "$t" ] && run_tap "unit-$(basename "$t")" "$t"

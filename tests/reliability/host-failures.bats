@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# Issue 15, section 1: the host side failing under create. Each gives a clear error and leaves
+# nothing (assert_no_leftovers: state dir, cgroups in every hierarchy, processes).
+load ../integration/helpers
+
+setup() { setup_bundle; args sleep 1000; }
+teardown() {
+    umount "$T/small" 2>/dev/null || true
+    teardown_bundle
+}
+
+# The runlxc-init path compiled into runlxc (RUNLXC_INIT_PATH).
+init_path() { strings -a "$RUNLXC" | grep -m1 '^/.*/runlxc-init$'; }
+
+@test "--root on a tiny tmpfs that fills up at every step of create" {
+    mkdir -p "$T/small"
+    mount -t tmpfs -o size=64k,nr_inodes=64 runlxc-rel-small "$T/small"
+    # tmpfs counts whole pages: leave 0 to 8 pages free, so that create runs out of space at
+    # its first mkdir, its config copy, its state.json, its cgroups record, or not at all.
+    for free in 0 1 2 3 4 5 6 8; do
+        rm -f "$T/small/fill"
+        dd if=/dev/zero of="$T/small/fill" bs=4k count=$((16 - free)) 2>/dev/null || true
+        # not `run`: a created container keeps create's stdout open until it is deleted
+        status=0
+        "$RUNLXC" --root "$T/small/state" create --bundle "$B" "$ID-$free" >/dev/null 2>"$T/err" || status=$?
+        if [ "$status" -eq 0 ]; then
+            echo "free $free pages: created"
+            "$RUNLXC" --root "$T/small/state" delete --force "$ID-$free"
+        else
+            echo "free $free pages: $(cat "$T/err")"
+            [ "$status" -eq 1 ] && grep -q "No space left on device" "$T/err"
+        fi
+        ROOT=$T/small/state assert_no_leftovers "$ID-$free"
+    done
+}
+
+@test "--root out of inodes" {
+    mkdir -p "$T/small"
+    mount -t tmpfs -o size=1m,nr_inodes=4 runlxc-rel-small "$T/small"
+    mkdir "$T/small/state"
+    run "$RUNLXC" --root "$T/small/state" create --bundle "$B" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"No space left on device"* ]]
+    ROOT=$T/small/state assert_no_leftovers "$ID"
+}
+
+@test "a read-only --root" {
+    mkdir -p "$T/small"
+    mount -t tmpfs -o size=1m runlxc-rel-small "$T/small"
+    mkdir "$T/small/state"
+    mount -o remount,ro "$T/small"
+    run "$RUNLXC" --root "$T/small/state" create --bundle "$B" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"Read-only file system"* ]]
+    ROOT=$T/small/state assert_no_leftovers "$ID"
+    # a --root below a read-only mount that does not exist yet
+    run "$RUNLXC" --root "$T/small/new/state" create --bundle "$B" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"Read-only file system"* ]]
+}
+
+@test "runlxc-init missing" {
+    local init; init=$(init_path)
+    [ -n "$init" ]
+    # in a private mount namespace, an empty directory over the one that holds it
+    run unshare -m sh -c 'mount --make-rprivate / && mount -t tmpfs none "$(dirname "$1")" &&
+        exec "$2" --root "$3" create --bundle "$4" "$5"' sh "$init" "$RUNLXC" "$ROOT" "$B" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"runlxc-init $init"*"No such file or directory"* ]]
+    assert_no_leftovers "$ID"
+}
+
+@test "runlxc-init not executable, or empty" {
+    local init; init=$(init_path)
+    cp "$init" "$T/init-copy"
+    chmod 644 "$T/init-copy"
+    : > "$T/init-empty"; chmod 755 "$T/init-empty"
+    for f in "$T/init-copy" "$T/init-empty"; do
+        # not `run`: a container that gets created anyway keeps create's stdout open
+        status=0
+        unshare -m sh -c 'mount --make-rprivate / && mount --bind "$6" "$1" &&
+            exec "$2" --root "$3" create --bundle "$4" "$5"' sh "$init" "$RUNLXC" "$ROOT" "$B" "$ID" "$f" \
+            >/dev/null 2>"$T/err" || status=$?
+        echo "$f: $status $(cat "$T/err")"
+        [ "$status" -ne 0 ] || "$RUNLXC" --root "$ROOT" delete --force "$ID"
+        [ "$status" -eq 1 ]
+        grep -q "runlxc-init $init: not an executable program" "$T/err"
+        assert_no_leftovers "$ID"
+    done
+}
+
+@test "the bundle deleted between create and start: start says so and nothing is left" {
+    rl create "$ID"
+    mv "$B" "$T/moved"
+    run "$RUNLXC" --root "$ROOT" start "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"disappeared"* ]]
+    run "$RUNLXC" --root "$ROOT" delete --force "$ID"
+    [ "$status" -eq 0 ]
+    B=$T/moved
+    assert_no_leftovers "$ID"
+}
