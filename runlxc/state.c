@@ -260,6 +260,19 @@ struct json_object *rlx_state_to_json(const struct rlx_state *st, const char *st
     return o;
 }
 
+/* Takes the per-container lock on an open state dir; closes fd when that fails. */
+static int lock_dir_fd(int fd, const char *dir, rlx_error_t *err)
+{
+    while (flock(fd, LOCK_EX) < 0) {
+        if (errno != EINTR) {
+            int e = errno;
+            close(fd);
+            return rlx_error(err, e, "lock state dir %s", dir);
+        }
+    }
+    return 0;
+}
+
 int rlx_state_lock_load(const char *root, const char *id, struct rlx_state *st, rlx_error_t *err)
 {
     cleanup_free char *dir = NULL;
@@ -273,13 +286,8 @@ int rlx_state_lock_load(const char *root, const char *id, struct rlx_state *st, 
         return rlx_error(err, ENOENT, "container '%s' does not exist", id);
     if (fd < 0)
         return rlx_error(err, errno, "open state dir %s", dir);
-    while (flock(fd, LOCK_EX) < 0) {
-        if (errno != EINTR) {
-            int e = errno;
-            close(fd);
-            return rlx_error(err, e, "lock state dir %s", dir);
-        }
-    }
+    if (lock_dir_fd(fd, dir, err) < 0)
+        return -1;
     if (rlx_state_load(root, id, st, err) < 0) {
         close(fd);
         return -1;
@@ -311,12 +319,5 @@ int rlx_state_lock(const char *dir, rlx_error_t *err)
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return rlx_error(err, errno, "open state dir %s", dir);
-    while (flock(fd, LOCK_EX) < 0) {
-        if (errno != EINTR) {
-            int e = errno;
-            close(fd);
-            return rlx_error(err, e, "lock state dir %s", dir);
-        }
-    }
-    return fd;
+    return lock_dir_fd(fd, dir, err) < 0 ? -1 : fd;
 }
