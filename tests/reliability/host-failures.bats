@@ -10,7 +10,7 @@ teardown() {
 }
 
 # The runlxc-init path compiled into runlxc (RUNLXC_INIT_PATH).
-init_path() { strings -a "$RUNLXC" | grep -m1 '^/.*/runlxc-init$'; }
+init_path() { strings -a "$(command -v "$RUNLXC")" | grep -m1 '^/.*/runlxc-init$'; }
 
 @test "--root on a tiny tmpfs that fills up at every step of create" {
     mkdir -p "$T/small"
