@@ -58,17 +58,6 @@ char *rlx_lxc_modern_key(const char *key, int *net)
     return NULL;
 }
 
-static char *trim(char *s)
-{
-    char *e;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
-        *--e = '\0';
-    return s;
-}
-
 struct reader {
     struct rlx_lxc_config *c;
     char *stack[MAX_INCLUDE_DEPTH];
@@ -152,7 +141,7 @@ static int read_one(struct reader *r, const char *path, rlx_error_t *err)
     }
     r->stack[r->depth++] = real;
     while (ret == 0 && getline(&line, &cap, f) > 0) {
-        char *l = trim(line), *eq;
+        char *l = str_trim(line), *eq;
         lineno++;
         if (*l == '\0' || *l == '#')
             continue;
@@ -162,7 +151,7 @@ static int read_one(struct reader *r, const char *path, rlx_error_t *err)
             break;
         }
         *eq = '\0';
-        ret = add_item(r, real, lineno, trim(l), trim(eq + 1), err);
+        ret = add_item(r, real, lineno, str_trim(l), str_trim(eq + 1), err);
     }
     r->depth--;
     free(line);

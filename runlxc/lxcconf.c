@@ -123,17 +123,6 @@ static int tr_user_namespace(struct rlx_lxcconf *c, const struct rlx_spec *s, co
     return 0;
 }
 
-static char *trim(char *s)
-{
-    char *e;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-        *--e = '\0';
-    return s;
-}
-
 /* The LXC network of a converted container (annotation RLX_LXC_NET_ANNOTATION): "lxc.net.N.KEY
  * = VALUE" lines, N from 0 and each interface starting with its type, given to liblxc as they
  * are (in the 1.0-2.0 dialect as lxc.network.KEY, where each type line starts an interface). */
@@ -149,8 +138,8 @@ static int tr_lxc_network(struct rlx_lxcconf *c, const struct rlx_lxc_ctx *ctx, 
             return rlx_error(err, 0, "annotation %s: '%s' is not KEY = VALUE", RLX_LXC_NET_ANNOTATION, line);
         *eq = '\0';
         value = eq + 1;
-        key = trim(key);
-        value = trim(value);
+        key = str_trim(key);
+        value = str_trim(value);
         if (strncmp(key, "lxc.net.", 8) != 0 || (idx = strtoul(key + 8, &end, 10), end == key + 8) || *end != '.' ||
             end[1] == '\0' || idx > 63)
             return rlx_error(err, 0, "annotation %s: '%s' is not an lxc.net.N.KEY key (only the network is carried)",

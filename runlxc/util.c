@@ -334,3 +334,14 @@ char *now_rfc3339(void)
     strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
     return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
 }
+
+char *str_trim(char *s)
+{
+    char *e;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}

@@ -54,6 +54,8 @@ int fd_move_above(int fd, int min);
 int mkdir_p(const char *path, mode_t mode);
 /* Removes a directory tree (no symlink following). */
 int rm_rf(const char *path);
+/* Drops leading blanks and trailing blanks and line ends, in place; returns the start. */
+char *str_trim(char *s);
 bool path_exists(const char *path);
 /* True if any component of path is "..". */
 bool path_has_dotdot(const char *path);
