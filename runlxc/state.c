@@ -206,26 +206,24 @@ void rlx_state_free(struct rlx_state *st)
     memset(st, 0, sizeof(*st));
 }
 
-bool rlx_state_init_alive(const struct rlx_state *st)
+/* pid is still the process that started at starttime, and not a zombie. */
+static bool same_live_process(pid_t pid, unsigned long long starttime)
 {
     bool zombie = false;
-    unsigned long long t;
-    if (st->pid <= 0)
-        return false;
-    t = proc_start_time(st->pid, &zombie);
-    return t != 0 && t == st->starttime && !zombie;
+    unsigned long long t = proc_start_time(pid, &zombie);
+    return t != 0 && t == starttime && !zombie;
+}
+
+bool rlx_state_init_alive(const struct rlx_state *st)
+{
+    return st->pid > 0 && same_live_process(st->pid, st->starttime);
 }
 
 /* Is the create that wrote this state still at work? A state written before the creator was
  * recorded says nothing, and is taken as being created, as before. */
 static bool creator_alive(const struct rlx_state *st)
 {
-    bool zombie = false;
-    unsigned long long t;
-    if (st->creator_pid <= 0)
-        return true;
-    t = proc_start_time(st->creator_pid, &zombie);
-    return t != 0 && t == st->creator_starttime && !zombie;
+    return st->creator_pid <= 0 || same_live_process(st->creator_pid, st->creator_starttime);
 }
 
 const char *rlx_state_status(const char *dir, const struct rlx_state *st)
