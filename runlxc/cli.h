@@ -53,5 +53,8 @@ int cli_parse_create_opts(const char *cmd, int argc, char **argv, struct rlx_cre
 
 /* Checks the positional argument count; names the command in the error. */
 int cli_expect_args(const char *cmd, int have, int min, int max, const char *usage, rlx_error_t *err);
+/* Runs a companion program (runlxc-unpack, runlxc-convert) in our place with our arguments;
+ * returns only with the error of a failed exec. */
+int cli_exec_program(const char *cmd, const char *path, char **argv, rlx_error_t *err);
 
 #endif
