@@ -3,6 +3,9 @@
 # Idempotent: packages already present are not touched, and apt is not called at all when
 # nothing is missing. qemu-system-x86, cpio, xz-utils and gojq are for the real-kernel VM lane
 # (tests/kernel-matrix/vm); its kernels are downloaded, not installed, by fetch-kernel.sh.
+# mmdebstrap builds the rich-container root filesystems and the systemd VM guest
+# (scripts/mkrootfs.sh); libsystemd-dev gives sd-bus's header, which the systemd cgroup driver
+# loads at run time (dlopen), so runlxc still runs on hosts without libsystemd.
 #
 # CentOS/RHEL (EPEL) equivalents, for building on legacy hosts:
 #   CentOS 7: yum install epel-release && yum install gcc make autoconf automake libtool \
@@ -19,6 +22,7 @@ PKGS="
   crun runc containerd podman conmon umoci skopeo zstd time strace
   qemu-system-x86 cpio xz-utils gojq
   clang libclang-rt-dev gnuplot-nox
+  mmdebstrap libsystemd-dev
 "
 
 missing=""
