@@ -10,7 +10,7 @@ int cmd_kill(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err
 {
     static const struct option opts[] = {{"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
     bool all = false;
-    int c, sig = SIGTERM;
+    int c, sig = RLX_DEFAULT_STOP_SIGNAL;
 
     optind = 1;
     opterr = 0;

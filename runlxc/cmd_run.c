@@ -63,7 +63,7 @@ int cmd_run(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err)
         sigprocmask(SIG_SETMASK, &saved, NULL);
         return -1;
     }
-    code = rlx_supervise(out.pid, out.reaper, -1, out.pty_master, sfd);
+    code = rlx_rich_exit_code(&out.rich, rlx_supervise(out.pid, out.reaper, -1, out.pty_master, sfd));
     close(sfd);
     if (out.pty_master >= 0)
         close(out.pty_master);

@@ -455,6 +455,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     int ret = -1;
 
     out->pid = 0;
+    out->rich = (struct rlx_rich){RLX_INIT_NONE, 0};
     out->pty_master = -1;
     out->reaper = 0;
     if (rlx_id_validate(id, err) < 0)
@@ -486,6 +487,9 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         free(spec->root_path);
         spec->root_path = real;
     }
+    if (rlx_rich_detect(spec, &out->rich, err) < 0)
+        goto out;
+    rlx_rich_apply(spec, &out->rich);
     if (!spec_mounts_proc(spec)) {
         rlx_error(err, 0, "mounts: runlxc needs a proc filesystem mounted at /proc in the container");
         goto out;
@@ -537,6 +541,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
             .dialect = &dialect, .layout = &layout,
             .lxcfs_mountpoint = st.lxcfs_mountpoint, .lxcfs_targets = st.lxcfs_targets,
             .lxcfs_relay = st.lxcfs_relay ? RLX_LXCFS_RELAY_ROOT : NULL,
+            .init_cgroups_writable = out->rich.kind != RLX_INIT_NONE,
         };
         if (rlx_lxcconf_build(&conf, spec, &ctx, err) < 0)
             goto out;
@@ -589,6 +594,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     st.creator_pid = getpid();
     st.creator_starttime = proc_start_time(st.creator_pid, NULL);
     st.annotations = spec->annotations ? json_object_get(spec->annotations) : NULL;
+    st.stop_signal = out->rich.stop_signal;
     st.shared_pidns = !rlx_spec_has_namespace(spec, CLONE_NEWPID) ||
                       rlx_spec_namespace(spec, CLONE_NEWPID)->path != NULL;
     st.cgroup_paths = NULL;
@@ -869,6 +875,8 @@ int rlx_container_kill(const struct rlx_global *g, const char *id, int sig, bool
         rlx_state_free(&st);
         return ret;
     }
+    if (sig == RLX_DEFAULT_STOP_SIGNAL)
+        sig = st.stop_signal > 0 ? st.stop_signal : SIGTERM;
     if (all || (sig == SIGKILL && st.shared_pidns))
         rlx_cgroup_kill_all(st.cgroup_paths, sig);
     if (kill(st.pid, sig) < 0 && errno != ESRCH)

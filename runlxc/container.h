@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include "cli.h"
 #include "error.h"
+#include "rich.h"
 
 struct rlx_create_opts {
     const char *bundle;
@@ -22,11 +23,14 @@ struct rlx_created {
     pid_t pid;
     int pty_master;           /* foreground run with a terminal, else -1 */
     pid_t reaper;             /* kernels without subreapers: init's minimal parent, else 0 */
+    struct rlx_rich rich;     /* what kind of init it runs (rich.h) */
 };
 
 int rlx_container_create(const struct rlx_global *g, const char *id, const struct rlx_create_opts *o,
                          struct rlx_created *out, rlx_error_t *err);
 int rlx_container_start(const struct rlx_global *g, const char *id, rlx_error_t *err);
+/* kill without a signal: SIGTERM as runc, or a rich container's stop signal (rich.h). */
+#define RLX_DEFAULT_STOP_SIGNAL (-1)
 int rlx_container_kill(const struct rlx_global *g, const char *id, int sig, bool all, rlx_error_t *err);
 /* force: kill a running container first; a missing container is then not an error. */
 int rlx_container_delete(const struct rlx_global *g, const char *id, bool force, rlx_error_t *err);

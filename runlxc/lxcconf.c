@@ -243,6 +243,18 @@ static void fstab_escape(char *out, size_t size, const char *in)
  * container directory bound at /sys/fs/cgroup/<hierarchy> (v1, hybrid) or at
  * /sys/fs/cgroup itself (v2). liblxc's cgroup automount would mirror the host's paths
  * below unreadable directories instead. runlxc-init makes the tmpfs read-only at the end. */
+/* A rich container's init keeps its services in cgroups of its own (design note 20): the
+ * hierarchies without controllers (name=systemd, a hybrid host's cgroup2) and a cgroup2-only
+ * tree are writable for it. Controller hierarchies keep the spec's ro: on cgroup v1 the
+ * container's own limit files are in its root, and those stay the engine's. */
+static const char *cgroup_mount_ro(const struct rlx_lxc_ctx *ctx, const struct rlx_hierarchy *h, const char *ro)
+{
+    if (ctx->init_cgroups_writable && (ctx->layout->mode == RLX_CGROUP_V2 || strncmp(h->controllers, "name=", 5) == 0 ||
+                                       (h->v2 && ctx->layout->mode == RLX_CGROUP_HYBRID)))
+        return "";
+    return ro;
+}
+
 static int tr_cgroup_mount(struct rlx_lxcconf *c, const struct rlx_lxc_ctx *ctx, size_t idx,
                            const struct rlx_mount *m, rlx_error_t *err)
 {
@@ -251,6 +263,7 @@ static int tr_cgroup_mount(struct rlx_lxcconf *c, const struct rlx_lxc_ctx *ctx,
     if (strcmp(m->destination, "/sys/fs/cgroup") != 0)
         return rlx_error(err, 0, "mounts[%zu].destination: cgroup filesystems can only be mounted at /sys/fs/cgroup", idx);
     if (l->mode == RLX_CGROUP_V2) {
+        ro = cgroup_mount_ro(ctx, &l->h[l->unified], ro);
         cleanup_free char *p = rlx_cgroup_container_path(l, l->unified, c->cgroup_dir, c->cgroup_relative);
         cleanup_free char *line = xasprintf("%s sys/fs/cgroup none bind,nosuid,nodev,noexec%s,create=dir 0 0", p, ro);
         return add_key(c, ctx, K_MOUNT_ENTRY, line, "mounts", err);
@@ -262,7 +275,7 @@ static int tr_cgroup_mount(struct rlx_lxcconf *c, const struct rlx_lxc_ctx *ctx,
         cleanup_free char *p = rlx_cgroup_container_path(l, h, c->cgroup_dir, c->cgroup_relative);
         const char *name = strrchr(l->h[h].mountpoint, '/');
         cleanup_free char *line = xasprintf("%s sys/fs/cgroup/%s none bind,nosuid,nodev,noexec%s,create=dir 0 0", p,
-                                            name ? name + 1 : l->h[h].mountpoint, ro);
+                                            name ? name + 1 : l->h[h].mountpoint, cgroup_mount_ro(ctx, &l->h[h], ro));
         if (add_key(c, ctx, K_MOUNT_ENTRY, line, "mounts", err) < 0)
             return -1;
     }

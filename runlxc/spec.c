@@ -500,13 +500,18 @@ static bool same_path(const char *a, const char *b)
     }
 }
 
-const struct rlx_mount *rlx_spec_dev_mount(const struct rlx_spec *s)
+const struct rlx_mount *rlx_spec_mount_at(const struct rlx_spec *s, const char *destination)
 {
     const struct rlx_mount *r = NULL;
     for (size_t i = 0; i < s->n_mounts; i++)
-        if (same_path(s->mounts[i].destination, "/dev"))
+        if (same_path(s->mounts[i].destination, destination))
             r = &s->mounts[i];
     return r;
+}
+
+const struct rlx_mount *rlx_spec_dev_mount(const struct rlx_spec *s)
+{
+    return rlx_spec_mount_at(s, "/dev");
 }
 
 bool rlx_spec_sets_up_dev(const struct rlx_spec *s)

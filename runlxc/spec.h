@@ -186,6 +186,8 @@ extern const size_t rlx_n_default_devices;
 bool rlx_spec_sets_up_dev(const struct rlx_spec *s);
 /* The linux.devices entry for path, or NULL (a spec entry replaces a default node). */
 const struct rlx_device *rlx_spec_device(const struct rlx_spec *s, const char *path);
+/* The last mount at destination (paths compared with repeated and trailing '/' ignored), or NULL. */
+const struct rlx_mount *rlx_spec_mount_at(const struct rlx_spec *s, const char *destination);
 /* The /dev mount of mounts (the last one there), or NULL. */
 const struct rlx_mount *rlx_spec_dev_mount(const struct rlx_spec *s);
 bool rlx_mount_is_bind(const struct rlx_mount *m);

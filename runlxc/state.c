@@ -94,6 +94,8 @@ int rlx_state_load(const char *root, const char *id, struct rlx_state *st, rlx_e
     st->lxcfs_targets = get_strv(o, "lxcfs_targets");
     st->lxcfs_relay = get_str(o, "lxcfs_relay");
     st->hook_kinds = json_object_object_get_ex(o, "hook_kinds", &v) ? json_object_get_int(v) : -1;
+    if (json_object_object_get_ex(o, "stop_signal", &v))
+        st->stop_signal = json_object_get_int(v);
     if (json_object_object_get_ex(o, "creator_pid", &v))
         st->creator_pid = (pid_t)json_object_get_int64(v);
     if (json_object_object_get_ex(o, "creator_starttime", &v))
@@ -128,6 +130,8 @@ int rlx_state_save(const char *dir, const struct rlx_state *st, rlx_error_t *err
     json_object_object_add(o, "cgroup_paths", strv_json(st->cgroup_paths));
     json_object_object_add(o, "monitor_cgroup_paths", strv_json(st->monitor_cgroup_paths));
     json_object_object_add(o, "hook_kinds", json_object_new_int(st->hook_kinds));
+    if (st->stop_signal > 0)
+        json_object_object_add(o, "stop_signal", json_object_new_int(st->stop_signal));
     if (st->pid == 0 && st->creator_pid > 0) {
         json_object_object_add(o, "creator_pid", json_object_new_int64(st->creator_pid));
         json_object_object_add(o, "creator_starttime", json_object_new_int64((int64_t)st->creator_starttime));

@@ -28,6 +28,7 @@ struct rlx_state {
                                       * open_tree), or NULL */
     pid_t creator_pid;               /* the `runlxc create` that made it, until init's pid is */
     unsigned long long creator_starttime; /* known: "creating" only while that one lives */
+    int stop_signal;                 /* a rich container's stop signal (rich.h), else 0 */
     int hook_kinds;                  /* bit (1 << rlx_hook_kind) per kind config.json has, or
                                       * -1 when unknown (a state file without the record) */
 };

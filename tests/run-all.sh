@@ -66,7 +66,7 @@ for s in $suites; do
             continue
         fi
         files=()
-        for f in lifecycle config exec lxcfs; do files+=("$top/tests/integration/$f.bats"); done
+        for f in lifecycle config exec lxcfs rich; do files+=("$top/tests/integration/$f.bats"); done
         run_tap cgroup-v1-integration unshare -m bash -c \
             'mount --make-rprivate / && umount /sys/fs/cgroup/unified && exec bats --tap "$@"' bats "${files[@]}"
         judges=${JUDGES_DIR:-$top/../shared/judges}

@@ -1,0 +1,220 @@
+#!/usr/bin/env bats
+# Rich containers (design note 20): systemd and sysvinit booted as PID 1 from bookworm root
+# filesystems that scripts/mkrootfs.sh builds with mmdebstrap (cached per machine). The bundle
+# is what an engine gives by default (docker's capability set), and nothing rich: runlxc adds
+# what an init needs (container=, tmpfs /run /run/lock /tmp, cgroup namespace, writable
+# name=systemd / cgroup2 tracking hierarchies).
+load helpers
+
+# docker's and podman's default capabilities (runc's `spec` keeps only three, with which
+# systemd cannot start journald: status 218/CAPABILITIES).
+ENGINE_CAPS='["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FSETID","CAP_FOWNER","CAP_MKNOD","CAP_NET_RAW","CAP_SETGID","CAP_SETUID","CAP_SETFCAP","CAP_SETPCAP","CAP_NET_BIND_SERVICE","CAP_SYS_CHROOT","CAP_KILL","CAP_AUDIT_WRITE"]'
+
+rich_bundle() { # profile: systemd | sysvinit
+    local lower
+    command -v mmdebstrap >/dev/null || skip "mmdebstrap is not installed (scripts/install-deps.sh)"
+    lower=$("$TOP/scripts/mkrootfs.sh" "$1") || { echo "mkrootfs.sh $1 failed"; return 1; }
+    T=$(mktemp -d /tmp/runlxc-rich.XXXXXX)
+    ROOT=$T/state
+    B=$T/bundle
+    mkdir -p "$B/rootfs" "$T/upper" "$T/work"
+    # The cache stays pristine: each test boots on its own overlay.
+    mount -t overlay overlay -o "lowerdir=$lower,upperdir=$T/upper,workdir=$T/work" "$B/rootfs"
+    (cd "$B" && "$RUNLXC" spec)
+    cfg --argjson caps "$ENGINE_CAPS" '.process.args = ["/sbin/init"] | .process.terminal = false
+        | .root.readonly = false | .process.noNewPrivileges = false
+        | .process.capabilities.bounding = $caps | .process.capabilities.effective = $caps
+        | .process.capabilities.permitted = $caps'
+    ID=rich$$-$BATS_TEST_NUMBER
+}
+
+teardown() {
+    if [ -n "${ROOT:-}" ] && [ -d "$ROOT" ]; then
+        for d in "$ROOT"/*; do
+            [ -d "$d" ] && "$RUNLXC" --root "$ROOT" delete --force "$(basename "$d")" >/dev/null 2>&1
+        done
+    fi
+    if [ -n "${B:-}" ] && mountpoint -q "$B/rootfs" 2>/dev/null; then umount "$B/rootfs"; fi
+    [ -z "${T:-}" ] || rm -rf "$T"
+}
+
+# Waits until systemd has finished booting and prints its verdict (running, degraded, ...).
+system_state() {
+    local s i
+    for i in $(seq 60); do
+        s=$(rl exec "$ID" systemctl is-system-running 2>/dev/null) || true
+        case "$s" in running | degraded | maintenance | stopping) break ;; esac
+        sleep 0.5
+    done
+    echo "$s"
+}
+
+wait_stopped() {
+    local i
+    for i in $(seq 120); do
+        [ "$(rl state "$ID" | jq -r .status)" = stopped ] && return 0
+        sleep 0.25
+    done
+    rl state "$ID"
+    return 1
+}
+
+# Nothing named after the container anywhere in any hierarchy (systemd made init.scope,
+# system.slice, ... below the container's cgroup: those must go with it).
+assert_no_cgroups_below() {
+    local left
+    left=$(find /sys/fs/cgroup -type d -path "*/$ID*" 2>/dev/null | head -5)
+    [ -z "$left" ] || { echo "cgroups left: $left"; return 1; }
+}
+
+@test "rich systemd: boots to running with the engine's default bundle; init gets container=, tmpfs, its own cgroups" {
+    rich_bundle systemd
+    rl run -d "$ID" >/dev/null
+    run system_state
+    echo "state: $output"
+    rl exec "$ID" systemctl --failed --no-legend
+    [ "$output" = running ]
+    rl exec "$ID" sh -c 'tr "\0" "\n" < /proc/1/environ' | grep -qx container=lxc
+    run rl exec "$ID" cat /proc/self/mountinfo
+    for d in /run /run/lock /tmp; do grep -qE "^[0-9]+ [0-9]+ [0-9:]+ / $d .* - tmpfs " <<< "$output"; done
+    # cgroup namespace: systemd sees itself at the root of its hierarchies
+    run rl exec "$ID" cat /proc/1/cgroup
+    grep -qE '^0::/init.scope$' <<< "$output" || grep -qE ':name=systemd:/init.scope$' <<< "$output"
+    # tracking hierarchies writable, controller hierarchies not (the engine's limits stay)
+    run rl exec "$ID" cat /proc/self/mountinfo
+    if grep -q ' /sys/fs/cgroup/systemd ' <<< "$output"; then
+        grep -E ' /sys/fs/cgroup/systemd ' <<< "$output" | grep -q ' rw,'
+        ! grep -E ' /sys/fs/cgroup/memory ' <<< "$output" | grep -q ' rw,'
+    fi
+    run rl exec "$ID" touch /sys/fs/cgroup/memory/x
+    [ "$status" -ne 0 ]
+}
+
+@test "rich systemd: exec runs systemctl stop/start/status of a service; journald has its messages" {
+    rich_bundle systemd
+    rl run -d "$ID" >/dev/null
+    [ "$(system_state)" = running ]
+    rl exec "$ID" systemctl is-active runlxc-hello.service
+    rl exec "$ID" systemctl stop runlxc-hello.service
+    run rl exec "$ID" systemctl is-active runlxc-hello.service
+    [ "$output" = inactive ]
+    run rl exec "$ID" pgrep -x sleep
+    [ "$status" -ne 0 ]
+    rl exec "$ID" systemctl start runlxc-hello.service
+    run rl exec "$ID" systemctl status runlxc-hello.service
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"active (running)"* ]]
+    run rl exec "$ID" journalctl -u runlxc-hello.service --no-pager -o cat
+    echo "$output"
+    [ "$(grep -c '^runlxc-hello started$' <<< "$output")" -eq 2 ]
+}
+
+@test "rich systemd: 'kill ID' sends SIGRTMIN+3 (the stop signal) and the container halts cleanly, nothing left" {
+    rich_bundle systemd
+    rl run -d "$ID" >/dev/null
+    [ "$(system_state)" = running ]
+    [ "$(jq .stop_signal "$ROOT/$ID/state.json")" -eq "$(( $(kill -l RTMIN) + 3 ))" ]
+    rl kill "$ID"
+    wait_stopped
+    rl delete "$ID"
+    assert_no_leftovers "$ID"
+    assert_no_cgroups_below
+}
+
+@test "rich systemd: foreground run stopped by 'kill ID RTMIN+3' exits 0; delete --force of a booted one leaves nothing" {
+    rich_bundle systemd
+    (
+        for i in $(seq 60); do
+            [ "$(rl exec "$ID" systemctl is-system-running 2>/dev/null)" = running ] && break
+            sleep 0.5
+        done
+        rl kill "$ID" RTMIN+3
+    ) &
+    run rl run "$ID"
+    wait
+    [ "$status" -eq 0 ]
+    assert_no_leftovers "$ID"
+    assert_no_cgroups_below
+
+    rl run -d "$ID" >/dev/null
+    [ "$(system_state)" = running ]
+    rl delete --force "$ID"
+    assert_no_leftovers "$ID"
+    assert_no_cgroups_below
+}
+
+@test "rich sysvinit: boots runlevel 2 with its init scripts; 'kill ID' (SIGPWR) halts it, run exits 0, nothing left" {
+    rich_bundle sysvinit
+    # halt(8) ends a container's init through reboot(2), which needs CAP_SYS_BOOT (as in LXC).
+    cfg '.process.capabilities.bounding += ["CAP_SYS_BOOT"] | .process.capabilities.effective += ["CAP_SYS_BOOT"]
+         | .process.capabilities.permitted += ["CAP_SYS_BOOT"]'
+    (
+        for i in $(seq 60); do
+            rl exec "$ID" /etc/init.d/runlxc-hello status >/dev/null 2>&1 && break
+            sleep 0.5
+        done
+        rl exec "$ID" sh -c 'runlevel; pgrep -x cron; cat /var/log/runlxc-hello.log' > "$T/booted" 2>&1
+        [ "$(jq .stop_signal "$ROOT/$ID/state.json")" -eq "$(kill -l PWR)" ] || echo "stop_signal wrong" >> "$T/booted"
+        rl kill "$ID"
+    ) &
+    run rl run "$ID"
+    wait
+    cat "$T/booted"
+    [ "$status" -eq 0 ]
+    grep -q '^N 2$' "$T/booted"
+    grep -q '^runlxc-hello started$' "$T/booted"
+    ! grep -q 'stop_signal wrong' "$T/booted"
+    # runlevel 0 ran the init scripts' stop actions before the halt
+    grep -q '^runlxc-hello stopped$' "$B/rootfs/var/log/runlxc-hello.log"
+    assert_no_leftovers "$ID"
+    assert_no_cgroups_below
+}
+
+@test "rich: the annotation decides over detection; bad annotations are refused with nothing left" {
+    setup_bundle
+    # rich=true on a plain shell: it gets the init's environment and mounts
+    cfg '.annotations["org.runlxc.rich"] = "true"'
+    args sh -c 'echo "$container"; grep -cE " /(run|run/lock|tmp) .* - tmpfs " /proc/self/mountinfo'
+    run rl run "$ID"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = lxc ]
+    [ "${lines[1]}" = 3 ]
+    # rich=false on /sbin/init (busybox's init): not rich
+    ln -sf /bin/busybox "$B/rootfs/sbin/init"
+    cfg '.annotations["org.runlxc.rich"] = "false" | .process.args = ["/sbin/init"]'
+    rl create "$ID"
+    ! jq -e .stop_signal "$ROOT/$ID/state.json" >/dev/null
+    rl delete --force "$ID"
+    # detection: /sbin/init as args[0] without the annotation
+    cfg 'del(.annotations["org.runlxc.rich"]) | .process.args = ["/sbin/init"]'
+    rl create "$ID"
+    [ "$(jq .stop_signal "$ROOT/$ID/state.json")" -eq "$(kill -l PWR)" ]   # busybox init: not systemd
+    rl delete --force "$ID"
+    cfg '.annotations["org.runlxc.rich"] = "yes"'
+    run rl create "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *'annotations.org.runlxc.rich'*'must be "true" or "false"'* ]]
+    assert_no_leftovers "$ID"
+    cfg '.annotations["org.runlxc.rich"] = "true" | .annotations["org.runlxc.stop-signal"] = "SIGNOPE"'
+    run rl create "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"annotations.org.runlxc.stop-signal: unknown signal 'SIGNOPE'"* ]]
+    assert_no_leftovers "$ID"
+    teardown_bundle
+}
+
+@test "kill without a signal sends SIGTERM to a container that is not rich, as runc" {
+    setup_bundle
+    args sh -c 'trap "echo got-term > /tmp/t; exit 7" TERM; while :; do sleep 0.1; done'
+    cfg '.root.readonly = false'
+    rl create "$ID"
+    rl start "$ID"
+    sleep 0.5
+    ! jq -e .stop_signal "$ROOT/$ID/state.json" >/dev/null
+    rl kill "$ID"
+    for i in $(seq 40); do [ "$(rl state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.25; done
+    [ "$(cat "$B/rootfs/tmp/t")" = got-term ]
+    rl delete "$ID"
+    teardown_bundle
+}
