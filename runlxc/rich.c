@@ -78,14 +78,37 @@ static void insert_mount(struct rlx_spec *s, size_t at, const char *destination,
         strv_push(&s->mounts[at].options, options[i]);
 }
 
+static size_t after_parent_mount(const struct rlx_spec *s, const char *dest)
+{
+    size_t at = 0;
+    for (size_t i = 0; i < s->n_mounts; i++) {
+        const char *d = s->mounts[i].destination;
+        size_t n = strlen(d);
+        while (n > 1 && d[n - 1] == '/')
+            n--;
+        if (n > 1 && strncmp(d, dest, n) == 0 && dest[n] == '/')
+            at = i + 1;
+    }
+    return at;
+}
+
+static bool binds_below_cgroup_root(const struct rlx_spec *s)
+{
+    for (size_t i = 0; i < s->n_mounts; i++)
+        if (strncmp(s->mounts[i].destination, "/sys/fs/cgroup/", 15) == 0)
+            return true;
+    return false;
+}
+
 void rlx_rich_apply(struct rlx_spec *s, const struct rlx_rich *r)
 {
-    /* Before the spec's own mounts, so that an engine's binds below /run (secrets,
-     * .containerenv) land on these tmpfs instead of under them. Reverse order: /run first. */
+    /* Each right after the spec's mount of its nearest parent (an engine's /run tmpfs must not
+     * hide our /run/lock), or else before every mount, so that an engine's binds below /run
+     * (secrets, .containerenv) land on these tmpfs instead of under them. */
     static const struct { const char *dest; char *opts[6]; } tmpfs[] = {
-        {"/tmp", {"rw", "nosuid", "nodev", "mode=1777", NULL}},
-        {"/run/lock", {"rw", "nosuid", "nodev", "noexec", "size=5m", NULL}},
         {"/run", {"rw", "nosuid", "nodev", "mode=755", NULL}},
+        {"/run/lock", {"rw", "nosuid", "nodev", "noexec", "size=5m", NULL}},
+        {"/tmp", {"rw", "nosuid", "nodev", "mode=1777", NULL}},
     };
     bool has_env = false;
 
@@ -97,11 +120,14 @@ void rlx_rich_apply(struct rlx_spec *s, const struct rlx_rich *r)
         strv_push(&s->process.env, "container=lxc");
     for (size_t i = 0; i < sizeof(tmpfs) / sizeof(tmpfs[0]); i++)
         if (rlx_spec_mount_at(s, tmpfs[i].dest) == NULL)
-            insert_mount(s, 0, tmpfs[i].dest, "tmpfs", tmpfs[i].opts);
+            insert_mount(s, after_parent_mount(s, tmpfs[i].dest), tmpfs[i].dest, "tmpfs", tmpfs[i].opts);
     /* systemd reads its own cgroup from /proc/self/cgroup and expects to find it below
-     * /sys/fs/cgroup: only a cgroup namespace makes the two agree. Kernels before 4.6 have
-     * none (design note 20 says what systemd does then). */
-    if (!rlx_spec_has_namespace(s, CLONE_NEWCGROUP) && rlx_probe_unshare(CLONE_NEWCGROUP)) {
+     * /sys/fs/cgroup, where runlxc binds the container's own cgroups: only a cgroup
+     * namespace makes the two agree. An engine that binds hierarchies below /sys/fs/cgroup
+     * itself (podman --systemd binds the host's whole name=systemd tree on cgroup v1) has
+     * chosen host paths, which a namespace would break. Kernels before 4.6 have none
+     * (design note 20). */
+    if (!rlx_spec_has_namespace(s, CLONE_NEWCGROUP) && !binds_below_cgroup_root(s) && rlx_probe_unshare(CLONE_NEWCGROUP)) {
         s->namespaces = xrealloc(s->namespaces, (s->n_namespaces + 1) * sizeof(*s->namespaces));
         s->namespaces[s->n_namespaces++] = (struct rlx_namespace){CLONE_NEWCGROUP, "cgroup", NULL};
     }

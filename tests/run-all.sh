@@ -49,6 +49,7 @@ for s in $suites; do
         judges=${JUDGES_DIR:-$top/../shared/judges}
         if [ -x "$judges/all.sh" ]; then
             run_tap engines "$judges/all.sh" "${RUNLXC:-$(command -v runlxc)}"
+            JUDGES_DIR=$judges run_tap engines-rich "$top/tests/engines/rich-engines.sh" "${RUNLXC:-$(command -v runlxc)}"
         else
             echo "# engines: $judges/all.sh not found, skipped"
         fi ;;

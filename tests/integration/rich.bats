@@ -180,6 +180,11 @@ assert_no_cgroups_below() {
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = lxc ]
     [ "${lines[1]}" = 3 ]
+    # an engine's own /run tmpfs (containerd's default spec has one) does not hide /run/lock
+    cfg '.mounts += [{"destination": "/run", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "mode=755"]}]'
+    run rl run "$ID"
+    [ "$status" -eq 0 ]
+    [ "${lines[1]}" = 3 ]
     # rich=false on /sbin/init (busybox's init): not rich
     ln -sf /bin/busybox "$B/rootfs/sbin/init"
     cfg '.annotations["org.runlxc.rich"] = "false" | .process.args = ["/sbin/init"]'
