@@ -4,7 +4,8 @@
 #   tests/run-all.sh [BUILDDIR]        BUILDDIR holds tests/unit/*_test (default: the source tree)
 #   SUITES="unit integration image-unpack engines"  selects suites; TESTS_FILTER=regex filters bats tests
 #   engines: ../shared/judges/all.sh drives the installed runlxc through containerd and podman
-#            (skipped when the judges are not beside the checkout)
+#            (skipped when the judges are not beside the checkout), and tests/engines/rich-engines.sh:
+#            systemd booted by podman --systemd=always and by ctr run with org.runlxc.rich
 #   fuzz: scripts/fuzz.sh: every libFuzzer harness of tests/fuzz for FUZZ_SECONDS (60) each
 #   kernel-matrix: tests/kernel-matrix/matrix.sh: the runtime suites under each kernel
 #            personality, and the VM rows in MATRIX_VMS (default "6.1:v2 6.1:v1"; "" for none)
