@@ -1,5 +1,6 @@
 #include "translate.h"
 #include "seccomp_lxc.h"
+#include "../runlxc/rich.h"
 #include "../runlxc/spec.h"
 #include "../runlxc/spec_default.h"
 #include "../runlxc/util.h"
@@ -783,8 +784,12 @@ static int record(struct tr *t, const struct rlx_lxc_item *it, const char *s, rl
     json_object_object_add(obj(t->cv->spec, "annotations", NULL), key, json_object_new_string(it->value));
     if (strcmp(it->key, "lxc.signal.stop") == 0 || strcmp(it->key, "lxc.signal.halt") == 0) {
         /* a halt signal is how LXC stops it cleanly: engines read StopSignal */
-        if (strcmp(it->key, "lxc.signal.halt") == 0)
+        if (strcmp(it->key, "lxc.signal.halt") == 0) {
             json_object_object_add(t->cv->image_config, "StopSignal", json_object_new_string(it->value));
+            /* and `runlxc kill ID` sends it (design note 20) */
+            json_object_object_add(obj(t->cv->spec, "annotations", NULL), RLX_STOP_SIGNAL_ANNOTATION,
+                                   json_object_new_string(it->value));
+        }
     }
     return note(t, it, CONV_RECORDED, "annotations", "%s", key);
 }
@@ -948,6 +953,9 @@ static void finish(struct tr *t)
         json_object_array_add(args, json_object_new_string("/sbin/init"));   /* LXC's default */
     json_object_object_add(proc, "args", args);
     json_object_object_add(proc, "env", json_object_get(t->env));
+    /* An LXC container is a system container: lxc-start runs its init.cmd as PID 1 with what
+     * an init needs, which runlxc gives a rich container (design note 20). */
+    json_object_object_add(obj(t->cv->spec, "annotations", NULL), RLX_RICH_ANNOTATION, json_object_new_string("true"));
     finish_caps(t);
     finish_mounts(t);
     if (t->devices_v1 || t->devices_v2) {

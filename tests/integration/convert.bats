@@ -163,6 +163,8 @@ EOF
     jq -e '.process.capabilities.bounding | index("CAP_SYS_ADMIN")' "$c"
     [ "$(jq -r '.annotations["org.runlxc.lxc.net"]' "$c")" = "$(printf 'lxc.net.0.type = veth\nlxc.net.0.link = br0\nlxc.net.0.flags = up\nlxc.net.0.hwaddr = 00:16:3e:11:22:33\nlxc.net.0.ipv4.address = 10.1.2.3/24')" ]
     [ "$(jq -r '.annotations["org.runlxc.lxc.signal.halt"], .annotations["org.runlxc.lxc.start.auto"]' "$c" | tr '\n' ' ')" = "SIGRTMIN+3 1 " ]
+    # a system container: rich (design note 20), with LXC's halt signal as its stop signal
+    [ "$(jq -r '.annotations["org.runlxc.rich"], .annotations["org.runlxc.stop-signal"]' "$c" | tr '\n' ' ')" = "true SIGRTMIN+3 " ]
     jq -e '.linux.seccomp.syscalls[] | select(.names == ["kexec_load"] and .action == "SCMP_ACT_ERRNO" and .errnoRet == 1)' "$c"
     jq -e '.linux.seccomp.syscalls[] | select(.names == ["umount2"] and .errnoRet == 13)' "$c"
     ! jq -e '.linux.seccomp.syscalls[] | select(.names == ["open_by_handle_at"])' "$c"
