@@ -242,6 +242,14 @@ static void setup_devices(struct init_cfg *c)
         remove_pts_shield();
     for (size_t i = 0; c->devices && c->devices[i]; i++)
         make_device(c->devices[i]);
+    /* runc's mountConsole target, made while /dev is still writable; never through a
+     * symlink of the rootfs (CVE-2025-52565): an existing entry is left for setup_terminal
+     * to judge. */
+    if (c->terminal) {
+        int fd = open("/dev/console", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd >= 0)
+            close(fd);
+    }
     umask(old);
     if (c->dev_setup)
         make_dev_links();
@@ -380,6 +388,21 @@ static void setup_terminal(struct init_cfg *c)
     /* The terminal belongs to the process's user, its group stays devpts' (tty), as runc. */
     if (fchown(slave, c->uid, (gid_t)-1) < 0)
         fail("process.terminal: chown %s to %u: %s", name, c->uid, strerror(errno));
+    {
+        /* As runc: the pty is the container's /dev/console too (an init writes its messages
+         * there). Only onto a file or a device node, reached without following a symlink. */
+        struct stat st;
+        /* O_NOCTTY, O_NONBLOCK: a kernel before 2.6.39 ignores O_PATH and really opens it */
+        int fd = open("/dev/console", O_PATH | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        if (fd >= 0 && fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISCHR(st.st_mode))) {
+            char target[32];
+            snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+            if (mount(name, target, NULL, MS_BIND, NULL) < 0)
+                fail("process.terminal: bind %s at /dev/console: %s", name, strerror(errno));
+        }
+        if (fd >= 0)
+            close(fd);
+    }
     if (rlx_msg_send(sync_fd, MSG_PTY, name, strlen(name), master) < 0)
         fail("process.terminal: send pty master: %s", strerror(errno));
     close(master);

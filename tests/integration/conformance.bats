@@ -410,3 +410,25 @@ C
     [[ "$output" == *"linux.seccomp.listenerPath $T/nobody.sock"* ]]
     assert_no_leftovers "$ID"
 }
+
+# runc's mountConsole: with process.terminal the pty is bind-mounted at /dev/console too, and
+# an init (a rich container's systemd) writes its messages there.
+@test "terminal: the pty is also /dev/console, as runc's (side by side)" {
+    have_runc
+    cfg '.process.terminal = true'
+    args sh -c 'stat -c "%t:%T" /dev/console; stat -c "%t:%T" "$(tty)"'
+    for rt in "$RUNLXC --root $ROOT" "runc --root $RUNC_ROOT"; do
+        local sock=$T/c.sock out=$T/c.out
+        rm -f "$sock" "$out"
+        python3 "$TOP/tests/integration/console-recv.py" "$sock" "$out" &
+        for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.02; done
+        (cd "$B" && $rt create --console-socket "$sock" "$ID" && $rt start "$ID")
+        wait
+        cat "$out"
+        mapfile -t l < <(tr -d '\r' < "$out")
+        # line 0 is the receiver's; then /dev/console's device and the tty's: the same pty
+        [[ "${l[1]}" == 88:* ]]
+        [ "${l[1]}" = "${l[2]}" ]
+        $rt delete -f "$ID"
+    done
+}
