@@ -189,14 +189,49 @@ static char **exec_cgroup_paths(char **paths, const char *sub, rlx_error_t *err)
     return out;
 }
 
-static int join_cgroups(pid_t pid, char **cgroups, rlx_error_t *err)
+/* The cgroup2 directory init is in now, below the container's cgroup dir cg (a rich
+ * container's systemd moves itself into init.scope), or NULL. /proc/PID/cgroup names it from
+ * our cgroup namespace's root; cg ends with that path's leading part. */
+static char *init_cgroup2_below(pid_t init_pid, const char *cg)
+{
+    char path[64], *line = NULL, *out = NULL;
+    size_t cap = 0;
+    snprintf(path, sizeof(path), "/proc/%d/cgroup", init_pid);
+    cleanup_file FILE *f = fopen(path, "re");
+    while (f && out == NULL && getline(&line, &cap, f) > 0) {
+        const char *p = line + 3;
+        if (strncmp(line, "0::", 3) != 0)
+            continue;
+        line[strcspn(line, "\n")] = '\0';
+        for (const char *c = strchr(cg, '/'); c && out == NULL; c = strchr(c + 1, '/')) {
+            size_t n = strlen(c);
+            if (strncmp(p, c, n) == 0 && p[n] == '/' && !path_has_dotdot(p + n))
+                out = xasprintf("%s%s", cg, p + n);
+        }
+    }
+    free(line);
+    return out;
+}
+
+static int join_cgroups(pid_t pid, pid_t init_pid, char **cgroups, rlx_error_t *err)
 {
     char pid_s[24];
     snprintf(pid_s, sizeof(pid_s), "%d", pid);
     for (size_t i = 0; cgroups && cgroups[i]; i++) {
         cleanup_free char *procs = xasprintf("%s/cgroup.procs", cgroups[i]);
-        if (write_file(procs, pid_s, err) < 0)
+        if (write_file(procs, pid_s, err) < 0) {
+            /* As runc: on cgroup v2 a container whose init enabled controllers for cgroups
+             * of its own (an init) has no processes in its root (EBUSY); join init's. */
+            cleanup_free char *below = init_cgroup2_below(init_pid, cgroups[i]);
+            cleanup_free char *procs2 = below ? xasprintf("%s/cgroup.procs", below) : NULL;
+            rlx_error_t e2 = NULL;
+            if (procs2 && write_file(procs2, pid_s, &e2) == 0) {
+                rlx_error_release(err);
+                continue;
+            }
+            rlx_error_release(&e2);
             return rlx_error_wrap(err, "exec: join the container's cgroup");
+        }
     }
     return 0;
 }
@@ -412,7 +447,7 @@ configure:
     /* The process joins the container's cgroup from here, after its setup and before it
      * execs the payload (it waits for our go): in a paused container it then freezes as the
      * payload, not half-way through runlxc's work. */
-    if (join_cgroups(pid, cgroups, err) < 0 ||
+    if (join_cgroups(pid, st.pid, cgroups, err) < 0 ||
         rlx_msg_send(sock, MSG_STATE, "{}", 2, -1) < 0) {
         if (*err == NULL)
             rlx_error(err, errno, "exec: release the process");

@@ -22,7 +22,9 @@ void rlx_init_records_process(struct rlx_buf *b, const struct rlx_process *p, in
                               const struct rlx_seccomp_prog *sc);
 /* Records only the container's first process needs: devices, masked and read-only paths,
  * root read-only, propagation, domainname, startContainer hooks. */
-void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s);
+/* cgroup_writable: a rich container's init owns its cgroup2 tree (rich.h): a "ro" cgroup
+ * mount is not made read-only again at the end. */
+void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s, bool cgroup_writable);
 /* Where a seccomp listener goes (runc 1.1's agent protocol: the container process state as
  * JSON with the listener fd), and the container state that describes the process. */
 struct rlx_seccomp_agent {

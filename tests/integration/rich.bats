@@ -10,10 +10,18 @@ load helpers
 # systemd cannot start journald: status 218/CAPABILITIES).
 ENGINE_CAPS='["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FSETID","CAP_FOWNER","CAP_MKNOD","CAP_NET_RAW","CAP_SETGID","CAP_SETUID","CAP_SETFCAP","CAP_SETPCAP","CAP_NET_BIND_SERVICE","CAP_SYS_CHROOT","CAP_KILL","CAP_AUDIT_WRITE"]'
 
+# RICH_ROOTFS_DIR: a directory with systemd/ and sysvinit/ (the VM lane's disk) instead of
+# scripts/mkrootfs.sh; RICH_WAIT_SCALE multiplies the waits (the VM lane runs under TCG).
+W=${RICH_WAIT_SCALE:-1}
+
 rich_bundle() { # profile: systemd | sysvinit
     local lower
-    command -v mmdebstrap >/dev/null || skip "mmdebstrap is not installed (scripts/install-deps.sh)"
-    lower=$("$TOP/scripts/mkrootfs.sh" "$1") || { echo "mkrootfs.sh $1 failed"; return 1; }
+    if [ -n "${RICH_ROOTFS_DIR:-}" ]; then
+        lower=$RICH_ROOTFS_DIR/$1
+    else
+        command -v mmdebstrap >/dev/null || skip "mmdebstrap is not installed (scripts/install-deps.sh)"
+        lower=$("$TOP/scripts/mkrootfs.sh" "$1") || { echo "mkrootfs.sh $1 failed"; return 1; }
+    fi
     T=$(mktemp -d /tmp/runlxc-rich.XXXXXX)
     ROOT=$T/state
     B=$T/bundle
@@ -41,7 +49,7 @@ teardown() {
 # Waits until systemd has finished booting and prints its verdict (running, degraded, ...).
 system_state() {
     local s i
-    for i in $(seq 60); do
+    for i in $(seq $((60 * W))); do
         s=$(rl exec "$ID" systemctl is-system-running 2>/dev/null) || true
         case "$s" in running | degraded | maintenance | stopping) break ;; esac
         sleep 0.5
@@ -51,7 +59,7 @@ system_state() {
 
 wait_stopped() {
     local i
-    for i in $(seq 120); do
+    for i in $(seq $((120 * W))); do
         [ "$(rl state "$ID" | jq -r .status)" = stopped ] && return 0
         sleep 0.25
     done
@@ -85,6 +93,9 @@ assert_no_cgroups_below() {
     if grep -q ' /sys/fs/cgroup/systemd ' <<< "$output"; then
         grep -E ' /sys/fs/cgroup/systemd ' <<< "$output" | grep -q ' rw,'
         ! grep -E ' /sys/fs/cgroup/memory ' <<< "$output" | grep -q ' rw,'
+    else   # cgroup v2: the whole tree is the init's (systemd made init.scope in it)
+        grep -E ' /sys/fs/cgroup .* - cgroup2 ' <<< "$output" | tail -1 | grep -q ' rw,'
+        rl exec "$ID" test -d /sys/fs/cgroup/init.scope
     fi
     run rl exec "$ID" touch /sys/fs/cgroup/memory/x
     [ "$status" -ne 0 ]
@@ -124,7 +135,7 @@ assert_no_cgroups_below() {
 @test "rich systemd: foreground run stopped by 'kill ID RTMIN+3' exits 0; delete --force of a booted one leaves nothing" {
     rich_bundle systemd
     (
-        for i in $(seq 60); do
+        for i in $(seq $((60 * W))); do
             [ "$(rl exec "$ID" systemctl is-system-running 2>/dev/null)" = running ] && break
             sleep 0.5
         done
@@ -149,7 +160,7 @@ assert_no_cgroups_below() {
     cfg '.process.capabilities.bounding += ["CAP_SYS_BOOT"] | .process.capabilities.effective += ["CAP_SYS_BOOT"]
          | .process.capabilities.permitted += ["CAP_SYS_BOOT"]'
     (
-        for i in $(seq 60); do
+        for i in $(seq $((60 * W))); do
             rl exec "$ID" /etc/init.d/runlxc-hello status >/dev/null 2>&1 && break
             sleep 0.5
         done

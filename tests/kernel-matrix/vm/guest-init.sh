@@ -108,6 +108,11 @@ run_tests() {
     chmod 755 /usr/local/bin/runlxc-no-open-tree
     RUNLXC=/usr/local/bin/runlxc-no-open-tree RUNLXC_HOST=/usr/local/bin/runlxc PERSONALITY=no-open-tree \
         bats --tap tests/integration/lxcfs.bats
+    # rich containers from the read-only disk run.sh attaches (vda: systemd/, sysvinit/)
+    if [ -b /dev/vda ] && mkdir -p /rich && mount -t ext4 -o ro,noload /dev/vda /rich; then
+        echo "# suite integration/rich"
+        RICH_ROOTFS_DIR=/rich RICH_WAIT_SCALE=6 bats --tap tests/integration/rich.bats
+    fi
 }
 
 echo "RUNLXC-VM BEGIN kernel=$(uname -r) cgroup=$mode tests=$tests"

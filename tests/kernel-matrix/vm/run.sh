@@ -20,6 +20,9 @@
 #     --verbose   stream the whole serial console (default: only the TAP lines)
 #     --guest-script FILE  (debugging) run FILE with bash in the guest instead of the tests
 #   VM_TESTS=quick|full (default full): quick runs only guest-tests.bats
+#   VM_RICH=1|0 (default: with the full tests, when mkrootfs.sh can make them): attach the systemd
+#             and sysvinit rootfs of scripts/mkrootfs.sh as a read-only ext4 disk (vda) and
+#             run tests/integration/rich.bats on it in the guest
 #   VM_WORK=/var/tmp/runlxc-vm: work directory (initramfs, console log, TAP) per name
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -156,7 +159,7 @@ tags=$cgroup
 kconfig=$(dirname "$kernel")/config-$release
 [ "$cgroup" = v1 ] && [ -f "$kconfig" ] && grep -q '^# CONFIG_MEMCG_V1 is not set' "$kconfig" && tags="$tags,v1-nomemcg"
 : > "$work/skips-applied"
-for f in lifecycle.bats exec.bats config.bats lxcfs.bats; do
+for f in lifecycle.bats exec.bats config.bats lxcfs.bats rich.bats; do
     awk -F' [|] ' -v file="$f" -v tags="$tags" -v out="$work/skips-applied" '
         FNR == NR {
             if ($0 ~ /^#/ || NF != 4 || $1 != file)
@@ -187,6 +190,29 @@ cp "$here/guest-init.sh" "$R/sbin/guest-init"
 [ -n "$guest_script" ] && cp "$guest_script" "$T/guest-script.sh"
 chmod 755 "$R/sbin/guest-init"
 
+# the rich-container rootfs (bookworm systemd and sysvinit, 290 MB) would not fit the
+# initramfs in the guest's memory: a read-only ext4 disk instead (ext4 is built in; virtio
+# modules below), made by mke2fs -d without mounting anything, cached beside the rootfs
+rich_img=
+if [ "${VM_RICH:-}" = 1 ] || { [ "${VM_RICH:-}" != 0 ] && [ -z "$guest_script" ] && [ "${VM_TESTS:-full}" = full ]; }; then
+    if sd=$("$top/scripts/mkrootfs.sh" systemd 2>"$work/mkrootfs.log") &&
+       sv=$("$top/scripts/mkrootfs.sh" sysvinit 2>>"$work/mkrootfs.log"); then
+        rich_img=$(dirname "$sd")/vm-rich-$(basename "$sd")-$(basename "$sv").ext4
+        if [ ! -f "$rich_img" ]; then
+            stage=$work/rich-stage
+            mkdir -p "$stage/systemd" "$stage/sysvinit"
+            mount --bind "$sd" "$stage/systemd" && mount --bind "$sv" "$stage/sysvinit" &&
+                mke2fs -q -t ext4 -L rich -d "$stage" "$rich_img.tmp" \
+                    "$(( $(du -sm "$sd" "$sv" | awk '{s += $1} END {print s}') * 13 / 10 + 64 ))M" &&
+                mv "$rich_img.tmp" "$rich_img"
+            umount "$stage/systemd" "$stage/sysvinit" 2>/dev/null
+            [ -f "$rich_img" ] || { log "could not make the rich disk; rich.bats not run"; rich_img=; }
+        fi
+    else
+        log "no rich-container rootfs ($(tail -1 "$work/mkrootfs.log")); rich.bats not run"
+    fi
+fi
+
 # kernel modules runlxc may need (overlay for `check`, veth, fuse), uncompressed for busybox
 # insmod, in dependency order (from each module's .modinfo "depends=", no depmod needed)
 : > "$R/etc/modules.load"
@@ -212,7 +238,7 @@ if [ -d "$moddir" ]; then
         done
         echo "/lib/modules/$(basename "$out")" >> "$R/etc/modules.load"
     }
-    for m in ${VM_MODULES:-overlay veth fuse}; do addmod "$m"; done
+    for m in ${VM_MODULES:-overlay veth fuse} ${rich_img:+virtio_pci virtio_blk}; do addmod "$m"; done
 fi
 
 # stage 1: the root of an initramfs cannot be pivot_root'ed (liblxc does that for every
@@ -243,7 +269,8 @@ trap '[ -s "$work/qemu.pid" ] && kill "$(cat "$work/qemu.pid")" 2>/dev/null' EXI
 trap 'exit 130' INT TERM
 (
     timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -m 1024 -smp 1 -nographic -no-reboot \
-        -kernel "$kernel" -initrd "$work/initrd.gz" -append "$append" </dev/null 2>&1 &
+        -kernel "$kernel" -initrd "$work/initrd.gz" -append "$append" \
+        ${rich_img:+-drive "file=$rich_img,if=virtio,format=raw,readonly=on"} </dev/null 2>&1 &
     echo $! > "$work/qemu.pid"
     wait $!
     echo "run.sh: qemu exited with status $?"
