@@ -32,6 +32,7 @@ struct rlx_lxc_ctx {
     const char *lxcfs_mountpoint;  /* bind these lxcfs views, or NULL */
     char **lxcfs_targets;
     const char *lxcfs_relay;       /* host relay bound at RLX_LXCFS_RELAY_IN_CONTAINER, or NULL */
+    const char *systemd_cgroup_dir; /* --systemd-cgroup: the scope's cgroup below the roots */
 };
 
 int rlx_lxcconf_build(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
