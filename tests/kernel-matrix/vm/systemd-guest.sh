@@ -18,7 +18,8 @@ if [ ! -s "$base" ]; then
 fi
 
 # this run's files: no top-level directory the root has as a symlink (bin, lib, sbin)
-mkdir -p "$R/etc/systemd/system/multi-user.target.wants" "$R/opt/runlxc/scripts" \
+# liblxc's rootfs mount point (liblxc-common's, not in the root)
+mkdir -p "$R/etc/systemd/system/multi-user.target.wants" "$R/opt/runlxc/scripts" "$R/usr/lib/x86_64-linux-gnu/lxc/rootfs" \
     "$R/opt/runlxc/tests/integration" "$R/opt/runlxc/tests/kernel-matrix/vm" "$R/var/tmp" "$R/newroot"
 for f in $runlxc_files; do
     [ -x "$stage$f" ] || die "$stage$f is missing"
