@@ -384,16 +384,28 @@ char *rlx_sd_active_state(struct rlx_sd *sd, const char *unit)
     return state;
 }
 
-/* Polls the unit's state: a job's JobRemoved signal would need a match and an event loop for
- * what is, for a scope, a few milliseconds. */
-static int wait_state(struct rlx_sd *sd, const char *unit, bool start, rlx_error_t *err)
+static bool job_pending(struct rlx_sd *sd, const char *job)
+{
+    sd_bus_error e = SD_BUS_ERROR_NULL;
+    char *state = NULL;
+    bool pending = job && api.sd_bus_get_property_string(sd->bus, SD_DEST, job, "org.freedesktop.systemd1.Job",
+                                                         "State", &e, &state) >= 0;
+    free(state);
+    api.sd_bus_error_free(&e);
+    return pending;
+}
+
+/* Polls the unit's state while its job is queued or running (a scope in a new slice waits for
+ * the slices' jobs first): a JobRemoved match would need an event loop for what takes a few
+ * milliseconds. */
+static int wait_state(struct rlx_sd *sd, const char *unit, const char *job, bool start, rlx_error_t *err)
 {
     for (int ms = 0;; ms += 5) {
         cleanup_free char *s = rlx_sd_active_state(sd, unit);
         if (start) {
             if (s && strcmp(s, "active") == 0)
                 return 0;
-            if (s == NULL || strcmp(s, "failed") == 0 || (ms > 0 && strcmp(s, "inactive") == 0))
+            if (s == NULL || strcmp(s, "failed") == 0 || !job_pending(sd, job))
                 return rlx_error(err, 0, "--systemd-cgroup: systemd did not start unit %s (%s)", unit,
                                  s ? s : "not loaded");
         } else if (s == NULL || strcmp(s, "inactive") == 0 || strcmp(s, "failed") == 0) {
@@ -415,8 +427,9 @@ static void reset_failed(struct rlx_sd *sd, const char *unit)
 
 static int start_once(struct rlx_sd *sd, const struct rlx_sd_unit *u, pid_t pid, const struct rlx_resources *res,
                       const struct rlx_cgroup_layout *l, const struct rlx_sd_device *devices, size_t n_devices,
-                      sd_bus_error *e)
+                      char **job, sd_bus_error *e)
 {
+    const char *path = NULL;
     sd_bus_message *m = NULL, *reply = NULL;
     cleanup_free char *desc = xasprintf("runlxc container %s", u->unit);
     bool v2 = l->mode == RLX_CGROUP_V2;
@@ -446,6 +459,9 @@ static int start_once(struct rlx_sd *sd, const struct rlx_sd_unit *u, pid_t pid,
     TRY(api.sd_bus_message_close_container(m));
     TRY(api.sd_bus_message_append(m, "a(sa(sv))", 0));
     TRY(api.sd_bus_call(sd->bus, m, 0, e, &reply));
+    TRY(api.sd_bus_message_read(reply, "o", &path));
+    if (r >= 0)
+        *job = xstrdup(path);
     api.sd_bus_message_unref(reply);
     api.sd_bus_message_unref(m);
     return r;
@@ -456,19 +472,20 @@ int rlx_sd_start_scope(struct rlx_sd *sd, const struct rlx_sd_unit *u, pid_t pid
                        rlx_error_t *err)
 {
     sd_bus_error e = SD_BUS_ERROR_NULL;
-    int ret = start_once(sd, u, pid, r, l, devices, n_devices, &e);
+    cleanup_free char *job = NULL;
+    int ret = start_once(sd, u, pid, r, l, devices, n_devices, &job, &e);
     if (ret < 0 && api.sd_bus_error_has_name(&e, "org.freedesktop.systemd1.UnitExists")) {
         /* As runc: a failed unit of that name left behind is reset, then tried once more. */
         api.sd_bus_error_free(&e);
         reset_failed(sd, u->unit);
-        ret = start_once(sd, u, pid, r, l, devices, n_devices, &e);
+        ret = start_once(sd, u, pid, r, l, devices, n_devices, &job, &e);
     }
     if (ret < 0) {
         rlx_error(err, 0, "--systemd-cgroup: start unit %s in %s: %s", u->unit, u->slice, bus_text(&e, ret));
         api.sd_bus_error_free(&e);
         return -1;
     }
-    if (wait_state(sd, u->unit, true, err) < 0) {
+    if (wait_state(sd, u->unit, job, true, err) < 0) {
         reset_failed(sd, u->unit);
         return -1;
     }
@@ -505,7 +522,7 @@ int rlx_sd_stop_unit(struct rlx_sd *sd, const char *unit, rlx_error_t *err)
         return -1;
     }
     api.sd_bus_error_free(&e);
-    r = r < 0 ? 0 : wait_state(sd, unit, false, err);
+    r = r < 0 ? 0 : wait_state(sd, unit, NULL, false, err);
     /* A scope whose processes were killed may end "failed": let systemd forget it. */
     reset_failed(sd, unit);
     return r;
