@@ -402,13 +402,22 @@ static int wait_state(struct rlx_sd *sd, const char *unit, const char *job, bool
 {
     for (int ms = 0;; ms += 5) {
         cleanup_free char *s = rlx_sd_active_state(sd, unit);
+        bool failed = s == NULL || strcmp(s, "failed") == 0;
         if (start) {
-            if (s && strcmp(s, "active") == 0)
+            if (!failed && strcmp(s, "active") == 0)
                 return 0;
-            if (s == NULL || strcmp(s, "failed") == 0 || !job_pending(sd, job))
+            if (failed || !job_pending(sd, job)) {
+                /* The job may have ended between the two reads: the state now says how. */
+                if (!failed) {
+                    free(s);
+                    s = rlx_sd_active_state(sd, unit);
+                    if (s && strcmp(s, "active") == 0)
+                        return 0;
+                }
                 return rlx_error(err, 0, "--systemd-cgroup: systemd did not start unit %s (%s)", unit,
                                  s ? s : "not loaded");
-        } else if (s == NULL || strcmp(s, "inactive") == 0 || strcmp(s, "failed") == 0) {
+            }
+        } else if (failed || strcmp(s, "inactive") == 0) {
             return 0;
         }
         if (ms >= SD_JOB_TIMEOUT_MS)
