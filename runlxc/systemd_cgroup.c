@@ -9,8 +9,40 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <systemd/sd-bus.h>
 #include <time.h>
+#ifdef HAVE_SYSTEMD_SD_BUS_H
+#include <systemd/sd-bus.h>
+#else
+/* The calls runlxc makes, as libsystemd.so.0 exports them (sd-bus is stable ABI since 221). */
+typedef struct sd_bus sd_bus;
+typedef struct sd_bus_message sd_bus_message;
+typedef struct {
+    const char *name;
+    const char *message;
+    int _need_free;
+} sd_bus_error;
+#define SD_BUS_ERROR_NULL {NULL, NULL, 0}
+int sd_bus_new(sd_bus **ret);
+int sd_bus_set_address(sd_bus *bus, const char *address);
+int sd_bus_start(sd_bus *bus);
+int sd_bus_open_system(sd_bus **ret);
+sd_bus *sd_bus_flush_close_unref(sd_bus *bus);
+int sd_bus_message_new_method_call(sd_bus *bus, sd_bus_message **m, const char *destination, const char *path,
+                                   const char *interface, const char *member);
+int sd_bus_message_append(sd_bus_message *m, const char *types, ...);
+int sd_bus_message_open_container(sd_bus_message *m, char type, const char *contents);
+int sd_bus_message_close_container(sd_bus_message *m);
+int sd_bus_message_append_array(sd_bus_message *m, char type, const void *ptr, size_t size);
+int sd_bus_call(sd_bus *bus, sd_bus_message *m, uint64_t usec, sd_bus_error *ret_error, sd_bus_message **reply);
+int sd_bus_message_read(sd_bus_message *m, const char *types, ...);
+sd_bus_message *sd_bus_message_unref(sd_bus_message *m);
+void sd_bus_error_free(sd_bus_error *e);
+int sd_bus_error_has_name(const sd_bus_error *e, const char *name);
+int sd_bus_get_property_string(sd_bus *bus, const char *destination, const char *path, const char *interface,
+                               const char *member, sd_bus_error *ret_error, char **ret);
+int sd_bus_call_method(sd_bus *bus, const char *destination, const char *path, const char *interface,
+                       const char *member, sd_bus_error *ret_error, sd_bus_message **reply, const char *types, ...);
+#endif
 
 #define SD_DEST "org.freedesktop.systemd1"
 #define SD_PATH "/org/freedesktop/systemd1"
