@@ -212,6 +212,22 @@ unit_gone() { [ -z "$(systemctl list-units --all --no-legend --plain "$1")" ]; }
     assert_no_leftovers "$ID"
 }
 
+@test "create killed at any point: delete --force leaves no unit, cgroup or process" {
+    args sleep 1000
+    # the delays spread the kill over create's run under TCG (about a second); whatever point
+    # each one hits, nothing may remain
+    for d in 0.02 0.1 0.2 0.3 0.5 0.8 1.2 2; do
+        (cd "$B" && exec $SD --root "$ROOT" create "$ID") >/dev/null 2>&1 &
+        local cpid=$!
+        sleep "$d"
+        kill -9 "$cpid" 2>/dev/null || true
+        wait "$cpid" 2>/dev/null || true
+        sd delete --force "$ID"
+        unit_gone "runlxc-$ID.scope" || { echo "killed after ${d}s: unit left"; systemctl status "runlxc-$ID.scope"; false; }
+        assert_no_leftovers "$ID" || { echo "killed after ${d}s"; false; }
+    done
+}
+
 @test "bad paths under --systemd-cgroup: runc's errors, nothing left" {
     for p in "/cgroupfs/$ID" "a:b" "a--b.slice:x:$ID" "-a.slice:x:$ID" "a/b.slice:x:$ID" "system.slice:x:$ID.slice"; do
         cfg --arg p "$p" '.linux.cgroupsPath = $p'
