@@ -2,6 +2,7 @@
  * works here is listed: namespaces the kernel has, capabilities it knows, cgroup versions
  * mounted. */
 #include "cli.h"
+#include "systemd_cgroup.h"
 #include "liblxc_load.h"
 #include <stddef.h>
 #include "probe.h"
@@ -78,7 +79,8 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
         json_object_object_add(cg, "v2", json_object_new_boolean(l.unified >= 0));
         rlx_cgroup_layout_free(&l);
     }
-    json_object_object_add(cg, "systemd", json_object_new_boolean(0));
+    /* The driver is there when it can work: libsystemd loads and systemd runs as init. */
+    json_object_object_add(cg, "systemd", json_object_new_boolean(rlx_sd_available()));
     json_object_object_add(cg, "systemdUser", json_object_new_boolean(0));
     json_object_object_add(lx, "cgroup", cg);
     a = json_object_new_object();

@@ -6,6 +6,7 @@
 #include "resources.h"
 #include "spec.h"
 #include "state.h"
+#include "systemd_cgroup.h"
 #include "util.h"
 #include <errno.h>
 #include <getopt.h>
@@ -14,29 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-struct file_sink {
-    struct rlx_cg_sink base;
-    char **paths;
-};
-
-static int file_sink_set(struct rlx_cg_sink *sink, const char *field, int h, const char *file, const char *value,
-                         rlx_error_t *err)
-{
-    struct file_sink *s = (struct file_sink *)sink;
-    cleanup_free char *prefix = xasprintf("%s/", sink->layout->h[h].mountpoint);
-    for (size_t i = 0; s->paths && s->paths[i]; i++) {
-        if (strncmp(s->paths[i], prefix, strlen(prefix)) != 0)
-            continue;
-        {
-            cleanup_free char *path = xasprintf("%s/%s", s->paths[i], file);
-            if (write_file(path, value, err) < 0)
-                return rlx_error_wrap(err, "%s", field);
-            return 0;
-        }
-    }
-    return rlx_error(err, 0, "%s: the container has no cgroup in %s", field, sink->layout->h[h].mountpoint);
-}
 
 /* "128m", "1g", "512k", "4096", "-1" -> bytes */
 static int parse_bytes(const char *flag, const char *s, int64_t *out, rlx_error_t *err)
@@ -234,10 +212,15 @@ int cmd_update(const struct rlx_global *g, int argc, char **argv, rlx_error_t *e
         goto out;
     }
     have_layout = true;
-    {
-        struct file_sink sink = {{file_sink_set, &layout}, st.cgroup_paths};
-        ret = rlx_resources_apply(&r, &sink.base, err);
+    if (st.systemd_unit) {
+        /* runc: the unit's properties first, so systemd never puts the old values back. */
+        struct rlx_sd *sd = rlx_sd_open(err);
+        int sr = sd ? rlx_sd_set_resources(sd, st.systemd_unit, &r, &layout, err) : -1;
+        rlx_sd_close(sd);
+        if (sr < 0)
+            goto out;
     }
+    ret = rlx_resources_write(&r, &layout, st.cgroup_paths, err);
 out:
     if (have_layout)
         rlx_cgroup_layout_free(&layout);

@@ -14,6 +14,8 @@
 #include "state.h"
 #include "supervise.h"
 #include "syscalls.h"
+#include "resources.h"
+#include "systemd_cgroup.h"
 #include "userns.h"
 #include "util.h"
 #include <dirent.h>
@@ -418,6 +420,73 @@ static void destroy_leftovers(const char *state_dir, char **cg, char **monitor_c
         rm_rf(state_dir);
 }
 
+/* Stops a container's transient scope (after its processes were killed, so systemd has
+ * nothing to wait for); a host where systemd went away only gets a warning. */
+static void stop_systemd_unit(const struct rlx_global *g, const char *unit)
+{
+    rlx_error_t e = NULL;
+    struct rlx_sd *sd;
+    if (unit == NULL)
+        return;
+    sd = rlx_sd_open(&e);
+    if (sd == NULL || rlx_sd_stop_unit(sd, unit, &e) < 0)
+        rlx_log(g, "warning", "unit %s may remain: %s", unit, rlx_error_text(&e));
+    rlx_error_release(&e);
+    rlx_sd_close(sd);
+}
+
+/* The cgroup device rules of the LXC config, in order: what liblxc wrote (v1) or compiled
+ * into its BPF program (v2). */
+static size_t device_rules(const struct rlx_lxcconf *conf, char ***rules, bool **allow)
+{
+    size_t n = 0;
+    *rules = NULL;
+    *allow = NULL;
+    for (size_t i = 0; i < conf->n; i++) {
+        size_t kl = strlen(conf->keys[i]);
+        bool a = kl > 13 && strcmp(conf->keys[i] + kl - 13, "devices.allow") == 0;
+        if (!a && !(kl > 12 && strcmp(conf->keys[i] + kl - 12, "devices.deny") == 0))
+            continue;
+        strv_push(rules, conf->values[i]);
+        *allow = xrealloc(*allow, (n + 1) * sizeof(bool));
+        (*allow)[n++] = a;
+    }
+    return n;
+}
+
+/* systemd adopts the cgroup liblxc made and put init in (design note 20): a scope with
+ * Delegate=yes, the spec's resources as unit properties and a device policy equal to the
+ * spec's rules. Starting it writes systemd's own view of every controller file, so the spec's
+ * values are written again afterwards, as the cgroupfs driver left them. */
+static int start_systemd_scope(struct rlx_sd *sd, const struct rlx_sd_unit *u, pid_t pid, const struct rlx_spec *spec,
+                               const struct rlx_lxcconf *conf, const struct rlx_cgroup_layout *l, char **paths,
+                               rlx_error_t *err)
+{
+    char **rules;
+    bool *allow, all;
+    size_t n = device_rules(conf, &rules, &allow), n_dev = 0;
+    struct rlx_sd_device *dev = rlx_sd_devices_from_rules(rules, allow, n, &n_dev, &all);
+    int r = rlx_sd_start_scope(sd, u, pid, &spec->resources, l, all ? NULL : dev, n_dev, err);
+    if (r == 0)
+        r = rlx_resources_write(&spec->resources, l, paths, err);
+    if (r == 0 && n > 0 && l->mode != RLX_CGROUP_V2) {
+        cleanup_free char *file = rlx_cgroup_find_file(paths, "devices.allow");
+        char *slash = file ? strrchr(file, '/') : NULL;
+        if (slash) {
+            *slash = '\0';
+            for (size_t i = 0; r == 0 && i < n; i++) {
+                cleanup_free char *f = xasprintf("%s/devices.%s", file, allow[i] ? "allow" : "deny");
+                if (write_file(f, rules[i], err) < 0)
+                    r = rlx_error_wrap(err, "linux.resources.devices");
+            }
+        }
+    }
+    rlx_sd_devices_free(dev, n_dev);
+    strv_free(rules);
+    free(allow);
+    return r;
+}
+
 /* Before liblxc makes the container's cgroups: an existing one that is frozen is refused as
  * runc refuses it (nothing of ours has been made yet, so the failure leaves it as it was),
  * and nested cgroup v1 cpuset parents get cpus and mems, as runc gives them. */
@@ -451,6 +520,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     pid_t monitor = -1, init_pid = 0;
     char **monitor_cg = NULL, **expected_cg = NULL, **expected_monitor_cg = NULL;
     sigset_t saved_mask;
+    struct rlx_sd_unit sdu = {0};
+    struct rlx_sd *sd = NULL;
     bool have_layout = false, made_dir = false, record_cgroups, monitor_cg_gone = false;
     int ret = -1;
 
@@ -532,6 +603,14 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         goto out;
     }
     have_layout = true;
+    /* Before anything is made: a bad path or a host without systemd leaves nothing. */
+    if (g->systemd_cgroup) {
+        if (rlx_sd_parse_path(spec->cgroups_path, id, &sdu, err) < 0)
+            goto out;
+        sd = rlx_sd_open(err);
+        if (sd == NULL)
+            goto out;
+    }
     state_dir = rlx_state_dir(g->root, id);
     {
         struct rlx_lxc_ctx ctx = {
@@ -542,6 +621,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
             .lxcfs_mountpoint = st.lxcfs_mountpoint, .lxcfs_targets = st.lxcfs_targets,
             .lxcfs_relay = st.lxcfs_relay ? RLX_LXCFS_RELAY_ROOT : NULL,
             .init_cgroups_writable = out->rich.kind != RLX_INIT_NONE,
+            .systemd_cgroup_dir = sdu.cgroup_dir,
         };
         if (rlx_lxcconf_build(&conf, spec, &ctx, err) < 0)
             goto out;
@@ -598,6 +678,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     st.shared_pidns = !rlx_spec_has_namespace(spec, CLONE_NEWPID) ||
                       rlx_spec_namespace(spec, CLONE_NEWPID)->path != NULL;
     st.cgroup_paths = NULL;
+    st.systemd_unit = sdu.unit ? xstrdup(sdu.unit) : NULL;
     for (int k = 0; k < RLX_HOOK_KINDS; k++)
         if (spec->n_hooks[k])
             st.hook_kinds |= 1 << k;
@@ -696,6 +777,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     st.pid = init_pid;
     st.starttime = proc_start_time(init_pid, NULL);
     st.cgroup_paths = rlx_cgroup_paths_of_pid(init_pid, &layout, conf.cgroup_dir);
+    if (sd && start_systemd_scope(sd, &sdu, init_pid, spec, &conf, &layout, st.cgroup_paths, err) < 0)
+        goto out;
     if (has_agent)
         st.agent_unfrozen = agent_escape_freezer(init_pid, st.cgroup_paths);
     /* The cgroups record written before start usually holds these paths already. */
@@ -735,6 +818,8 @@ out:
                 rmdir(monitor_cg[i]);
             rm_rf(state_dir);
         }
+        if (made_dir && sd && st.systemd_unit && rlx_sd_stop_unit(sd, st.systemd_unit, NULL) < 0)
+            rlx_log(g, "warning", "unit %s may remain", st.systemd_unit);
         if (out->pty_master >= 0) {
             close(out->pty_master);
             out->pty_master = -1;
@@ -761,6 +846,8 @@ out:
     rlx_seccomp_prog_free(&seccomp);
     rlx_state_free(&st);
     rlx_lxcconf_free(&conf);
+    rlx_sd_close(sd);
+    rlx_sd_unit_free(&sdu);
     if (have_layout)
         rlx_cgroup_layout_free(&layout);
     rlx_spec_free(spec);
@@ -830,6 +917,7 @@ int rlx_container_start(const struct rlx_global *g, const char *id, rlx_error_t 
         /* A container whose bundle vanished cannot honour its poststart/poststop hooks. */
         rlx_error(err, ENOENT, "bundle %s of container '%s' disappeared; the container was removed", st.bundle, id);
         destroy_leftovers(dir, st.cgroup_paths, st.monitor_cgroup_paths, st.pid);
+        stop_systemd_unit(g, st.systemd_unit);
         goto fail;
     }
     fifo = xasprintf("%s/exec.fifo", dir);
@@ -909,6 +997,9 @@ static void delete_damaged(const struct rlx_global *g, const char *id, const cha
     if (kept < 0 && (path_exists(state_json) || path_exists(lxc_log)))
         rlx_log(g, "warning", "container '%s': %s/cgroups is unreadable; its processes and cgroups may remain", id, dir);
     destroy_leftovers(dir, cg, monitor_cg, 0);
+    /* The unit is named by the last component of the container's cgroup. */
+    if (cg && cg[0] && rlx_sd_available() && strstr(cg[0], ".scope") && strcmp(strstr(cg[0], ".scope"), ".scope") == 0)
+        stop_systemd_unit(g, strrchr(cg[0], '/') + 1);
     strv_free(cg);
     strv_free(monitor_cg);
 }
@@ -956,6 +1047,7 @@ int rlx_container_delete(const struct rlx_global *g, const char *id, bool force,
         rlx_state_add_recorded_cgroups(dir, &st);
     destroy_leftovers(NULL, st.cgroup_paths, st.monitor_cgroup_paths,
                       rlx_state_init_alive(&st) ? st.pid : 0);
+    stop_systemd_unit(g, st.systemd_unit);
     run_hooks_warn(g, dir, &st, RLX_HOOK_POSTSTOP, "stopped");
     rm_rf(dir);
     rlx_state_free(&st);

@@ -462,10 +462,11 @@ static int tr_device_rules(struct rlx_lxcconf *c, const struct rlx_spec *s, cons
 static int tr_cgroup_dir(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
                          rlx_error_t *err)
 {
-    const char *p = s->cgroups_path;
-    if (p && strchr(p, ':') && p[0] != '/')
-        return rlx_error(err, 0, "linux.cgroupsPath: '%s' is a systemd cgroup path; runlxc supports cgroupfs paths only", p);
-    c->cgroup_relative = p && *p && p[0] != '/';
+    /* Without --systemd-cgroup a "slice:prefix:name" path is a cgroupfs path like any other
+     * (relative, colons and all), as runc takes it. With it, liblxc makes the scope's cgroup
+     * and systemd adopts it (design note 20). */
+    const char *p = ctx->systemd_cgroup_dir ? ctx->systemd_cgroup_dir : s->cgroups_path;
+    c->cgroup_relative = !ctx->systemd_cgroup_dir && p && *p && p[0] != '/';
     while (p && *p == '/')
         p++;
     c->cgroup_dir = p && *p ? xstrdup(p) : xstrdup(ctx->id);

@@ -33,6 +33,7 @@ struct rlx_lxc_ctx {
     char **lxcfs_targets;
     const char *lxcfs_relay;       /* host relay bound at RLX_LXCFS_RELAY_IN_CONTAINER, or NULL */
     bool init_cgroups_writable;    /* a rich container's init (rich.h) */
+    const char *systemd_cgroup_dir; /* --systemd-cgroup: the scope's cgroup below the roots */
 };
 
 int rlx_lxcconf_build(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,

@@ -34,7 +34,7 @@ static const struct rlx_command commands[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: runlxc [--root DIR] [--log FILE] [--log-format text|json] [--debug] COMMAND [ARGS]\n\ncommands:\n");
+    fprintf(f, "usage: runlxc [--root DIR] [--log FILE] [--log-format text|json] [--debug] [--systemd-cgroup] COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (commands[i].summary)
             fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
@@ -175,10 +175,6 @@ int main(int argc, char **argv)
     if (i >= argc) {
         usage(stderr);
         return 1;
-    }
-    if (g.systemd_cgroup) {
-        rlx_error(&err, 0, "--systemd-cgroup: the systemd cgroup driver is not supported by runlxc yet; use cgroupfs paths");
-        goto fail;
     }
     for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
         if (strcmp(commands[c].name, argv[i]) != 0)

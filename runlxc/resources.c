@@ -334,3 +334,33 @@ int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink,
     return 0;
 }
 
+
+struct file_sink {
+    struct rlx_cg_sink base;
+    char **paths;
+};
+
+static int file_sink_set(struct rlx_cg_sink *sink, const char *field, int h, const char *file, const char *value,
+                         rlx_error_t *err)
+{
+    struct file_sink *s = (struct file_sink *)sink;
+    cleanup_free char *prefix = xasprintf("%s/", sink->layout->h[h].mountpoint);
+    for (size_t i = 0; s->paths && s->paths[i]; i++) {
+        if (strncmp(s->paths[i], prefix, strlen(prefix)) != 0)
+            continue;
+        {
+            cleanup_free char *path = xasprintf("%s/%s", s->paths[i], file);
+            if (write_file(path, value, err) < 0)
+                return rlx_error_wrap(err, "%s", field);
+            return 0;
+        }
+    }
+    return rlx_error(err, 0, "%s: the container has no cgroup in %s", field, sink->layout->h[h].mountpoint);
+}
+
+int rlx_resources_write(const struct rlx_resources *r, const struct rlx_cgroup_layout *l, char **paths,
+                        rlx_error_t *err)
+{
+    struct file_sink sink = {{file_sink_set, l}, paths};
+    return rlx_resources_apply(r, &sink.base, err);
+}

@@ -15,4 +15,8 @@ struct rlx_cg_sink {
 /* Every set field of r, or an error naming the first one this host cannot honour. */
 int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink, rlx_error_t *err);
 
+/* The same, written to the container's cgroup directories (one per hierarchy). */
+int rlx_resources_write(const struct rlx_resources *r, const struct rlx_cgroup_layout *l, char **paths,
+                        rlx_error_t *err);
+
 #endif

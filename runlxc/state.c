@@ -93,6 +93,7 @@ int rlx_state_load(const char *root, const char *id, struct rlx_state *st, rlx_e
     st->lxcfs_mountpoint = get_str(o, "lxcfs_mountpoint");
     st->lxcfs_targets = get_strv(o, "lxcfs_targets");
     st->lxcfs_relay = get_str(o, "lxcfs_relay");
+    st->systemd_unit = get_str(o, "systemd_unit");
     st->hook_kinds = json_object_object_get_ex(o, "hook_kinds", &v) ? json_object_get_int(v) : -1;
     if (json_object_object_get_ex(o, "stop_signal", &v))
         st->stop_signal = json_object_get_int(v);
@@ -136,6 +137,8 @@ int rlx_state_save(const char *dir, const struct rlx_state *st, rlx_error_t *err
         json_object_object_add(o, "creator_pid", json_object_new_int64(st->creator_pid));
         json_object_object_add(o, "creator_starttime", json_object_new_int64((int64_t)st->creator_starttime));
     }
+    if (st->systemd_unit)
+        json_object_object_add(o, "systemd_unit", json_object_new_string(st->systemd_unit));
     if (st->lxcfs_mountpoint) {
         json_object_object_add(o, "lxcfs_mountpoint", json_object_new_string(st->lxcfs_mountpoint));
         json_object_object_add(o, "lxcfs_targets", strv_json(st->lxcfs_targets));
@@ -207,6 +210,7 @@ void rlx_state_free(struct rlx_state *st)
     free(st->lxcfs_mountpoint);
     strv_free(st->lxcfs_targets);
     free(st->lxcfs_relay);
+    free(st->systemd_unit);
     memset(st, 0, sizeof(*st));
 }
 

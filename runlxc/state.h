@@ -26,6 +26,7 @@ struct rlx_state {
     char **lxcfs_targets;            /* container paths bound from it */
     char *lxcfs_relay;               /* container path of the lxcfs relay (remount without
                                       * open_tree), or NULL */
+    char *systemd_unit;              /* --systemd-cgroup: the container's transient scope */
     pid_t creator_pid;               /* the `runlxc create` that made it, until init's pid is */
     unsigned long long creator_starttime; /* known: "creating" only while that one lives */
     int stop_signal;                 /* a rich container's stop signal (rich.h), else 0 */

@@ -32,6 +32,14 @@ void *xrealloc(void *p, size_t n)
     return p;
 }
 
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = strndup(s, n);
+    if (p == NULL)
+        abort();
+    return p;
+}
+
 char *xstrdup(const char *s)
 {
     char *r;

@@ -10,6 +10,9 @@
 #   scripts/mkrootfs.sh sysvinit   bookworm booting sysvinit-core (the CentOS 6 style): cron,
 #                                  an init script of the tests' own (/etc/init.d/runlxc-hello),
 #                                  and /etc/inittab set up as LXC's templates set it up
+#   scripts/mkrootfs.sh vm-systemd bookworm for tests/kernel-matrix/vm's systemd rows (booted as the
+#                                  VM's own root, not as a container): systemd-sysv, dbus, udev,
+#                                  the libraries runlxc links, bats, gojq, busybox-static
 #
 # Build time and size are printed on stderr when a profile is built (not when cached).
 set -euo pipefail
@@ -68,11 +71,22 @@ build_sysvinit() {
         bookworm "$1" "deb http://deb.debian.org/debian bookworm main"
 }
 
+build_vm_systemd() {
+    # udev makes /dev/char/M:N and /dev/block/M:N, which systemd's DeviceAllow= resolves on
+    # cgroup v1; iproute2 for `ip netns`; no getty on the serial console (the tests own it).
+    mmdebstrap "${common_opts[@]}" \
+        --include=systemd-sysv,dbus,udev,procps,iproute2,kmod,busybox-static,bash,bats,gojq,liblxc1,libjson-c5,libarchive13,libcap2,libseccomp2,libsystemd0,libselinux1,libapparmor1 \
+        --customize-hook='chroot "$1" systemctl mask serial-getty@ttyS0.service getty@tty1.service systemd-timesyncd.service apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer' \
+        --customize-hook='ln -sf /usr/bin/gojq "$1/usr/local/bin/jq"; echo runlxc-vm > "$1/etc/hostname"' \
+        bookworm "$1" "deb http://deb.debian.org/debian bookworm main"
+}
+
 case "$profile" in
-systemd | sysvinit) ;;
-*) echo "mkrootfs.sh: unknown profile '$profile' (systemd, sysvinit)" >&2; exit 2 ;;
+systemd | sysvinit | vm-systemd) ;;
+*) echo "mkrootfs.sh: unknown profile '$profile' (systemd, sysvinit, vm-systemd)" >&2; exit 2 ;;
 esac
-profile_hash=$({ declare -f "build_$profile"; printf '%s' "${common_opts[*]}$hello_unit$hello_initscript"; } |
+build_fn=build_${profile//-/_}
+profile_hash=$({ declare -f "$build_fn"; printf '%s' "${common_opts[*]}$hello_unit$hello_initscript"; } |
     sha256sum | cut -c1-12)
 out="$cache/$profile-$profile_hash"
 if [ ! -d "$out" ]; then
@@ -80,7 +94,7 @@ if [ ! -d "$out" ]; then
     mkdir -p "$cache"
     rm -rf "$out.tmp"
     t0=$(date +%s)
-    "build_$profile" "$out.tmp" > "$cache/$profile.log" 2>&1 || {
+    "$build_fn" "$out.tmp" > "$cache/$profile.log" 2>&1 || {
         echo "mkrootfs.sh: mmdebstrap failed for '$profile'; see $cache/$profile.log" >&2
         tail -20 "$cache/$profile.log" >&2
         rm -rf "$out.tmp"

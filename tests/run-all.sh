@@ -8,7 +8,8 @@
 #            systemd booted by podman --systemd=always and by ctr run with org.runlxc.rich
 #   fuzz: scripts/fuzz.sh: every libFuzzer harness of tests/fuzz for FUZZ_SECONDS (60) each
 #   kernel-matrix: tests/kernel-matrix/matrix.sh: the runtime suites under each kernel
-#            personality, and the VM rows in MATRIX_VMS (default "6.1:v2 6.1:v1"; "" for none)
+#            personality, and the VM rows in MATRIX_VMS (default "6.1:v2 6.1:v1 6.1:v2:systemd
+#            6.1:v1:systemd", the last two with systemd as PID 1 and --systemd-cgroup; "" for none)
 #   legacy-engines: tests/engines/legacy-judges.sh: the engine judges with every runtime call
 #            under the rhel6 and rhel7 personalities, native snapshotter and vfs storage
 #   reliability: tests/reliability/*.bats, then tests/reliability/killpoints.sh (runlxc killed
@@ -76,8 +77,8 @@ for s in $suites; do
             JUDGE_HIDE_UNIFIED=1 run_tap cgroup-v1-engines "$judges/all.sh" "${RUNLXC:-$(command -v runlxc)}"
         fi ;;
     kernel-matrix)
-        vm_args=(--vm "${MATRIX_VMS-6.1:v2 6.1:v1}")
-        [ -n "${MATRIX_VMS-6.1:v2 6.1:v1}" ] || vm_args=(--no-vm)
+        vm_args=(--vm "${MATRIX_VMS-6.1:v2 6.1:v1 6.1:v2:systemd 6.1:v1:systemd}")
+        [ -n "${MATRIX_VMS-6.1:v2 6.1:v1 6.1:v2:systemd 6.1:v1:systemd}" ] || vm_args=(--no-vm)
         PERSONALITY_BIN="$build/tests/kernel-matrix/personality" \
             run_tap kernel-matrix "$top/tests/kernel-matrix/matrix.sh" "${vm_args[@]}" ;;
     fuzz)

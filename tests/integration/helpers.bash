@@ -49,8 +49,14 @@ assert_no_leftovers() {
     [ ! -e "$ROOT/$id" ] || { echo "state dir $ROOT/$id left behind"; return 1; }
     local left
     # runlxc.monitor/<id>-<hash of --root> too
-    left=$(find /sys/fs/cgroup -maxdepth 3 -type d \( -name "$id" -o -name "$id-????????" \) 2>/dev/null || true)
+    # runlxc-<id>.scope: the systemd driver's default unit (--systemd-cgroup)
+    left=$(find /sys/fs/cgroup -maxdepth 4 -type d \( -name "$id" -o -name "$id-????????" -o -name "runlxc-$id.scope" \) \
+        2>/dev/null || true)
     [ -z "$left" ] || { echo "cgroups left behind: $left"; return 1; }
+    if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+        left=$(systemctl list-units --all --no-legend --plain "runlxc-$id.scope" 2>/dev/null || true)
+        [ -z "$left" ] || { echo "systemd unit left behind: $left"; return 1; }
+    fi
     left=$(grep -l -- "$id" /proc/[0-9]*/cmdline 2>/dev/null | grep -v "/proc/$$/" || true)
     for f in $left; do
         local p=${f#/proc/}; p=${p%/cmdline}

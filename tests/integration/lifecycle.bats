@@ -326,9 +326,9 @@ PY
     run rl frobnicate
     [ "$status" -eq 1 ]
     [[ "$output" == *"unknown command"* ]]
+    # as runc: the cgroup driver matters to create and run only (systemd-driver.bats)
     run "$RUNLXC" --systemd-cgroup --root "$ROOT" list
-    [ "$status" -eq 1 ]
-    [[ "$output" == *"systemd"* ]]
+    [ "$status" -eq 0 ]
 }
 
 @test "check: reports what the kernel offers, found by trying (a seccomp profile hides setns and memfd_create)" {

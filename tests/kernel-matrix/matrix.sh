@@ -5,7 +5,9 @@
 #
 #   tests/kernel-matrix/matrix.sh [--profiles "centos6 rhel6 rhel7 linux-4.4 modern"]
 #                                 [--suites "lifecycle exec config bad-input lxcfs"]
-#                                 [--vm "6.1:v2 6.1:v1 6.12:v2 6.12:v1"] [--kernel PATH ...] [--no-vm]
+#                                 [--vm "6.1:v2 6.1:v1 6.12:v2 6.12:v1 6.1:v2:systemd"] [--kernel PATH ...] [--no-vm]
+#   (a VM is KERNEL:CGROUP or KERNEL:CGROUP:systemd, the last booting systemd as PID 1 to test
+#   the systemd cgroup driver)
 #
 # Exit status: non-zero if any row has a failure. Needs the installed runlxc (or $RUNLXC_REAL)
 # and the harness built by `make build-tests` (tests/kernel-matrix/personality).
@@ -77,12 +79,14 @@ vm_run() { # args for vm/run.sh
 }
 if [ -x "$here/vm/run.sh" ]; then
     for v in $vms; do
-        kpath=$("$here/vm/fetch-kernel.sh" "${v%%:*}" 2>/dev/null | tail -1)
+        # KERNEL:CGROUP[:GUEST]; GUEST systemd boots systemd as PID 1 (run.sh --guest systemd)
+        IFS=: read -r kv cg guest <<< "$v"
+        kpath=$("$here/vm/fetch-kernel.sh" "$kv" 2>/dev/null | tail -1)
         if [ -z "$kpath" ] || [ ! -e "$kpath" ]; then
-            rows+=("ROW vm kernel=${v%%:*} cgroup=${v##*:} personality=native passed=0 failed=1 (kernel not available)"); bad=1
+            rows+=("ROW vm kernel=$kv cgroup=$cg personality=native passed=0 failed=1 (kernel not available)"); bad=1
             continue
         fi
-        vm_run --cgroup "${v##*:}" --kernel "$kpath" --name "${v%%:*}-${v##*:}" --installed
+        vm_run --cgroup "$cg" --kernel "$kpath" --name "$kv-$cg${guest:+-$guest}" --installed ${guest:+--guest "$guest"}
     done
     for k in "${kernels[@]}"; do
         vm_run --cgroup v2 --kernel "$k" --installed

@@ -19,6 +19,11 @@
 #                 DESTDIR=...` of this tree (the host's /usr/local is never written)
 #     --verbose   stream the whole serial console (default: only the TAP lines)
 #     --guest-script FILE  (debugging) run FILE with bash in the guest instead of the tests
+#     --guest     busybox (default): busybox PID 1 (guest-init.sh) mounting the cgroups itself;
+#                 systemd: Debian bookworm booted with systemd as PID 1 (scripts/mkrootfs.sh
+#                 vm-systemd), which mounts the cgroups (--cgroup v1|hybrid|v2 picks
+#                 systemd.unified_cgroup_hierarchy=...), and runs guest-systemd.sh as a
+#                 service: systemd-cgroup.bats, and lifecycle.bats through --systemd-cgroup
 #   VM_TESTS=quick|full (default full): quick runs only guest-tests.bats
 #   VM_RICH=1|0 (default: with the full tests, when mkrootfs.sh can make them): attach the systemd
 #             and sysvinit rootfs of scripts/mkrootfs.sh as a read-only ext4 disk (vda) and
@@ -27,7 +32,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-cgroup=v2 kernel="" name="" timeout=${VM_TIMEOUT:-1200} installed=0 verbose=0 guest_script=
+cgroup=v2 kernel="" name="" timeout=${VM_TIMEOUT:-1200} installed=0 verbose=0 guest_script= guest=busybox
 while [ $# -gt 0 ]; do
     case $1 in
     --cgroup) cgroup=${2:?}; shift 2 ;;
@@ -37,11 +42,13 @@ while [ $# -gt 0 ]; do
     --installed) installed=1; shift ;;
     --verbose) verbose=1; shift ;;
     --guest-script) guest_script=${2:?}; shift 2 ;;
+    --guest) guest=${2:?}; shift 2 ;;
     -h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
-case $cgroup in v1|v2) ;; *) echo "run.sh: --cgroup must be v1 or v2" >&2; exit 2 ;; esac
+case $guest in busybox|systemd) ;; *) echo "run.sh: --guest must be busybox or systemd" >&2; exit 2 ;; esac
+case $cgroup/$guest in v1/*|v2/*|hybrid/systemd) ;; *) echo "run.sh: --cgroup must be v1 or v2 (or hybrid with --guest systemd)" >&2; exit 2 ;; esac
 die() { echo "run.sh: $*" >&2; exit 1; }
 for t in qemu-system-x86_64 cpio gzip xz bash bats jq ldd; do
     command -v $t >/dev/null || die "$t is missing (scripts/install-deps.sh)"
@@ -54,7 +61,7 @@ fi
 kernel=$(cd "$(dirname "$kernel")" && pwd)/$(basename "$kernel")
 release=$(basename "$kernel"); release=${release#vmlinuz-}
 moddir=$(dirname "$kernel")/../lib/modules/$release
-name=${name:-$release-$cgroup}
+name=${name:-$release-$cgroup$([ "$guest" = systemd ] && echo -systemd)}
 work=${VM_WORK:-/var/tmp/runlxc-vm}/$name
 rm -rf "$work"
 mkdir -p "$work"
@@ -62,6 +69,52 @@ R=$work/root
 mkdir -p "$R"
 log() { echo "run.sh: $*" >&2; }
 
+# runlxc as `make install DESTDIR=` puts it, at the tree's configured prefix (runlxc-init's
+# path is compiled in), or the host's /usr/local with --installed
+if [ "$installed" = 1 ]; then
+    stage=/ prefix=/usr/local
+else
+    stage=$work/stage
+    [ -f "$top/Makefile" ] || die "$top is not configured: ./autogen.sh && ./configure --prefix=/usr/local && make -j1 (or use --installed)"
+    prefix=$(sed -n 's/^prefix = //p' "$top/Makefile")
+    log "make install DESTDIR=$stage"
+    make -s -C "$top" -j1 install DESTDIR="$stage" >"$work/make-install.log" 2>&1 ||
+        die "make install failed, see $work/make-install.log"
+fi
+runlxc_files="$prefix/bin/runlxc $prefix/libexec/runlxc/runlxc-init"
+
+# apply_skips FILE TAGS OUT: tests/integration/FILE with the tests skip.list names for any of
+# TAGS turned into `skip "vm: REASON"`, written to OUT; $work/skips-applied lists them
+apply_skips() {
+    local f=$1 tags=$2
+    awk -F' [|] ' -v file="$f" -v tags="$tags" -v out="$work/skips-applied" '
+        FNR == NR {
+            if ($0 ~ /^#/ || NF != 4 || $1 != file)
+                next
+            n = split($2, want, ",")
+            for (i = 1; i <= n; i++)
+                if (("," tags ",") ~ ("," want[i] ","))
+                    reason[$3] = $4
+            next
+        }
+        { print }
+        /^@test "/ {
+            name = $0; sub(/^@test "/, "", name); sub(/" *\{ *$/, "", name)
+            if (name in reason) {
+                r = reason[name]; gsub(/"/, "\\\"", r)
+                print "    skip \"vm: " r "\""
+                print file " | " name >> out
+                used[name] = 1
+            }
+        }
+        END { for (n in reason) if (!(n in used)) print "run.sh: skip.list: no test \"" n "\" in " file > "/dev/stderr" }
+    ' "$here/skip.list" "$top/tests/integration/$f" > "$3"
+}
+
+: > "$work/skips-applied"
+if [ "$guest" = systemd ]; then
+    . "$here/systemd-guest.sh"
+else
 # ---- the guest's files ------------------------------------------------------------------------
 mkdir -p "$R"/{bin,sbin,etc,proc,sys,dev,run,tmp,var/tmp,usr/bin,usr/sbin,usr/lib,usr/lib64,newroot,root}
 chmod 1777 "$R/tmp" "$R/var/tmp"
@@ -116,16 +169,7 @@ cp -a /usr/libexec/bats-core/. "$R/usr/libexec/bats-core/"
 cp -a /usr/bin/bats "$R/usr/bin/bats"
 
 # runlxc, as installed
-if [ "$installed" = 1 ]; then
-    stage=/
-else
-    stage=$work/stage
-    [ -f "$top/Makefile" ] || die "$top is not configured: ./autogen.sh && ./configure --prefix=/usr/local && make -j1 (or use --installed)"
-    log "make install DESTDIR=$stage"
-    make -s -C "$top" -j1 install DESTDIR="$stage" >"$work/make-install.log" 2>&1 ||
-        die "make install failed, see $work/make-install.log"
-fi
-for f in /usr/local/bin/runlxc /usr/local/libexec/runlxc/runlxc-init; do
+for f in $runlxc_files; do
     [ -x "$stage$f" ] || die "$stage$f is missing"
     mkdir -p "$R$(dirname "$f")"
     cp "$stage$f" "$R$f"
@@ -133,6 +177,11 @@ for f in /usr/local/bin/runlxc /usr/local/libexec/runlxc/runlxc-init; do
         [ -e "$R$l" ] || { mkdir -p "$R$(dirname "$l")"; cp -L "$l" "$R$l"; }
     done
 done
+# the guest's tests call /usr/local/bin/runlxc (or runlxc on PATH)
+if [ "$prefix" != /usr/local ]; then
+    mkdir -p "$R/usr/local/bin"
+    ln -sf "$prefix/bin/runlxc" "$R/usr/local/bin/runlxc"
+fi
 # runlxc dlopens liblxc (compat/liblxc_load.c), so ldd does not name it: copy it and its libraries
 lxclib=$(ldconfig -p | awk '/liblxc\.so\.1 .*x86-64/ {print $NF; exit}')
 [ -n "$lxclib" ] || die "liblxc.so.1 not found by ldconfig"
@@ -158,30 +207,8 @@ cp "$top/tests/integration/helpers.bash" "$T/tests/integration/"
 tags=$cgroup
 kconfig=$(dirname "$kernel")/config-$release
 [ "$cgroup" = v1 ] && [ -f "$kconfig" ] && grep -q '^# CONFIG_MEMCG_V1 is not set' "$kconfig" && tags="$tags,v1-nomemcg"
-: > "$work/skips-applied"
 for f in lifecycle.bats exec.bats config.bats lxcfs.bats rich.bats; do
-    awk -F' [|] ' -v file="$f" -v tags="$tags" -v out="$work/skips-applied" '
-        FNR == NR {
-            if ($0 ~ /^#/ || NF != 4 || $1 != file)
-                next
-            n = split($2, want, ",")
-            for (i = 1; i <= n; i++)
-                if (("," tags ",") ~ ("," want[i] ","))
-                    reason[$3] = $4
-            next
-        }
-        { print }
-        /^@test "/ {
-            name = $0; sub(/^@test "/, "", name); sub(/" *\{ *$/, "", name)
-            if (name in reason) {
-                r = reason[name]; gsub(/"/, "\\\"", r)
-                print "    skip \"vm: " r "\""
-                print file " | " name >> out
-                used[name] = 1
-            }
-        }
-        END { for (n in reason) if (!(n in used)) print "run.sh: skip.list: no test \"" n "\" in " file > "/dev/stderr" }
-    ' "$here/skip.list" "$top/tests/integration/$f" > "$T/tests/integration/$f"
+    apply_skips "$f" "$tags" "$T/tests/integration/$f"
 done
 cp "$here/guest-tests.bats" "$here/guest-init.sh" "$T/tests/kernel-matrix/vm/"
 cp "$here/../selftest.bats" "$T/tests/kernel-matrix/"
@@ -257,10 +284,12 @@ mknod -m 600 "$R/dev/console" c 5 1 2>/dev/null || true
 
 log "initramfs ($(du -sh "$R" | cut -f1) unpacked); skip.list tags: $tags"
 (cd "$R" && find . -mindepth 1 | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz" || die "cpio failed"
-
-# ---- boot ---------------------------------------------------------------------------------------
 append="console=ttyS0 panic=-1 quiet loglevel=3 runlxc.cgroup=$cgroup runlxc.tests=${VM_TESTS:-full}"
 [ "$cgroup" = v2 ] && append="$append cgroup_no_v1=all"
+memory=1024
+fi
+
+# ---- boot ---------------------------------------------------------------------------------------
 console=$work/console.log
 log "booting $release ($cgroup) under TCG, timeout ${timeout}s; console: $console"
 start=$(date +%s)
@@ -268,7 +297,7 @@ start=$(date +%s)
 trap '[ -s "$work/qemu.pid" ] && kill "$(cat "$work/qemu.pid")" 2>/dev/null' EXIT
 trap 'exit 130' INT TERM
 (
-    timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -m 1024 -smp 1 -nographic -no-reboot \
+    timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -m $memory -smp 1 -nographic -no-reboot \
         -kernel "$kernel" -initrd "$work/initrd.gz" -append "$append" \
         ${rich_img:+-drive "file=$rich_img,if=virtio,format=raw,readonly=on"} </dev/null 2>&1 &
     echo $! > "$work/qemu.pid"
@@ -299,5 +328,7 @@ elif [ "$((passed + failed + skipped))" -lt "$planned" ]; then
     failed=$((planned - passed - skipped))
 fi
 log "wall time ${secs}s; $skipped skipped (skip.list)"
-echo "ROW kernel=${guest_kernel:-$release} cgroup=$cgroup personality=native passed=$passed failed=$failed"
+boot=$(sed -n 's/.*RUNLXC-VM BEGIN.* uptime=\([0-9]*\).*/\1/p' "$console" | head -1)
+[ -n "$boot" ] && log "guest reached its first test ${boot}s after the kernel started"
+echo "ROW kernel=${guest_kernel:-$release} cgroup=$cgroup personality=native$([ "$guest" = systemd ] && echo " init=systemd driver=systemd") passed=$passed failed=$failed"
 [ "$failed" -eq 0 ]

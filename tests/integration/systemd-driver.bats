@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+# --systemd-cgroup where it cannot work, and the cgroupsPath rules that hold with or without
+# systemd. The driver itself runs against a real systemd in the VM lane
+# (tests/kernel-matrix/vm/run.sh --guest systemd, systemd-cgroup.bats).
+load helpers
+
+setup() { setup_bundle; }
+teardown() { teardown_bundle; }
+
+sd() { (cd "$B" && exec "$RUNLXC" --systemd-cgroup --root "$ROOT" "$@"); }
+
+nothing_left() {
+    [ ! -e "$ROOT/$ID" ] || { echo "state dir left"; return 1; }
+    assert_no_leftovers "$ID"
+    [ -z "$(find /sys/fs/cgroup -maxdepth 4 -name "*$ID*")" ]
+}
+
+@test "--systemd-cgroup without a running systemd: a clear error, non-zero exit, nothing left" {
+    [ ! -d /run/systemd/system ] || skip "systemd runs this host (the VM lane tests the driver)"
+    args sleep 100
+    for cmd in create run; do
+        run sd $cmd "$ID"
+        echo "$output"
+        [ "$status" -eq 1 ]
+        echo "$output" | grep -q -- '--systemd-cgroup: systemd is not running on this host'
+        nothing_left
+    done
+    # runc: "systemd not running on this host, cannot use systemd cgroups manager"
+}
+
+@test "--systemd-cgroup where /run/systemd/system exists but no systemd answers on the bus" {
+    [ ! -d /run/systemd/system ] || skip "systemd runs this host"
+    args sleep 100
+    # a private mount namespace with a /run/systemd/system of its own: sd_booted() says yes,
+    # and neither /run/systemd/private nor a system bus answers
+    run unshare -m sh -c 'mount -t tmpfs tmpfs /run/systemd 2>/dev/null || { mkdir -p /run/systemd && mount -t tmpfs tmpfs /run/systemd; }
+        mkdir /run/systemd/system && mount -t tmpfs tmpfs /run/dbus 2>/dev/null
+        cd "$1" && exec "$2" --systemd-cgroup --root "$3" create "$4"' sh "$B" "$RUNLXC" "$ROOT" "$ID"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    echo "$output" | grep -q -- '--systemd-cgroup: cannot connect to systemd over D-Bus\|--systemd-cgroup: systemd does not answer'
+    nothing_left
+}
+
+@test "--systemd-cgroup with a cgroupfs path or a bad slice: runc's errors before systemd is asked" {
+    for p in "/cgroupfs/$ID" "only:two" "a--b.slice:x:$ID" "x.slice/y.slice:x:$ID" "nosuffix:x:$ID"; do
+        cfg --arg p "$p" '.linux.cgroupsPath = $p'
+        run sd create "$ID"
+        echo "$p: $output"
+        [ "$status" -eq 1 ]
+        case $p in
+        /*|only:two) echo "$output" | grep -q 'linux.cgroupsPath: expected cgroupsPath to be of format "slice:prefix:name" for systemd cgroups' ;;
+        *) echo "$output" | grep -q 'linux.cgroupsPath: invalid slice name' ;;
+        esac
+        nothing_left
+    done
+}
+
+@test "slice:prefix:name without --systemd-cgroup is a cgroupfs path named so, as runc takes it" {
+    cfg --arg p "system.slice:rlxtest:$ID" '.linux.cgroupsPath = $p'
+    args sleep 100
+    rl create "$ID"
+    pid=$(state_field "$ID" pid)
+    grep -q ":/.*system.slice:rlxtest:$ID\$" "/proc/$pid/cgroup"
+    rl delete --force "$ID"
+    nothing_left
+}
+
+@test "features: the systemd driver is listed when systemd runs this host" {
+    run "$RUNLXC" features
+    [ "$status" -eq 0 ]
+    if [ -d /run/systemd/system ]; then want=true; else want=false; fi
+    echo "$output" | jq -e ".linux.cgroup.systemd == $want"
+}
