@@ -454,7 +454,7 @@ static size_t device_rules(const struct rlx_lxcconf *conf, char ***rules, bool *
     return n;
 }
 
-/* systemd adopts the cgroup liblxc made and put init in (design note 20): a scope with
+/* systemd adopts the cgroup liblxc made and put init in (design note 21): a scope with
  * Delegate=yes, the spec's resources as unit properties and a device policy equal to the
  * spec's rules. Starting it writes systemd's own view of every controller file, so the spec's
  * values are written again afterwards, as the cgroupfs driver left them. */

@@ -464,7 +464,7 @@ static int tr_cgroup_dir(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
 {
     /* Without --systemd-cgroup a "slice:prefix:name" path is a cgroupfs path like any other
      * (relative, colons and all), as runc takes it. With it, liblxc makes the scope's cgroup
-     * and systemd adopts it (design note 20). */
+     * and systemd adopts it (design note 21). */
     const char *p = ctx->systemd_cgroup_dir ? ctx->systemd_cgroup_dir : s->cgroups_path;
     c->cgroup_relative = !ctx->systemd_cgroup_dir && p && *p && p[0] != '/';
     while (p && *p == '/')

@@ -1,6 +1,6 @@
 /* The systemd cgroup driver (--systemd-cgroup): runc's "slice:prefix:name" cgroupsPath, and a
  * transient scope asked of systemd over D-Bus for a container liblxc has already placed in the
- * scope's cgroup (design note 20). sd-bus comes from libsystemd.so.0 through dlopen, so that
+ * scope's cgroup (design note 21). sd-bus comes from libsystemd.so.0 through dlopen, so that
  * runlxc runs on hosts without systemd; only the header is needed to build. */
 #ifndef RUNLXC_SYSTEMD_CGROUP_H
 #define RUNLXC_SYSTEMD_CGROUP_H
