@@ -719,9 +719,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     close(init_fd);
     init_fd = -1;
     rlx_init_records_process(&msg, &spec->process, listen_fds, listen_fds + o->preserve_fds, &seccomp);
-    /* On cgroup v2 the whole /sys/fs/cgroup is the rich init's own tree (lxcconf.c); on v1 the
-     * tmpfs holding the hierarchies still becomes read-only. */
-    rlx_init_records_container(&msg, spec, out->rich.kind != RLX_INIT_NONE && layout.mode == RLX_CGROUP_V2);
+    rlx_init_records_container(&msg, spec, layout.mode != RLX_CGROUP_V2);
     /* If init never comes up the send fails or the recv sees EOF: both reported below. */
     has_agent = exec_needs_agent(spec);
     if (has_agent) {

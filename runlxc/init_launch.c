@@ -220,7 +220,7 @@ static void records_rro(struct rlx_buf *b, const struct rlx_spec *s)
     }
 }
 
-void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s, bool cgroup_writable)
+void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s, bool cgroup_tmpfs)
 {
     for (size_t i = 0; s->masked_paths && s->masked_paths[i]; i++)
         rlx_buf_add(b, REC_MASK, s->masked_paths[i]);
@@ -229,7 +229,7 @@ void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s, boo
     for (size_t i = 0; i < s->n_mounts; i++)
         if (s->mounts[i].type && strncmp(s->mounts[i].type, "cgroup", 6) == 0 &&
             strcmp(s->mounts[i].destination, "/sys/fs/cgroup") == 0 && strv_has(s->mounts[i].options, "ro") &&
-            !cgroup_writable)
+            cgroup_tmpfs)
             rlx_buf_add(b, REC_READONLY, "/sys/fs/cgroup");
     if (s->root_readonly)
         rlx_buf_add(b, REC_ROOT_RO, "1");

@@ -22,9 +22,10 @@ void rlx_init_records_process(struct rlx_buf *b, const struct rlx_process *p, in
                               const struct rlx_seccomp_prog *sc);
 /* Records only the container's first process needs: devices, masked and read-only paths,
  * root read-only, propagation, domainname, startContainer hooks. */
-/* cgroup_writable: a rich container's init owns its cgroup2 tree (rich.h): a "ro" cgroup
- * mount is not made read-only again at the end. */
-void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s, bool cgroup_writable);
+/* cgroup_tmpfs: the cgroup mount is the tmpfs runlxc fills with one bind per hierarchy
+ * (cgroup v1, hybrid), which a "ro" mount makes read-only once filled. On cgroup v2 it is one
+ * bind that liblxc already mounts with the flags lxcconf.c chose. */
+void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s, bool cgroup_tmpfs);
 /* Where a seccomp listener goes (runc 1.1's agent protocol: the container process state as
  * JSON with the listener fd), and the container state that describes the process. */
 struct rlx_seccomp_agent {

@@ -32,6 +32,14 @@ cgdir() {
 # the file a resource lives in on this layout: cgfile PID v1-controller v1-file v2-file
 cgfile() { if [ "$VM_CGROUP" = v2 ]; then echo "$(cgdir "$1" "")/$4"; else echo "$(cgdir "$1" "$2")/$3"; fi; }
 unit_gone() { [ -z "$(systemctl list-units --all --no-legend --plain "$1")" ]; }
+# create_in_slice SLICE: a sleeping container in scope rlxtest-$ID.scope of SLICE; sets pid, unit
+create_in_slice() {
+    cfg --arg p "$1:rlxtest:$ID" '.linux.cgroupsPath = $p'
+    args sleep 1000
+    sd create "$ID"
+    pid=$(state_field "$ID" pid)
+    unit=rlxtest-$ID.scope
+}
 
 @test "systemd is PID 1 and runlxc features lists the systemd driver" {
     [ "$(cat /proc/1/comm)" = systemd ]
@@ -146,11 +154,7 @@ unit_gone() { [ -z "$(systemctl list-units --all --no-legend --plain "$1")" ]; }
 }
 
 @test "a nested slice a-b.slice: the scope lands in /a.slice/a-b.slice" {
-    cfg --arg p "a-b.slice:rlxtest:$ID" '.linux.cgroupsPath = $p'
-    args sleep 1000
-    sd create "$ID"
-    pid=$(state_field "$ID" pid)
-    unit=rlxtest-$ID.scope
+    create_in_slice a-b.slice
     [ "$(show "$unit" Slice)" = a-b.slice ]
     [ "$(show "$unit" ActiveState)" = active ]
     [ "$(show a-b.slice ActiveState)" = active ]
@@ -161,11 +165,7 @@ unit_gone() { [ -z "$(systemctl list-units --all --no-legend --plain "$1")" ]; }
 }
 
 @test "the root slice -.slice: the scope is right below the root" {
-    cfg --arg p "-.slice:rlxtest:$ID" '.linux.cgroupsPath = $p'
-    args sleep 1000
-    sd create "$ID"
-    pid=$(state_field "$ID" pid)
-    unit=rlxtest-$ID.scope
+    create_in_slice -.slice
     [ "$(show "$unit" Slice)" = -.slice ]
     [ "$(show "$unit" ControlGroup)" = "/$unit" ]
     grep -q ":/$unit\$" "/proc/$pid/cgroup"
