@@ -82,20 +82,28 @@ char *rlx_sd_expand_slice(const char *slice, rlx_error_t *err)
     return path;
 }
 
+int rlx_sd_check_path_form(const char *cgroups_path, rlx_error_t *err)
+{
+    const char *c1 = cgroups_path ? strchr(cgroups_path, ':') : NULL, *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    if (cgroups_path == NULL || *cgroups_path == '\0' || (c2 && strchr(c2 + 1, ':') == NULL))
+        return 0;
+    return rlx_error(err, 0,
+                     "linux.cgroupsPath: expected cgroupsPath to be of format \"slice:prefix:name\" for "
+                     "systemd cgroups, got \"%s\" instead",
+                     cgroups_path);
+}
+
 int rlx_sd_parse_path(const char *cgroups_path, const char *id, struct rlx_sd_unit *u, rlx_error_t *err)
 {
     cleanup_free char *slice_path = NULL;
     memset(u, 0, sizeof(*u));
+    if (rlx_sd_check_path_form(cgroups_path, err) < 0)
+        return -1;
     if (cgroups_path == NULL || *cgroups_path == '\0') {
         u->slice = xstrdup("system.slice");
         u->unit = xasprintf("runlxc-%s.scope", id);
     } else {
-        const char *c1 = strchr(cgroups_path, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-        if (c2 == NULL || strchr(c2 + 1, ':'))
-            return rlx_error(err, 0,
-                             "linux.cgroupsPath: expected cgroupsPath to be of format \"slice:prefix:name\" for "
-                             "systemd cgroups, got \"%s\" instead",
-                             cgroups_path);
+        const char *c1 = strchr(cgroups_path, ':'), *c2 = strchr(c1 + 1, ':');
         u->slice = c1 == cgroups_path ? xstrdup("system.slice") : xstrndup(cgroups_path, (size_t)(c1 - cgroups_path));
         {
             cleanup_free char *prefix = xstrndup(c1 + 1, (size_t)(c2 - c1 - 1));

@@ -19,6 +19,9 @@ struct rlx_sd_unit {
 /* runc's rules: "" -> slice system.slice, unit runlxc-<id>.scope; otherwise exactly three
  * ':'-separated fields, an empty slice being system.slice. Errors name linux.cgroupsPath. */
 int rlx_sd_parse_path(const char *cgroups_path, const char *id, struct rlx_sd_unit *u, rlx_error_t *err);
+/* Only the form (empty, or three ':'-separated fields): runc checks it before it asks for
+ * systemd, and the slice and unit names after. */
+int rlx_sd_check_path_form(const char *cgroups_path, rlx_error_t *err);
 /* "a-b-c.slice" -> "/a.slice/a-b.slice/a-b-c.slice", "-.slice" -> "" (runc's ExpandSlice). */
 char *rlx_sd_expand_slice(const char *slice, rlx_error_t *err);
 void rlx_sd_unit_free(struct rlx_sd_unit *u);
