@@ -123,6 +123,38 @@ pid_t *rlx_cgroup_pids(char **paths, size_t *n)
     return NULL;
 }
 
+/* Members of the cgroup at path and of every cgroup below it, as runc's GetAllPids. */
+static size_t count_tree(const char *path)
+{
+    char *one[2] = {(char *)path, NULL};
+    size_t n = 0;
+    DIR *d;
+    struct dirent *de;
+    free(rlx_cgroup_pids(one, &n));
+    d = opendir(path);
+    if (d == NULL)
+        return n;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        cleanup_free char *child = xasprintf("%s/%s", path, de->d_name);
+        n += count_tree(child);
+    }
+    closedir(d);
+    return n;
+}
+
+size_t rlx_cgroup_count_procs(char **paths)
+{
+    size_t most = 0;
+    for (size_t i = 0; paths && paths[i]; i++) {
+        size_t n = count_tree(paths[i]);
+        if (n > most)
+            most = n;
+    }
+    return most;
+}
+
 int rlx_cgroup_kill_all(char **paths, int sig)
 {
     size_t n;

@@ -21,6 +21,9 @@ char **rlx_cgroup_container_paths(const struct rlx_cgroup_layout *l, const char 
 bool rlx_cgroup_path_is_ours(const struct rlx_cgroup_layout *l, const char *path);
 /* Pids in the container's cgroup (first hierarchy that answers). */
 pid_t *rlx_cgroup_pids(char **paths, size_t *n);
+/* Processes in the cgroups and every cgroup below them: the most any one hierarchy holds
+ * (0 when none of the paths exists). */
+size_t rlx_cgroup_count_procs(char **paths);
 int rlx_cgroup_kill_all(char **paths, int sig);
 bool rlx_cgroup_is_frozen(char **paths);
 int rlx_cgroup_freeze(char **paths, bool freeze, rlx_error_t *err);

@@ -487,17 +487,29 @@ static int start_systemd_scope(struct rlx_sd *sd, const struct rlx_sd_unit *u, p
     return r;
 }
 
-/* Before liblxc makes the container's cgroups: an existing one that is frozen is refused as
- * runc refuses it (nothing of ours has been made yet, so the failure leaves it as it was),
- * and nested cgroup v1 cpuset parents get cpus and mems, as runc gives them. */
+/* Before liblxc makes the container's cgroups, in runc's order: an existing one with
+ * processes, or frozen, is refused as runc refuses it (nothing of ours is in it, so the failure
+ * leaves it as it was). runc reuses an existing empty one; liblxc only makes a new one ("Failed
+ * to create container cgroup", ERANGE), so an empty leftover without sub-cgroups (a create or a
+ * runtime killed before its delete) is removed, and one with sub-cgroups is refused by name.
+ * Then nested cgroup v1 cpuset parents get cpus and mems, as runc gives them. Runs after the
+ * state dir is ours: the cgroup of a container of the same id is never touched. */
 static int check_cgroup_before_start(const struct rlx_cgroup_layout *l, const struct rlx_lxcconf *conf,
                                      rlx_error_t *err)
 {
     char **cg = rlx_cgroup_container_paths(l, conf->cgroup_dir, conf->cgroup_relative);
-    bool frozen = rlx_cgroup_is_frozen(cg);
+    size_t procs = rlx_cgroup_count_procs(cg);
+    int r = 0;
+    if (procs > 0)
+        r = rlx_error(err, 0, "container's cgroup is not empty: %zu process(es) found", procs);
+    else if (rlx_cgroup_is_frozen(cg))
+        r = rlx_error(err, 0, "container's cgroup unexpectedly frozen");
+    for (size_t i = 0; r == 0 && cg && cg[i]; i++)
+        if (rmdir(cg[i]) < 0 && errno != ENOENT)
+            r = rlx_error(err, errno, "linux.cgroupsPath: %s exists and liblxc cannot reuse it", cg[i]);
     strv_free(cg);
-    if (frozen)
-        return rlx_error(err, 0, "container's cgroup unexpectedly frozen");
+    if (r < 0)
+        return r;
     return rlx_cgroup_cpuset_parents(l, conf->cgroup_dir, conf->cgroup_relative, err);
 }
 
@@ -629,8 +641,6 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         for (size_t i = 0; conf.warnings && conf.warnings[i]; i++)
             rlx_log(g, "warning", "%s", conf.warnings[i]);
     }
-    if (check_cgroup_before_start(&layout, &conf, err) < 0)
-        goto out;
     if (mkdir_p(g->root, 0711) < 0) {
         rlx_error(err, errno, "state root %s", g->root);
         goto out;
@@ -647,7 +657,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
      * of removing the dir under our feet, and finds whatever we made. A killed create
      * releases it with its last fd. The monitor shares it until create kills it. */
     lock = rlx_state_lock(state_dir, err);
-    if (lock < 0)
+    if (lock < 0 || check_cgroup_before_start(&layout, &conf, err) < 0)
         goto out;
     expected_cg = rlx_cgroup_container_paths(&layout, conf.cgroup_dir, conf.cgroup_relative);
     if (conf.monitor_cgroup_dir) {

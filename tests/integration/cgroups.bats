@@ -94,6 +94,54 @@ forget_parents() {
     [ "$(cat /sys/fs/cgroup/freezer$p/freezer.state)" = FROZEN ]
 }
 
+@test "create: a cgroup that already holds processes is refused as runc refuses it (runc's 'non-empty cgroup' test)" {
+    local p=/rlx-busy-$ID d
+    for d in $(cg_dirs "$p"); do CGDIRS+=("$d"); done
+    cfg --arg p "$p" '.linux.cgroupsPath = $p'
+    args sleep 100
+
+    # runc 1.1 prints this as a warning with "DEPRECATED: running container in a non-empty
+    # cgroup won't be supported in runc 1.2" and shares the cgroup; runc 1.2 refuses with it.
+    # liblxc cannot put a container into an existing cgroup, so runlxc refuses as runc 1.2.
+    rc run -d r1 </dev/null >/dev/null 2>&1
+    rc create r2 </dev/null >"$T/runc.out" 2>&1 || true
+    echo "runc: $(cat "$T/runc.out")"
+    grep -q "container's cgroup is not empty: 1 process(es) found" "$T/runc.out"
+    rc delete -f r2 || true
+    rc delete -f r1
+
+    rl run -d "$ID"
+    run --separate-stderr rl create "${ID}b"
+    echo "runlxc: $status $stderr"
+    [ "$status" -eq 1 ]
+    [[ "$stderr" == *"container's cgroup is not empty: 1 process(es) found"* ]]
+    [ ! -e "$ROOT/${ID}b" ]
+    # The first container and its cgroup are as they were.
+    [ "$(state_field "$ID" status)" = running ]
+    grep -Eq "^[0-9]+:(pids)?:$p\$" "/proc/$(state_field "$ID" pid)/cgroup"
+    rl delete -f "$ID"
+    assert_no_leftovers "$ID"
+}
+
+@test "create: an empty cgroup left behind at cgroupsPath is used, as runc uses it; delete removes it" {
+    local p=/rlx-left-$ID d
+    for d in $(cg_dirs "$p"); do CGDIRS+=("$d"); done
+    cfg --arg p "$p" '.linux.cgroupsPath = $p'
+    args sleep 100
+
+    for d in $(cg_dirs "$p"); do mkdir "$d"; done
+    rc run -d r1 </dev/null >/dev/null 2>&1
+    [ "$(rc state r1 | jq -r .status)" = running ]
+    rc delete -f r1
+
+    for d in $(cg_dirs "$p"); do mkdir -p "$d"; done
+    rl run -d "$ID"
+    grep -Eq "^[0-9]+:(pids)?:$p\$" "/proc/$(state_field "$ID" pid)/cgroup"
+    rl delete -f "$ID"
+    for d in $(cg_dirs "$p"); do [ ! -d "$d" ]; done
+    assert_no_leftovers "$ID"
+}
+
 # The payload makes sub-cgroup foo in every v1 hierarchy of its own cgroups and moves a
 # process there, so that no container cgroup lists it any more; delete --force must kill it
 # and remove everything.
