@@ -59,6 +59,15 @@ struct rlx_dialect rlx_dialect_current(void)
     return rlx_dialect_for_version(rlx_lxc_version());
 }
 
+int rlx_dialect_load(struct rlx_dialect *d, rlx_error_t *err)
+{
+    struct rlx_lxc_api api;
+    if (rlx_lxc_load(&api, err) < 0)
+        return -1;
+    *d = rlx_dialect_for_version(api.get_version());
+    return 0;
+}
+
 const char *rlx_dialect_key(const struct rlx_dialect *d, enum rlx_key key)
 {
     int v = V(d->major, d->minor, d->micro);

@@ -4,6 +4,7 @@
 #ifndef RUNLXC_DIALECT_H
 #define RUNLXC_DIALECT_H
 #include <stdbool.h>
+#include "error.h"
 
 enum rlx_key {
     K_ROOTFS_PATH, K_ROOTFS_MANAGED, K_UTS_NAME, K_CONSOLE_PATH, K_LOG_FILE, K_LOG_LEVEL,
@@ -25,6 +26,9 @@ struct rlx_dialect {
 struct rlx_dialect rlx_dialect_for_version(const char *version);
 /* The dialect of the liblxc this process is linked with. */
 struct rlx_dialect rlx_dialect_current(void);
+/* The same for what builds a container: a liblxc that cannot be loaded, or is older than 1.0,
+ * is an error naming it. */
+int rlx_dialect_load(struct rlx_dialect *d, rlx_error_t *err);
 /* The key's spelling in this dialect, or NULL when this liblxc has no such key. For
  * prefix keys (K_CGROUP_V1, K_CGROUP_V2, K_SYSCTL) the prefix including the final dot. */
 const char *rlx_dialect_key(const struct rlx_dialect *d, enum rlx_key key);

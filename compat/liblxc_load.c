@@ -1,6 +1,7 @@
 #include "liblxc_load.h"
 #include <dlfcn.h>
 #include <stddef.h>
+#include <stdio.h>
 
 int rlx_lxc_load(struct rlx_lxc_api *api, rlx_error_t *err)
 {
@@ -14,6 +15,18 @@ int rlx_lxc_load(struct rlx_lxc_api *api, rlx_error_t *err)
     if (v.p == NULL || n.p == NULL || put.p == NULL)
         return rlx_error(err, 0, "load liblxc (%s): lxc_get_version, lxc_container_new or lxc_container_put missing",
                          LIBLXC_SONAME);
+    {
+        /* A version runlxc has no key dialect for (or a library that only has the names) would
+         * get keys it misreads: refused here, naming the file, before anything is made. */
+        const char *version = v.f();
+        int major = 0, minor = 0;
+        Dl_info where = {0};
+        if (version == NULL || sscanf(version, "%d.%d", &major, &minor) != 2 || major < 1) {
+            dladdr(v.p, &where);
+            return rlx_error(err, 0, "load liblxc (%s): version '%s': runlxc needs liblxc 1.0 or later",
+                             where.dli_fname ? where.dli_fname : LIBLXC_SONAME, version ? version : "(none)");
+        }
+    }
     api->get_version = v.f;
     api->container_new = n.f;
     api->container_put = put.f;

@@ -521,7 +521,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     struct rlx_spec *spec = NULL;
     struct rlx_lxcconf conf = {0};
     struct rlx_cgroup_layout layout;
-    struct rlx_dialect dialect = rlx_dialect_current();
+    struct rlx_dialect dialect;
     struct rlx_state st = {0};
     struct rlx_buf msg = {0};
     struct rlx_seccomp_prog seccomp = {0};
@@ -552,6 +552,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     spec = rlx_spec_parse(text, bundle, err);
     if (spec == NULL)
         return -1;
+    if (rlx_dialect_load(&dialect, err) < 0)
+        goto out;
     if (stat(spec->root_path, &sb) < 0) {
         rlx_error(err, errno, "root.path: %s", spec->root_path);
         goto out;

@@ -100,3 +100,59 @@ init_path() { strings -a "$(command -v "$RUNLXC")" | grep -m1 '^/.*/runlxc-init$
     B=$T/moved
     assert_no_leftovers "$ID"
 }
+
+# The liblxc runlxc loads (LIBLXC_SONAME, as the dynamic linker resolves it), followed to the file.
+liblxc_file() { readlink -f "$(ldconfig -p | awk '$1 == "liblxc.so.1" {print $NF; exit}')"; }
+
+# create with file $1 in the place of liblxc, in a private mount namespace; stderr in $T/err.
+create_with_liblxc() {
+    local lib; lib=$(liblxc_file)
+    [ -f "$lib" ]
+    status=0
+    # not `run`: a container that gets created anyway keeps create's stdout open
+    unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" "$2" &&
+        exec "$3" --root "$4" create --bundle "$5" "$6"' sh "$1" "$lib" "$RUNLXC" "$ROOT" "$B" "$ID" \
+        >/dev/null 2>"$T/err" || status=$?
+    echo "$1: $status $(cat "$T/err")"
+    [ "$status" -ne 0 ] || "$RUNLXC" --root "$ROOT" delete --force "$ID"
+}
+
+@test "liblxc missing or not a library at run time: create names it, nothing is left; other commands go on" {
+    # a container made before, which state, kill and delete must still serve without liblxc
+    rl create "${ID}-before"
+    : > "$T/empty.so"
+    create_with_liblxc "$T/empty.so"
+    [ "$status" -eq 1 ]
+    grep -q "load liblxc: /.*/liblxc.so.1: file too short" "$T/err"
+    assert_no_leftovers "$ID"
+    run unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" "$2" &&
+        "$3" --root "$4" state "$5" && "$3" --root "$4" delete --force "$5"' \
+        sh "$T/empty.so" "$(liblxc_file)" "$RUNLXC" "$ROOT" "${ID}-before"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(jq -r .status <<< "$output")" = created ]
+    assert_no_leftovers "${ID}-before"
+}
+
+@test "liblxc of the wrong version or kind at run time: create names it and the reason, nothing is left" {
+    command -v cc >/dev/null || skip "no C compiler"
+    # A library with liblxc's name and functions that says it is 0.9 (older than any runlxc
+    # has a key dialect for), and one that says 5.0.0 but lacks lxc_container_new.
+    printf '%s\n' 'const char *lxc_get_version(void) { return "0.9.0"; }' \
+        'void *lxc_container_new(const char *n, const char *p) { (void)n; (void)p; return 0; }' \
+        'int lxc_container_put(void *c) { (void)c; return 0; }' > "$T/old.c"
+    printf '%s\n' 'const char *lxc_get_version(void) { return "5.0.0"; }' \
+        'int lxc_container_put(void *c) { (void)c; return 0; }' > "$T/partial.c"
+    cc -shared -fPIC -o "$T/old.so" "$T/old.c"
+    cc -shared -fPIC -o "$T/partial.so" "$T/partial.c"
+
+    create_with_liblxc "$T/old.so"
+    [ "$status" -eq 1 ]
+    grep -q "load liblxc (/.*/liblxc.so.1): version '0.9.0': runlxc needs liblxc 1.0 or later" "$T/err"
+    assert_no_leftovers "$ID"
+
+    create_with_liblxc "$T/partial.so"
+    [ "$status" -eq 1 ]
+    grep -q "lxc_container_new.*missing" "$T/err"
+    assert_no_leftovers "$ID"
+}
