@@ -2,6 +2,7 @@
 #include "mounts.h"
 #include "cgroup.h"
 #include "dialect.h"
+#include "liblxc_lockdir.h"
 #include "hooks.h"
 #include "initmsg.h"
 #include "liblxc_load.h"
@@ -487,6 +488,18 @@ static int start_systemd_scope(struct rlx_sd *sd, const struct rlx_sd_unit *u, p
     return r;
 }
 
+/* liblxc's lock directory for the root goes with the root's last container; a create that
+ * holds the root's lock keeps it (compat/liblxc_lockdir.h). */
+static void prune_lxc_lockdir(const char *root)
+{
+    int fd = rlx_state_root_lock(root, true);
+    if (fd < 0)
+        return;
+    if (rlx_state_root_empty(root))
+        rlx_lxc_lockdir_prune(root);
+    close(fd);
+}
+
 /* Before liblxc makes the container's cgroups, in runc's order: an existing one with
  * processes, or frozen, is refused as runc refuses it (nothing of ours is in it, so the failure
  * leaves it as it was). runc reuses an existing empty one; liblxc only makes a new one ("Failed
@@ -527,7 +540,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     struct rlx_seccomp_prog seccomp = {0};
     struct stat sb;
     int sv[2] = {-1, -1}, init_fd = -1, listen_fds = listen_fds_count(), type;
-    int handoff[2] = {-1, -1}, agent_fd = -1, lock = -1;
+    int handoff[2] = {-1, -1}, agent_fd = -1, lock = -1, root_lock = -1;
     bool has_agent = false;
     pid_t monitor = -1, init_pid = 0;
     char **monitor_cg = NULL, **expected_cg = NULL, **expected_monitor_cg = NULL;
@@ -647,6 +660,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         rlx_error(err, errno, "state root %s", g->root);
         goto out;
     }
+    root_lock = rlx_state_root_lock(g->root, false);
     if (mkdir(state_dir, 0700) < 0) {
         if (errno == EEXIST)
             rlx_error(err, 0, "container with id '%s' already exists", id);
@@ -850,6 +864,10 @@ out:
         close(handoff[1]);
     if (lock >= 0)
         close(lock);
+    if (root_lock >= 0)
+        close(root_lock);
+    if (ret < 0 && made_dir)
+        prune_lxc_lockdir(g->root);
     strv_free(monitor_cg);
     strv_free(expected_monitor_cg);
     strv_free(expected_cg);
@@ -1042,6 +1060,9 @@ int rlx_container_delete(const struct rlx_global *g, const char *id, bool force,
             lock = rlx_state_lock(dir, &lerr);
             rlx_error_release(&lerr);
             delete_damaged(g, id, dir);
+            close(lock);
+            lock = -1;
+            prune_lxc_lockdir(g->root);
             return 0;
         }
         *err = lerr;
@@ -1062,5 +1083,6 @@ int rlx_container_delete(const struct rlx_global *g, const char *id, bool force,
     run_hooks_warn(g, dir, &st, RLX_HOOK_POSTSTOP, "stopped");
     rm_rf(dir);
     rlx_state_free(&st);
+    prune_lxc_lockdir(g->root);
     return 0;
 }

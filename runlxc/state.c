@@ -1,6 +1,7 @@
 #include "state.h"
 #include "cgroup.h"
 #include "util.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int rlx_id_validate(const char *id, rlx_error_t *err)
 {
@@ -318,6 +320,31 @@ void rlx_state_add_recorded_cgroups(const char *dir, struct rlx_state *st)
     strv_free(cg);
     strv_free(monitor_cg);
     rlx_cgroup_layout_free(&layout);
+}
+
+int rlx_state_root_lock(const char *root, bool exclusive)
+{
+    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0 && flock(fd, exclusive ? LOCK_EX | LOCK_NB : LOCK_SH) < 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+bool rlx_state_root_empty(const char *root)
+{
+    DIR *d = opendir(root);
+    struct dirent *de;
+    bool empty = true;
+    if (d == NULL)
+        return false;
+    while (empty && (de = readdir(d)) != NULL)
+        if ((de->d_type == DT_DIR || de->d_type == DT_UNKNOWN) && strcmp(de->d_name, ".") != 0 &&
+            strcmp(de->d_name, "..") != 0)
+            empty = false;
+    closedir(d);
+    return empty;
 }
 
 int rlx_state_lock(const char *dir, rlx_error_t *err)

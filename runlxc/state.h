@@ -53,6 +53,13 @@ const char *rlx_state_status(const char *dir, const struct rlx_state *st);
 bool rlx_state_init_alive(const struct rlx_state *st);
 /* The OCI state object as runc prints it. */
 struct json_object *rlx_state_to_json(const struct rlx_state *st, const char *status);
+/* The lock on the --root directory itself: shared by each create from before its monitor
+ * starts liblxc (which makes liblxc's lock directory for the root) until it returns; taken
+ * exclusive, without waiting, by what removes that directory when the root holds no container.
+ * Returns the fd, or -1 (not there, or busy). */
+int rlx_state_root_lock(const char *root, bool exclusive);
+/* True when root holds no container (no directory). */
+bool rlx_state_root_empty(const char *root);
 /* Takes the per-container lock (blocking). Returns the lock fd or -1. */
 int rlx_state_lock(const char *dir, rlx_error_t *err);
 /* Takes the lock, then loads the state: what the holder before us (a create still running, a

@@ -411,3 +411,24 @@ PY
     fi
     [ "$checked" -gt 0 ] || skip "this kernel has every feature these checks need"
 }
+
+@test "liblxc's lock directory for a --root goes with its last container, also after a failed create" {
+    args sleep 100
+    local base lockdir=
+    rl create "$ID"
+    for base in /run/lxc/lock /run/lock/lxc; do
+        [ -d "$base/${ROOT#/}" ] && lockdir=$base/${ROOT#/}
+    done
+    [ -n "$lockdir" ]
+    rl create "${ID}b"
+    rl delete -f "$ID"
+    [ -d "$lockdir" ]
+    rl delete -f "${ID}b"
+    [ ! -e "$lockdir" ]
+    # a create that fails after liblxc ran (a createRuntime hook that fails)
+    cfg '.hooks = {"createRuntime": [{"path": "/bin/false"}]}'
+    run rl create "$ID"
+    [ "$status" -ne 0 ]
+    [ ! -e "$lockdir" ]
+    assert_no_leftovers "$ID"
+}

@@ -6,6 +6,10 @@ load ../integration/helpers
 setup() { setup_bundle; args sleep 1000; }
 teardown() {
     umount "$T/small" 2>/dev/null || true
+    if [ -n "${LXFS:-}" ]; then
+        "$RUNLXC" --root "$ROOT" --lxcfs-mountpoint "$LXFS" lxcfs stop >/dev/null 2>&1 || true
+        umount -l "$LXFS" 2>/dev/null || true
+    fi
     teardown_bundle
 }
 
@@ -155,4 +159,58 @@ create_with_liblxc() {
     [ "$status" -eq 1 ]
     grep -q "lxc_container_new.*missing" "$T/err"
     assert_no_leftovers "$ID"
+}
+
+# killat, as the kill-point suite finds or builds it.
+killat_bin() {
+    local k
+    for k in "${BUILD:-$TOP}/tests/reliability/killat" "$TOP/tests/reliability/killat"; do
+        [ -x "$k" ] && echo "$k" && return 0
+    done
+    cc -O2 -o "$T/killat" "$TOP/tests/reliability/killat.c" && echo "$T/killat"
+}
+
+@test "lxcfs killed at points of create: a clear error, or a container whose views come back with remount; nothing is left" {
+    feature "setns: mnt" || skip "lxcfs itself needs setns(2)"
+    local killat n total status pid points
+    killat=$(killat_bin)
+    LXFS=$T/lxcfs
+    HOST_BINARIES=/usr/bin/free ROOTFS_ONLY=1 "$TOP/scripts/mkbundle.sh" "$B" >/dev/null
+    cfg '.annotations = {"org.runlxc.lxcfs": "true"} | .linux.resources.memory = {"limit": 268435456}'
+    lx() { "$RUNLXC" --root "$ROOT" --lxcfs-mountpoint "$LXFS" "$@"; }
+    lx lxcfs start >/dev/null
+    KILLAT_COUNT=$T/count "$killat" 0 "$RUNLXC" --root "$ROOT" --lxcfs-mountpoint "$LXFS" create --bundle "$B" "$ID" >/dev/null 2>&1
+    lx delete --force "$ID"
+    total=$(awk '{print $2}' "$T/count")
+    [ "$total" -gt 20 ]
+    # lxcfs dies at the entry of create's Nth system call: 12 points over the whole command
+    points=$(seq 1 $(( (total + 11) / 12 )) "$total")
+    for n in $points; do
+        pid=$(cat "$ROOT/lxcfs.log.pid")
+        kill -0 "$pid"
+        status=0
+        # not `run`: a created container keeps create's stdout open until it is deleted
+        KILLAT_VICTIM=$pid "$killat" "$n" "$RUNLXC" --root "$ROOT" --lxcfs-mountpoint "$LXFS" \
+            create --bundle "$B" "$ID" >/dev/null 2>"$T/err" || status=$?
+        echo "lxcfs killed at $n of $total: $status $(cat "$T/err")"
+        for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+        ! kill -0 "$pid" 2>/dev/null
+        # the FUSE connection ends when the last holder of /dev/fuse is gone
+        for i in $(seq 100); do timeout 2 cat "$LXFS/proc/uptime" >/dev/null 2>&1 || break; sleep 0.05; done
+        lx lxcfs start >/dev/null
+        if [ "$status" -eq 0 ]; then
+            [ "$(lx state "$ID" | jq -r .status)" = created ]
+            lx lxcfs remount "$ID"
+            lx start "$ID"
+            run lx exec "$ID" grep MemTotal /proc/meminfo
+            echo "after remount: $output"
+            [[ "$output" == *" 262144 kB" ]]
+        else
+            [ "$status" -eq 1 ]
+            grep -Eq "lxcfs (at $LXFS is dead|was asked for .* but none is mounted at $LXFS)" "$T/err"
+        fi
+        lx delete --force "$ID"
+        assert_no_leftovers "$ID"
+        ! grep -q " $B/rootfs" /proc/self/mountinfo
+    done
 }

@@ -8,6 +8,8 @@
  * This is strace's `-e inject=all:signal=KILL:when=N` with one counter over every system
  * call: strace counts invocations per system call number, so its `when=N` is the Nth call of
  * each number, not the Nth call overall.
+ * With KILLAT_VICTIM=PID, the Nth system call kills PID instead (a daemon CMD depends on, such
+ * as lxcfs) and CMD runs on untraced to its end.
  * Exit status: CMD's (128+signal when signalled). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,13 +22,17 @@
 
 int main(int argc, char **argv)
 {
-    long target, entries = 0;
+    long target, entries = 0, victim = 0;
     int status, sig = 0;
     pid_t pid;
     char *end;
 
     if (argc < 3 || (target = strtol(argv[1], &end, 10)) < 0 || *end) {
         fprintf(stderr, "usage: killat N CMD [ARGS...]\n");
+        return 2;
+    }
+    if (getenv("KILLAT_VICTIM") && (victim = strtol(getenv("KILLAT_VICTIM"), &end, 10)) <= 0) {
+        fprintf(stderr, "killat: KILLAT_VICTIM must be a pid\n");
         return 2;
     }
     pid = fork();
@@ -60,7 +66,13 @@ int main(int argc, char **argv)
             in_syscall = !in_syscall;
             if (!started || !in_syscall)
                 continue;
-            if (++entries == target) {
+            if (++entries == target && victim) {
+                kill((pid_t)victim, SIGKILL);
+                ptrace(PTRACE_DETACH, pid, NULL, NULL);
+                waitpid(pid, &status, 0);
+                break;
+            }
+            if (entries == target) {
                 kill(pid, SIGKILL);
                 waitpid(pid, &status, 0);
                 break;

@@ -11,7 +11,7 @@
 #     outlived its parent builds the container after delete ran): state dir, cgroup dirs
 #     (every hierarchy, runlxc.monitor/<id>-<hash> too), processes (in its cgroups, with its
 #     id or marker on their command line, or rooted in its rootfs), mounts under the test
-#     dir, /run/lxc entries with its id;
+#     dir, /run/lxc entries with its id, host network links (veth) that were not there before;
 #   - a bystander container in the same --root stays running with the same pid.
 # Needs: RUNLXC, KILLAT (the killat binary), TOP (source tree).
 
@@ -26,7 +26,12 @@ kp_setup() {
     RUNLXC="$RUNLXC" "$TOP/scripts/mkbundle.sh" "$KP_T/true" true >/dev/null
     rlk create --bundle "$KP_T/sleep" bystander && rlk start bystander || return 1
     KP_BYSTANDER_PID=$(rlk state bystander | jq -r .pid)
+    KP_LINKS=$(kp_links)
 }
+
+# The host's network links, by name. runlxc configures no network (lxc.net type none or
+# empty), so a new one after a kill point would be a veth or other link it leaked.
+kp_links() { ip -o link show | awk -F': ' '{sub(/@.*/, "", $2); print $2}' | sort; }
 
 kp_teardown() {
     local d
@@ -97,6 +102,7 @@ kp_leftovers() { # ID
     done <<< "$hits" | sort -u
     grep -F " $KP_T/" /proc/self/mountinfo | awk '{print "mount " $5}'
     find /run/lxc -name "*$id*" | sed 's/^/liblxc /'
+    comm -13 <(echo "$KP_LINKS") <(kp_links) | sed 's/^/network link /'
     exec 2>&9 9>&-
     return 0
 }
