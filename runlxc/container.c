@@ -148,9 +148,9 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a, pid_t
     struct lxc_container *c;
     struct rlx_lxc_api lxc;
     rlx_error_t lerr = NULL;
-    int sync_fd, fifo_fd, init_fd;
-    char sync_s[16], fifo_s[16], init_path[64];
-    char *argv[4];
+    int sync_fd, fifo_fd, init_fd, stdio[3], pipe_fds[2], r, w;
+    char sync_s[16], fifo_s[16], init_path[64], stdio_s[48];
+    char *argv[5];
 
     prctl(PR_SET_NAME, "runlxc-monitor", 0, 0, 0);
     /* The monitor dies with create (issue 15): a create killed by an engine's timeout would
@@ -171,6 +171,23 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a, pid_t
         rlx_msg_fail(sync_fd, "dup: %s", strerror(errno));
     if (fifo_fd < 0 || init_fd < 0)
         rlx_msg_fail(sync_fd, "dup: %s", strerror(errno));
+    /* liblxc (fix_stdio_permissions) fchmods its child's stdio to 0700 unless they are the
+     * device the container's /dev/null is: with a rootfs that brings its own /dev, that is the
+     * caller's files and terminal, and with an image whose /dev/null is a symlink
+     * (CVE-2025-31133's) the host's /dev/null. liblxc gets a pipe as stdio instead, and
+     * runlxc-init takes the caller's back from the fds named in its argv (-1: closed). */
+    for (int i = 0; i < 3; i++)
+        if ((stdio[i] = fcntl(i, F_DUPFD, a->first_free_fd)) < 0 && errno != EBADF)
+            rlx_msg_fail(sync_fd, "dup stdio: %s", strerror(errno));
+    if (pipe(pipe_fds) < 0 || (r = fcntl(pipe_fds[0], F_DUPFD, a->first_free_fd)) < 0 ||
+        (w = fcntl(pipe_fds[1], F_DUPFD, a->first_free_fd)) < 0)
+        rlx_msg_fail(sync_fd, "pipe: %s", strerror(errno));
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    if (dup2(r, 0) < 0 || dup2(w, 1) < 0 || dup2(w, 2) < 0)
+        rlx_msg_fail(sync_fd, "dup2: %s", strerror(errno));
+    close(r);
+    close(w);
     /* Join namespaces given by path; liblxc's clone() then inherits them. */
     for (size_t i = 0; i < a->spec->n_namespaces; i++) {
         const struct rlx_namespace *ns = &a->spec->namespaces[i];
@@ -206,10 +223,12 @@ static void __attribute__((noreturn)) monitor_main(struct monitor_args *a, pid_t
     snprintf(sync_s, sizeof(sync_s), "%d", sync_fd);
     snprintf(fifo_s, sizeof(fifo_s), "%d", fifo_fd);
     snprintf(init_path, sizeof(init_path), "/proc/self/fd/%d", init_fd);
+    snprintf(stdio_s, sizeof(stdio_s), "%d,%d,%d", stdio[0], stdio[1], stdio[2]);
     argv[0] = init_path;
     argv[1] = sync_s;
     argv[2] = fifo_s;
-    argv[3] = NULL;
+    argv[3] = stdio_s;
+    argv[4] = NULL;
     _exit(c->start(c, 0, argv) ? 0 : 1);
 }
 

@@ -13,6 +13,8 @@
 #   scripts/mkrootfs.sh vm-systemd bookworm for tests/kernel-matrix/vm's systemd rows (booted as the
 #                                  VM's own root, not as a container): systemd-sysv, dbus, udev,
 #                                  the libraries runlxc links, bats, gojq, busybox-static
+#   scripts/mkrootfs.sh vm-judges  vm-systemd plus containerd, podman, conmon and runc, for
+#                                  scripts/vm-judges-systemd.sh
 #
 # Build time and size are printed on stderr when a profile is built (not when cached).
 set -euo pipefail
@@ -75,18 +77,24 @@ build_vm_systemd() {
     # udev makes /dev/char/M:N and /dev/block/M:N, which systemd's DeviceAllow= resolves on
     # cgroup v1; iproute2 for `ip netns`; no getty on the serial console (the tests own it).
     mmdebstrap "${common_opts[@]}" \
-        --include=systemd-sysv,dbus,udev,procps,iproute2,kmod,busybox-static,bash,bats,gojq,liblxc1,libjson-c5,libarchive13,libcap2,libseccomp2,libsystemd0,libselinux1,libapparmor1 \
+        --include=systemd-sysv,dbus,udev,procps,iproute2,kmod,busybox-static,bash,bats,gojq,liblxc1,libjson-c5,libarchive13,libcap2,libseccomp2,libsystemd0,libselinux1,libapparmor1${vm_extra_packages:-} \
         --customize-hook='chroot "$1" systemctl mask serial-getty@ttyS0.service getty@tty1.service systemd-timesyncd.service apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer' \
         --customize-hook='ln -sf /usr/bin/gojq "$1/usr/local/bin/jq"; echo runlxc-vm > "$1/etc/hostname"' \
         bookworm "$1" "deb http://deb.debian.org/debian bookworm main"
 }
 
+build_vm_judges() {
+    # vm-systemd with the engines of ../shared/judges (scripts/vm-judges-systemd.sh); their
+    # services stay off: the judges start private instances.
+    vm_extra_packages=,containerd,podman,conmon,runc build_vm_systemd "$1"
+}
+
 case "$profile" in
-systemd | sysvinit | vm-systemd) ;;
-*) echo "mkrootfs.sh: unknown profile '$profile' (systemd, sysvinit, vm-systemd)" >&2; exit 2 ;;
+systemd | sysvinit | vm-systemd | vm-judges) ;;
+*) echo "mkrootfs.sh: unknown profile '$profile' (systemd, sysvinit, vm-systemd, vm-judges)" >&2; exit 2 ;;
 esac
 build_fn=build_${profile//-/_}
-profile_hash=$({ declare -f "$build_fn"; printf '%s' "${common_opts[*]}$hello_unit$hello_initscript"; } |
+profile_hash=$({ declare -f "$build_fn"; [ "$build_fn" != build_vm_judges ] || declare -f build_vm_systemd; printf '%s' "${common_opts[*]}$hello_unit$hello_initscript"; } |
     sha256sum | cut -c1-12)
 out="$cache/$profile-$profile_hash"
 if [ ! -d "$out" ]; then

@@ -597,6 +597,24 @@ static void __attribute__((noreturn)) spawn_from_agent(int conn, char *config, s
     run(config, len, -1, -1);
 }
 
+/* The caller's stdio, which runlxc kept from liblxc (see monitor_main): "in,out,err", -1
+ * where the caller had it closed. */
+static void restore_stdio(const char *spec)
+{
+    int fds[3];
+    if (sscanf(spec, "%d,%d,%d", &fds[0], &fds[1], &fds[2]) != 3)
+        _exit(1);
+    for (int i = 0; i < 3; i++) {
+        if (fds[i] < 0)
+            close(i);
+        else if (dup2(fds[i], i) < 0)
+            _exit(1);
+    }
+    for (int i = 0; i < 3; i++)
+        if (fds[i] > 2)
+            close(fds[i]);
+}
+
 int main(int argc, char **argv)
 {
     char *data = NULL;
@@ -611,6 +629,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "runlxc-init: this program is started by runlxc, not by hand\n");
         return 127;
     }
+    if (argc > 3)
+        restore_stdio(argv[3]);
     sync_fd = atoi(argv[1]);
     fifo_fd = atoi(argv[2]);
     /* The container's first process may get the agent's listening socket with its config. */

@@ -29,6 +29,8 @@
 #             and sysvinit rootfs of scripts/mkrootfs.sh as a read-only ext4 disk (vda) and
 #             run tests/integration/rich.bats on it in the guest
 #   VM_WORK=/var/tmp/runlxc-vm: work directory (initramfs, console log, TAP) per name
+#   with --guest systemd: VM_ROOTFS_PROFILE (mkrootfs.sh profile, default vm-systemd),
+#             VM_EXTRA_DIR (copied to /opt/runlxc/extra for a guest script), VM_MEMORY (MiB)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)

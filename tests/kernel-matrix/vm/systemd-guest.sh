@@ -4,7 +4,9 @@
 # the tests, the tests' service, the stage-1 /init). Sets $append and $memory.
 # Uses run.sh's variables: here top work R stage prefix runlxc_files cgroup log die.
 
-rootfs=$("$top/scripts/mkrootfs.sh" vm-systemd) || die "scripts/mkrootfs.sh vm-systemd failed"
+# VM_ROOTFS_PROFILE=vm-judges (scripts/vm-judges-systemd.sh) adds the engines
+rootfs_profile=${VM_ROOTFS_PROFILE:-vm-systemd}
+rootfs=$("$top/scripts/mkrootfs.sh" "$rootfs_profile") || die "scripts/mkrootfs.sh $rootfs_profile failed"
 base=${VM_WORK:-/var/tmp/runlxc-vm}/rootfs-$(basename "$rootfs").cpio.gz
 if [ ! -s "$base" ]; then
     # Not needed to run containers under TCG and a third of the tree: perl (debconf's), ICU's
@@ -43,6 +45,8 @@ cp "$here/systemd-cgroup.bats" "$here/guest-systemd.sh" "$T/tests/kernel-matrix/
 chmod 755 "$T/tests/kernel-matrix/vm/guest-systemd.sh"
 ROOTFS_ONLY=1 "$top/scripts/mkbundle.sh" "$R/var/tmp/runlxc-test-rootfs" >/dev/null || die "mkbundle failed"
 [ -n "$guest_script" ] && cp "$guest_script" "$T/guest-script.sh"
+# VM_EXTRA_DIR: more files for a guest script, at /opt/runlxc/extra
+[ -n "${VM_EXTRA_DIR:-}" ] && { cp -a "$VM_EXTRA_DIR" "$T/extra" || die "cannot copy $VM_EXTRA_DIR"; }
 cat > "$R/etc/systemd/system/runlxc-vm-tests.service" <<'EOF'
 [Unit]
 Description=runlxc VM tests
@@ -79,4 +83,4 @@ hybrid) append="$append systemd.unified_cgroup_hierarchy=0 systemd.legacy_system
 v2) append="$append systemd.unified_cgroup_hierarchy=1" ;;
 esac
 # the root lives twice in memory while /init copies it
-memory=2048
+memory=${VM_MEMORY:-2048}

@@ -1,0 +1,34 @@
+# Guest script of scripts/vm-judges-systemd.sh (run by guest-systemd.sh in the systemd VM):
+# the containerd and podman judges of ../shared/judges (copied to /opt/runlxc/extra/judges)
+# through the systemd cgroup driver, as a kubelet node (containerd's SystemdCgroup = true,
+# which ctr asks for with --runc-systemd-cgroup) and podman with cgroup_manager = "systemd"
+# run them. The judges are the shared ones, changed here only where they name the driver.
+set -u
+J=/opt/runlxc/extra/judges
+IMG=/opt/runlxc/extra/image.tar
+RT=/usr/local/bin/runlxc
+# the packages' own engine services: the judges start private instances
+systemctl stop containerd.service podman.socket podman.service 2>/dev/null
+
+# containerd: every `ctr run` through the driver, in system.slice/judge-<id>.scope
+sed -i 's|^ctr_() { timeout|ctr_() { [ "$1" = run ] \&\& { shift; set -- run --runc-systemd-cgroup --cgroup "system.slice:judge:$id" "$@"; }; timeout|' "$J/containerd.sh"
+# podman: the systemd manager, and a cgroup parent that is a slice (judgepodman<pid>.slice)
+sed -i -e 's|^CGP=judge-podman-\$\$ |CGP=judgepodman$$.slice |' -e 's|--cgroup-manager cgroupfs|--cgroup-manager systemd|' \
+    -e 's|cgroup_manager = "cgroupfs"|cgroup_manager = "systemd"|' -e 's|--cgroup-parent "/\$CGP"|--cgroup-parent "$CGP"|' "$J/podman.sh"
+for p in 'runc-systemd-cgroup' ; do grep -q -- "$p" "$J/containerd.sh" || echo "not ok judges/patch: containerd.sh has no $p"; done
+for p in 'CGP=judgepodman' 'cgroup-manager systemd' 'cgroup_manager = "systemd"'; do
+    grep -q -- "$p" "$J/podman.sh" || echo "not ok judges/patch: podman.sh has no $p"
+done
+
+for judge in containerd podman; do
+    echo "# judge $judge (systemd cgroup driver), $(date +%T)"
+    JUDGE_IMAGE=$IMG bash "$J/$judge.sh" "$RT" 2>&1 | sed -E "s/^(not )?ok /&$judge\//"
+done
+echo "# judges done, $(date +%T)"
+
+# the containers' scopes left behind (the judges look at cgroupfs paths only); the slices are
+# the engines' and systemd's, as with runc
+left=$(systemctl list-units --all --no-legend --plain 'judge-*.scope' 'libpod-*.scope' 2>/dev/null | awk '{print $1}')
+if [ -z "$left" ]; then echo "ok judges/no-units-left"; else echo "not ok judges/no-units-left: $left"; fi
+cg=$(find /sys/fs/cgroup -type d \( -name 'judge-*.scope' -o -name 'libpod-*.scope' \) 2>/dev/null)
+if [ -z "$cg" ]; then echo "ok judges/no-cgroups-left"; else echo "not ok judges/no-cgroups-left: $cg"; fi
