@@ -137,6 +137,40 @@ EOF
     assert_no_leftovers "$ID"
 }
 
+# liblxc's child fchmods its stdio to 0700 unless they are the device the container's
+# /dev/null is (fix_stdio_permissions). Stdio here is a private node of the null device (a
+# regression changes its mode, never the host's /dev/null) and a file of the caller's.
+stdio_modes_kept() { # ID: runs the bundle with that stdio; both modes must stay as they were
+    mknod -m 666 "$T/null" c 1 3
+    : > "$T/out"; chmod 640 "$T/out"
+    rl run "$1" < "$T/null" > "$T/out" 2>&1 || true
+    cat "$T/out"
+    [ "$(stat -c %a "$T/null")" = 666 ]
+    [ "$(stat -c %a "$T/out")" = 640 ]
+}
+
+@test "CVE-2025-31133 class: an image's /dev/null symlink does not get liblxc to chmod the caller's stdio" {
+    cfg '.mounts |= map(select(.destination | startswith("/dev") | not))'
+    rm -f "$B/rootfs/dev/null"
+    mkdir -p "$B/rootfs/dev"
+    ln -s /proc/sys/kernel/core_pattern "$B/rootfs/dev/null"
+    args true
+    stdio_modes_kept "$ID"
+    assert_no_leftovers "$ID"
+}
+
+@test "a rootfs with its own /dev: the caller's stdio files keep their modes, and the payload still writes to them" {
+    cfg '.mounts |= map(select(.destination | startswith("/dev") | not))'
+    mkdir -p "$B/rootfs/dev"
+    rm -f "$B/rootfs/dev/null"
+    mknod -m 666 "$B/rootfs/dev/null" c 1 3
+    args sh -c 'echo from-the-payload; read x || echo stdin-ended'
+    stdio_modes_kept "$ID"
+    grep -q '^from-the-payload$' "$T/out"
+    grep -q '^stdin-ended$' "$T/out"
+    assert_no_leftovers "$ID"
+}
+
 @test "CVE-2025-52565: a rootfs whose /dev/console is a symlink gets no mount at its target" {
     cfg '.mounts |= map(select(.destination != "/dev"))'
     mkdir -p "$B/rootfs/dev"
