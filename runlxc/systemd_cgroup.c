@@ -1,8 +1,8 @@
 /* The systemd cgroup driver: path rules (runc's), and the few D-Bus calls runlxc makes to
- * systemd's manager through sd-bus loaded at run time. */
+ * systemd's manager (dbus.h: sd-bus or libdbus-1, loaded at run time). */
 #include "systemd_cgroup.h"
+#include "dbus.h"
 #include "util.h"
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,41 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#ifdef HAVE_SYSTEMD_SD_BUS_H
-#include <systemd/sd-bus.h>
-#else
-/* The calls runlxc makes, as libsystemd.so.0 exports them (sd-bus is stable ABI since 221). */
-typedef struct sd_bus sd_bus;
-typedef struct sd_bus_message sd_bus_message;
-typedef struct {
-    const char *name;
-    const char *message;
-    int _need_free;
-} sd_bus_error;
-#define SD_BUS_ERROR_NULL {NULL, NULL, 0}
-int sd_bus_new(sd_bus **ret);
-int sd_bus_set_address(sd_bus *bus, const char *address);
-int sd_bus_start(sd_bus *bus);
-int sd_bus_open_system(sd_bus **ret);
-sd_bus *sd_bus_flush_close_unref(sd_bus *bus);
-int sd_bus_message_new_method_call(sd_bus *bus, sd_bus_message **m, const char *destination, const char *path,
-                                   const char *interface, const char *member);
-int sd_bus_message_append(sd_bus_message *m, const char *types, ...);
-int sd_bus_message_open_container(sd_bus_message *m, char type, const char *contents);
-int sd_bus_message_close_container(sd_bus_message *m);
-int sd_bus_message_append_array(sd_bus_message *m, char type, const void *ptr, size_t size);
-int sd_bus_call(sd_bus *bus, sd_bus_message *m, uint64_t usec, sd_bus_error *ret_error, sd_bus_message **reply);
-int sd_bus_message_read(sd_bus_message *m, const char *types, ...);
-sd_bus_message *sd_bus_message_unref(sd_bus_message *m);
-void sd_bus_error_free(sd_bus_error *e);
-int sd_bus_error_has_name(const sd_bus_error *e, const char *name);
-int sd_bus_get_property_string(sd_bus *bus, const char *destination, const char *path, const char *interface,
-                               const char *member, sd_bus_error *ret_error, char **ret);
-int sd_bus_call_method(sd_bus *bus, const char *destination, const char *path, const char *interface,
-                       const char *member, sd_bus_error *ret_error, sd_bus_message **reply, const char *types, ...);
-#endif
 
-#define SD_DEST "org.freedesktop.systemd1"
 #define SD_PATH "/org/freedesktop/systemd1"
 #define SD_MANAGER "org.freedesktop.systemd1.Manager"
 /* runc waits as long for a unit to start or stop. */
@@ -142,42 +108,10 @@ void rlx_sd_unit_free(struct rlx_sd_unit *u)
     memset(u, 0, sizeof(*u));
 }
 
-/* ---- sd-bus, loaded at run time ------------------------------------------------------ */
-
-#define SD_FUNCS(X)                                                                                                   \
-    X(sd_bus_new) X(sd_bus_set_address) X(sd_bus_start) X(sd_bus_open_system) X(sd_bus_flush_close_unref)             \
-    X(sd_bus_message_new_method_call) X(sd_bus_message_append) X(sd_bus_message_open_container)                       \
-    X(sd_bus_message_close_container) X(sd_bus_message_append_array) X(sd_bus_call) X(sd_bus_message_read)            \
-    X(sd_bus_message_unref) X(sd_bus_error_free) X(sd_bus_error_has_name) X(sd_bus_get_property_string)               \
-    X(sd_bus_call_method)
-
-static struct {
-#define SD_FIELD(n) __typeof__(n) *n;
-    SD_FUNCS(SD_FIELD)
-} api;
-static void *api_lib;
-
-static int load_api(rlx_error_t *err)
-{
-    void *h;
-    if (api_lib)
-        return 0;
-    h = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-    if (h == NULL)
-        return rlx_error(err, 0, "--systemd-cgroup: cannot load libsystemd.so.0 (%s)", dlerror());
-#define SD_LOAD(n)                                                                                                    \
-    if ((api.n = (__typeof__(api.n))dlsym(h, #n)) == NULL) {                                                          \
-        dlclose(h);                                                                                                   \
-        return rlx_error(err, 0, "--systemd-cgroup: libsystemd.so.0 has no %s (sd-bus is public from systemd 221)", \
-                         #n);                                                                                         \
-    }
-    SD_FUNCS(SD_LOAD)
-    api_lib = h;
-    return 0;
-}
+/* ---- the connection ------------------------------------------------------------------ */
 
 struct rlx_sd {
-    sd_bus *bus;
+    struct rlx_bus *bus;
     int version;
 };
 
@@ -189,10 +123,7 @@ static bool systemd_booted(void)
 
 bool rlx_sd_available(void)
 {
-    rlx_error_t e = NULL;
-    bool ok = systemd_booted() && load_api(&e) == 0;
-    rlx_error_release(&e);
-    return ok;
+    return systemd_booted() && rlx_bus_loadable();
 }
 
 int rlx_sd_version(const struct rlx_sd *sd)
@@ -200,47 +131,27 @@ int rlx_sd_version(const struct rlx_sd *sd)
     return sd->version;
 }
 
-static const char *bus_text(const sd_bus_error *e, int r)
-{
-    return e && e->message ? e->message : strerror(-r);
-}
-
 struct rlx_sd *rlx_sd_open(rlx_error_t *err)
 {
-    sd_bus_error e = SD_BUS_ERROR_NULL;
+    struct rlx_bus_error e = {0};
     struct rlx_sd *sd;
     char *v = NULL;
-    int r;
 
     if (!systemd_booted()) {
         rlx_error(err, 0, "--systemd-cgroup: systemd is not running on this host (no /run/systemd/system); "
                           "cannot use the systemd cgroup driver");
         return NULL;
     }
-    if (load_api(err) < 0)
-        return NULL;
     sd = xcalloc(1, sizeof(*sd));
-    /* systemd's own socket, as systemctl uses it as root: no dbus-daemon needed. */
-    r = api.sd_bus_new(&sd->bus);
-    if (r >= 0)
-        r = api.sd_bus_set_address(sd->bus, "unix:path=/run/systemd/private");
-    if (r >= 0)
-        r = api.sd_bus_start(sd->bus);
-    if (r < 0) {
-        if (sd->bus)
-            api.sd_bus_flush_close_unref(sd->bus);
-        sd->bus = NULL;
-        r = api.sd_bus_open_system(&sd->bus);
-    }
-    if (r < 0) {
-        rlx_error(err, -r, "--systemd-cgroup: cannot connect to systemd over D-Bus");
-        rlx_sd_close(sd);
+    sd->bus = rlx_bus_open(err);
+    if (sd->bus == NULL) {
+        free(sd);
         return NULL;
     }
-    r = api.sd_bus_get_property_string(sd->bus, SD_DEST, SD_PATH, SD_MANAGER, "Version", &e, &v);
-    if (r < 0) {
-        rlx_error(err, 0, "--systemd-cgroup: systemd does not answer over D-Bus: %s", bus_text(&e, r));
-        api.sd_bus_error_free(&e);
+    if (rlx_bus_get_string(sd->bus, SD_PATH, SD_MANAGER, "Version", &v, &e) < 0) {
+        rlx_error(err, 0, "--systemd-cgroup: systemd does not answer over D-Bus (%s): %s", rlx_bus_library(sd->bus),
+                  e.message);
+        rlx_bus_error_free(&e);
         rlx_sd_close(sd);
         return NULL;
     }
@@ -254,12 +165,25 @@ void rlx_sd_close(struct rlx_sd *sd)
 {
     if (sd == NULL)
         return;
-    if (sd->bus)
-        api.sd_bus_flush_close_unref(sd->bus);
+    rlx_bus_close(sd->bus);
     free(sd);
 }
 
 /* ---- properties ---------------------------------------------------------------------- */
+
+/* One (sv) entry of a property array; a failed append fails the call that sends it. */
+static void prop_open(struct rlx_bus_msg *m, const char *name, const char *type)
+{
+    rlx_bus_open_container(m, 'r', "sv");
+    rlx_bus_append_s(m, name);
+    rlx_bus_open_container(m, 'v', type);
+}
+
+static void prop_close(struct rlx_bus_msg *m)
+{
+    rlx_bus_close_container(m);
+    rlx_bus_close_container(m);
+}
 
 #define TRY(x)                                                                                                        \
     do {                                                                                                              \
@@ -267,28 +191,36 @@ void rlx_sd_close(struct rlx_sd *sd)
             r = (x);                                                                                                  \
     } while (0)
 
-static int prop_t(sd_bus_message *m, const char *name, uint64_t v)
+static int prop_t(struct rlx_bus_msg *m, const char *name, uint64_t v)
 {
-    return api.sd_bus_message_append(m, "(sv)", name, "t", v);
+    prop_open(m, name, "t");
+    rlx_bus_append_t(m, v);
+    prop_close(m);
+    return 0;
 }
 
-static int prop_b(sd_bus_message *m, const char *name, bool v)
+static int prop_b(struct rlx_bus_msg *m, const char *name, bool v)
 {
-    return api.sd_bus_message_append(m, "(sv)", name, "b", (int)v);
+    prop_open(m, name, "b");
+    rlx_bus_append_b(m, v);
+    prop_close(m);
+    return 0;
 }
 
-static int prop_s(sd_bus_message *m, const char *name, const char *v)
+static int prop_s(struct rlx_bus_msg *m, const char *name, const char *v)
 {
-    return api.sd_bus_message_append(m, "(sv)", name, "s", v);
+    prop_open(m, name, "s");
+    rlx_bus_append_s(m, v);
+    prop_close(m);
+    return 0;
 }
 
 /* "0-3,8" -> the byte array systemd's AllowedCPUs= takes (bit n of byte n/8 for CPU n). */
-static int prop_cpuset(sd_bus_message *m, const char *name, const char *list)
+static int prop_cpuset(struct rlx_bus_msg *m, const char *name, const char *list)
 {
     uint8_t bits[1024] = {0};
     size_t len = 0;
     const char *p = list;
-    int r = 0;
     while (*p) {
         char *end;
         unsigned long a = strtoul(p, &end, 10), b = a;
@@ -305,13 +237,10 @@ static int prop_cpuset(sd_bus_message *m, const char *name, const char *list)
         if (*end && *end != ',')
             return -EINVAL;
     }
-    TRY(api.sd_bus_message_open_container(m, 'r', "sv"));
-    TRY(api.sd_bus_message_append(m, "s", name));
-    TRY(api.sd_bus_message_open_container(m, 'v', "ay"));
-    TRY(api.sd_bus_message_append_array(m, 'y', bits, len));
-    TRY(api.sd_bus_message_close_container(m));
-    TRY(api.sd_bus_message_close_container(m));
-    return r;
+    prop_open(m, name, "ay");
+    rlx_bus_append_bytes(m, bits, len);
+    prop_close(m);
+    return 0;
 }
 
 static bool set_nonzero(int64_t v)
@@ -322,7 +251,7 @@ static bool set_nonzero(int64_t v)
 /* runc's mapping of resources to unit properties (genV1ResourcesProperties,
  * genV2ResourcesProperties), each sent only to a systemd that knows it; the cgroup files are
  * written afterwards anyway, so an older systemd only lacks the value in its unit. */
-static int add_resources(const struct rlx_sd *sd, sd_bus_message *m, const struct rlx_resources *res,
+static int add_resources(const struct rlx_sd *sd, struct rlx_bus_msg *m, const struct rlx_resources *res,
                          const struct rlx_cgroup_layout *l)
 {
     bool v2 = l->mode == RLX_CGROUP_V2;
@@ -378,60 +307,64 @@ static int add_resources(const struct rlx_sd *sd, sd_bus_message *m, const struc
     return r;
 }
 
-static int add_devices(sd_bus_message *m, const struct rlx_sd_device *d, size_t n)
+static void add_devices(struct rlx_bus_msg *m, const struct rlx_sd_device *d, size_t n)
 {
-    int r = 0;
-    TRY(prop_s(m, "DevicePolicy", "strict"));
-    TRY(api.sd_bus_message_open_container(m, 'r', "sv"));
-    TRY(api.sd_bus_message_append(m, "s", "DeviceAllow"));
-    TRY(api.sd_bus_message_open_container(m, 'v', "a(ss)"));
-    TRY(api.sd_bus_message_open_container(m, 'a', "(ss)"));
-    for (size_t i = 0; i < n; i++)
-        TRY(api.sd_bus_message_append(m, "(ss)", d[i].path, d[i].access));
-    TRY(api.sd_bus_message_close_container(m));
-    TRY(api.sd_bus_message_close_container(m));
-    TRY(api.sd_bus_message_close_container(m));
-    return r;
+    prop_s(m, "DevicePolicy", "strict");
+    prop_open(m, "DeviceAllow", "a(ss)");
+    rlx_bus_open_container(m, 'a', "(ss)");
+    for (size_t i = 0; i < n; i++) {
+        rlx_bus_open_container(m, 'r', "ss");
+        rlx_bus_append_s(m, d[i].path);
+        rlx_bus_append_s(m, d[i].access);
+        rlx_bus_close_container(m);
+    }
+    rlx_bus_close_container(m);
+    prop_close(m);
 }
 
 /* ---- units --------------------------------------------------------------------------- */
 
+/* A manager method whose arguments are strings; its reply's object path in *path if asked. */
+static int manager_call(struct rlx_sd *sd, const char *method, const char *a1, const char *a2, char **path,
+                        struct rlx_bus_error *e)
+{
+    struct rlx_bus_msg *m = rlx_bus_method(sd->bus, SD_PATH, SD_MANAGER, method);
+    rlx_bus_append_s(m, a1);
+    if (a2)
+        rlx_bus_append_s(m, a2);
+    return rlx_bus_call(m, path, e);
+}
+
 static char *unit_object(struct rlx_sd *sd, const char *unit)
 {
-    sd_bus_error e = SD_BUS_ERROR_NULL;
-    sd_bus_message *reply = NULL;
-    const char *path = NULL;
-    char *out = NULL;
-    if (api.sd_bus_call_method(sd->bus, SD_DEST, SD_PATH, SD_MANAGER, "GetUnit", &e, &reply, "s", unit) >= 0 &&
-        api.sd_bus_message_read(reply, "o", &path) >= 0)
-        out = xstrdup(path);
-    api.sd_bus_error_free(&e);
-    api.sd_bus_message_unref(reply);
-    return out;
+    struct rlx_bus_error e = {0};
+    char *path = NULL;
+    if (manager_call(sd, "GetUnit", unit, NULL, &path, &e) < 0)
+        rlx_bus_error_free(&e);
+    return path;
 }
 
 char *rlx_sd_active_state(struct rlx_sd *sd, const char *unit)
 {
-    sd_bus_error e = SD_BUS_ERROR_NULL;
+    struct rlx_bus_error e = {0};
     cleanup_free char *obj = unit_object(sd, unit);
     char *state = NULL;
     if (obj == NULL)
         return NULL;
-    if (api.sd_bus_get_property_string(sd->bus, SD_DEST, obj, "org.freedesktop.systemd1.Unit", "ActiveState", &e,
-                                       &state) < 0)
+    if (rlx_bus_get_string(sd->bus, obj, "org.freedesktop.systemd1.Unit", "ActiveState", &state, &e) < 0) {
+        rlx_bus_error_free(&e);
         state = NULL;
-    api.sd_bus_error_free(&e);
+    }
     return state;
 }
 
 static bool job_pending(struct rlx_sd *sd, const char *job)
 {
-    sd_bus_error e = SD_BUS_ERROR_NULL;
+    struct rlx_bus_error e = {0};
     char *state = NULL;
-    bool pending = job && api.sd_bus_get_property_string(sd->bus, SD_DEST, job, "org.freedesktop.systemd1.Job",
-                                                         "State", &e, &state) >= 0;
+    bool pending = job && rlx_bus_get_string(sd->bus, job, "org.freedesktop.systemd1.Job", "State", &state, &e) == 0;
     free(state);
-    api.sd_bus_error_free(&e);
+    rlx_bus_error_free(&e);
     return pending;
 }
 
@@ -469,69 +402,70 @@ static int wait_state(struct rlx_sd *sd, const char *unit, const char *job, bool
 
 static void reset_failed(struct rlx_sd *sd, const char *unit)
 {
-    sd_bus_error e = SD_BUS_ERROR_NULL;
-    api.sd_bus_call_method(sd->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", &e, NULL, "s", unit);
-    api.sd_bus_error_free(&e);
+    struct rlx_bus_error e = {0};
+    if (manager_call(sd, "ResetFailedUnit", unit, NULL, NULL, &e) < 0)
+        rlx_bus_error_free(&e);
 }
 
 static int start_once(struct rlx_sd *sd, const struct rlx_sd_unit *u, pid_t pid, const struct rlx_resources *res,
                       const struct rlx_cgroup_layout *l, const struct rlx_sd_device *devices, size_t n_devices,
-                      char **job, sd_bus_error *e)
+                      char **job, struct rlx_bus_error *e)
 {
-    const char *path = NULL;
-    sd_bus_message *m = NULL, *reply = NULL;
+    struct rlx_bus_msg *m = rlx_bus_method(sd->bus, SD_PATH, SD_MANAGER, "StartTransientUnit");
     cleanup_free char *desc = xasprintf("runlxc container %s", u->unit);
     bool v2 = l->mode == RLX_CGROUP_V2;
-    int r;
 
-    r = api.sd_bus_message_new_method_call(sd->bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StartTransientUnit");
-    TRY(api.sd_bus_message_append(m, "ss", u->unit, "replace"));
-    TRY(api.sd_bus_message_open_container(m, 'a', "(sv)"));
-    TRY(prop_s(m, "Description", desc));
-    TRY(prop_s(m, "Slice", u->slice));
+    rlx_bus_append_s(m, u->unit);
+    rlx_bus_append_s(m, "replace");
+    rlx_bus_open_container(m, 'a', "(sv)");
+    prop_s(m, "Description", desc);
+    prop_s(m, "Slice", u->slice);
     /* Delegate= on scopes exists since systemd 218. */
-    TRY(prop_b(m, "Delegate", true));
-    TRY(prop_b(m, "DefaultDependencies", false));
-    TRY(api.sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)pid));
-    TRY(prop_b(m, "MemoryAccounting", true));
-    TRY(prop_b(m, "CPUAccounting", true));
+    prop_b(m, "Delegate", true);
+    prop_b(m, "DefaultDependencies", false);
+    prop_open(m, "PIDs", "au");
+    rlx_bus_open_container(m, 'a', "u");
+    rlx_bus_append_u(m, (uint32_t)pid);
+    rlx_bus_close_container(m);
+    prop_close(m);
+    prop_b(m, "MemoryAccounting", true);
+    prop_b(m, "CPUAccounting", true);
     if (v2 && sd->version >= 230)
-        TRY(prop_b(m, "IOAccounting", true));
+        prop_b(m, "IOAccounting", true);
     else if (!v2)
-        TRY(prop_b(m, "BlockIOAccounting", true));
+        prop_b(m, "BlockIOAccounting", true);
     if (sd->version >= 227)
-        TRY(prop_b(m, "TasksAccounting", true));
-    if (r >= 0)
-        r = add_resources(sd, m, res, l);
+        prop_b(m, "TasksAccounting", true);
+    if (add_resources(sd, m, res, l) < 0) {
+        rlx_bus_discard(m);
+        e->message = xstrdup("linux.resources.cpu: invalid cpus or mems list");
+        return -1;
+    }
     if (devices)
-        TRY(add_devices(m, devices, n_devices));
-    TRY(api.sd_bus_message_close_container(m));
-    TRY(api.sd_bus_message_append(m, "a(sa(sv))", 0));
-    TRY(api.sd_bus_call(sd->bus, m, 0, e, &reply));
-    TRY(api.sd_bus_message_read(reply, "o", &path));
-    if (r >= 0)
-        *job = xstrdup(path);
-    api.sd_bus_message_unref(reply);
-    api.sd_bus_message_unref(m);
-    return r;
+        add_devices(m, devices, n_devices);
+    rlx_bus_close_container(m);
+    /* no auxiliary units: a(sa(sv)) empty */
+    rlx_bus_open_container(m, 'a', "(sa(sv))");
+    rlx_bus_close_container(m);
+    return rlx_bus_call(m, job, e);
 }
 
 int rlx_sd_start_scope(struct rlx_sd *sd, const struct rlx_sd_unit *u, pid_t pid, const struct rlx_resources *r,
                        const struct rlx_cgroup_layout *l, const struct rlx_sd_device *devices, size_t n_devices,
                        rlx_error_t *err)
 {
-    sd_bus_error e = SD_BUS_ERROR_NULL;
+    struct rlx_bus_error e = {0};
     cleanup_free char *job = NULL;
     int ret = start_once(sd, u, pid, r, l, devices, n_devices, &job, &e);
-    if (ret < 0 && api.sd_bus_error_has_name(&e, "org.freedesktop.systemd1.UnitExists")) {
+    if (ret < 0 && rlx_bus_error_is(&e, "org.freedesktop.systemd1.UnitExists")) {
         /* As runc: a failed unit of that name left behind is reset, then tried once more. */
-        api.sd_bus_error_free(&e);
+        rlx_bus_error_free(&e);
         reset_failed(sd, u->unit);
         ret = start_once(sd, u, pid, r, l, devices, n_devices, &job, &e);
     }
     if (ret < 0) {
-        rlx_error(err, 0, "--systemd-cgroup: start unit %s in %s: %s", u->unit, u->slice, bus_text(&e, ret));
-        api.sd_bus_error_free(&e);
+        rlx_error(err, 0, "--systemd-cgroup: start unit %s in %s: %s", u->unit, u->slice, e.message);
+        rlx_bus_error_free(&e);
         return -1;
     }
     if (wait_state(sd, u->unit, job, true, err) < 0) {
@@ -544,33 +478,37 @@ int rlx_sd_start_scope(struct rlx_sd *sd, const struct rlx_sd_unit *u, pid_t pid
 int rlx_sd_set_resources(struct rlx_sd *sd, const char *unit, const struct rlx_resources *res,
                          const struct rlx_cgroup_layout *l, rlx_error_t *err)
 {
-    sd_bus_error e = SD_BUS_ERROR_NULL;
-    sd_bus_message *m = NULL, *reply = NULL;
-    int r = api.sd_bus_message_new_method_call(sd->bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "SetUnitProperties");
-    TRY(api.sd_bus_message_append(m, "sb", unit, 1));
-    TRY(api.sd_bus_message_open_container(m, 'a', "(sv)"));
-    if (r >= 0)
-        r = add_resources(sd, m, res, l);
-    TRY(api.sd_bus_message_close_container(m));
-    TRY(api.sd_bus_call(sd->bus, m, 0, &e, &reply));
-    if (r < 0)
-        rlx_error(err, 0, "--systemd-cgroup: set properties of unit %s: %s", unit, bus_text(&e, r));
-    api.sd_bus_error_free(&e);
-    api.sd_bus_message_unref(reply);
-    api.sd_bus_message_unref(m);
-    return r < 0 ? -1 : 0;
+    struct rlx_bus_error e = {0};
+    struct rlx_bus_msg *m = rlx_bus_method(sd->bus, SD_PATH, SD_MANAGER, "SetUnitProperties");
+    int r;
+    rlx_bus_append_s(m, unit);
+    rlx_bus_append_b(m, true);
+    rlx_bus_open_container(m, 'a', "(sv)");
+    r = add_resources(sd, m, res, l);
+    rlx_bus_close_container(m);
+    if (r < 0) {
+        rlx_bus_discard(m);
+        return rlx_error(err, 0, "--systemd-cgroup: set properties of unit %s: linux.resources.cpu: invalid cpus or mems list",
+                         unit);
+    }
+    if (rlx_bus_call(m, NULL, &e) < 0) {
+        rlx_error(err, 0, "--systemd-cgroup: set properties of unit %s: %s", unit, e.message);
+        rlx_bus_error_free(&e);
+        return -1;
+    }
+    return 0;
 }
 
 int rlx_sd_stop_unit(struct rlx_sd *sd, const char *unit, rlx_error_t *err)
 {
-    sd_bus_error e = SD_BUS_ERROR_NULL;
-    int r = api.sd_bus_call_method(sd->bus, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit", &e, NULL, "ss", unit, "replace");
-    if (r < 0 && !api.sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit")) {
-        rlx_error(err, 0, "--systemd-cgroup: stop unit %s: %s", unit, bus_text(&e, r));
-        api.sd_bus_error_free(&e);
+    struct rlx_bus_error e = {0};
+    int r = manager_call(sd, "StopUnit", unit, "replace", NULL, &e);
+    if (r < 0 && !rlx_bus_error_is(&e, "org.freedesktop.systemd1.NoSuchUnit")) {
+        rlx_error(err, 0, "--systemd-cgroup: stop unit %s: %s", unit, e.message);
+        rlx_bus_error_free(&e);
         return -1;
     }
-    api.sd_bus_error_free(&e);
+    rlx_bus_error_free(&e);
     r = r < 0 ? 0 : wait_state(sd, unit, NULL, false, err);
     /* A scope whose processes were killed may end "failed": let systemd forget it. */
     reset_failed(sd, unit);

@@ -10,13 +10,18 @@ RT=/usr/local/bin/runlxc
 # the packages' own engine services: the judges start private instances
 systemctl stop containerd.service podman.socket podman.service 2>/dev/null
 
+# The guest's root is a tmpfs without the overlay module: containerd's native snapshotter
+# (ctr reads CONTAINERD_SNAPSHOTTER) and podman's vfs driver instead of overlay.
+export CONTAINERD_SNAPSHOTTER=native
+sed -i -e 's|driver = "overlay"|driver = "vfs"|' -e 's|--storage-driver overlay|--storage-driver vfs|' \
+    -e 's|"$WRAP overlay cgroupfs"|"$WRAP vfs systemd"|' "$J/podman.sh"
 # containerd: every `ctr run` through the driver, in system.slice/judge-<id>.scope
 sed -i 's|^ctr_() { timeout|ctr_() { [ "$1" = run ] \&\& { shift; set -- run --runc-systemd-cgroup --cgroup "system.slice:judge:$id" "$@"; }; timeout|' "$J/containerd.sh"
 # podman: the systemd manager, and a cgroup parent that is a slice (judgepodman<pid>.slice)
 sed -i -e 's|^CGP=judge-podman-\$\$ |CGP=judgepodman$$.slice |' -e 's|--cgroup-manager cgroupfs|--cgroup-manager systemd|' \
     -e 's|cgroup_manager = "cgroupfs"|cgroup_manager = "systemd"|' -e 's|--cgroup-parent "/\$CGP"|--cgroup-parent "$CGP"|' "$J/podman.sh"
 for p in 'runc-systemd-cgroup' ; do grep -q -- "$p" "$J/containerd.sh" || echo "not ok judges/patch: containerd.sh has no $p"; done
-for p in 'CGP=judgepodman' 'cgroup-manager systemd' 'cgroup_manager = "systemd"'; do
+for p in 'CGP=judgepodman' 'cgroup-manager systemd' 'cgroup_manager = "systemd"' 'storage-driver vfs' '"$WRAP vfs systemd"'; do
     grep -q -- "$p" "$J/podman.sh" || echo "not ok judges/patch: podman.sh has no $p"
 done
 

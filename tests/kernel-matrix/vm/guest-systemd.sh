@@ -5,7 +5,11 @@ export PATH=/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin
 mode=$(sed -n 's/.*runlxc\.cgroup=\([^ ]*\).*/\1/p' /proc/cmdline)
 tests=$(sed -n 's/.*runlxc\.tests=\([^ ]*\).*/\1/p' /proc/cmdline)
 export VM_CGROUP=$mode RUNLXC=/usr/local/bin/runlxc
+# The v1 row (CentOS 7's layout) talks to systemd through libdbus-1, as runlxc must where
+# systemd (219) has no public sd-bus; the v2 and hybrid rows through sd-bus.
+[ "$mode" = v1 ] && export RUNLXC_DBUS=libdbus
 echo "RUNLXC-VM BEGIN kernel=$(uname -r) cgroup=$mode tests=$tests uptime=$(cut -d. -f1 /proc/uptime)"
+echo "# D-Bus library: ${RUNLXC_DBUS:-sd-bus}"
 echo "# $(systemctl --version | head -1); state $(systemctl is-system-running)"
 echo "# cgroup mounts: $(awk '$3 ~ /^cgroup/ {printf "%s(%s) ", $2, $3 == "cgroup2" ? "cgroup2" : $4}' /proc/mounts)"
 echo "# this service: $(grep -m1 . /proc/self/cgroup)"

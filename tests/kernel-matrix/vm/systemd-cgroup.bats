@@ -48,6 +48,28 @@ create_in_slice() {
     echo "$output" | jq -e '.linux.cgroup.systemd == true'
 }
 
+@test "D-Bus library: sd-bus by default, libdbus-1 (CentOS 7's systemd 219 has no public sd-bus) with RUNLXC_DBUS=libdbus" {
+    args sleep 1000
+    local unit=runlxc-$ID.scope row lib used unused
+    for row in sd-bus:libsystemd.so.0:libdbus-1.so.3 libdbus:libdbus-1.so.3:libsystemd.so.0; do
+        IFS=: read -r lib used unused <<< "$row"
+        # the dynamic linker names every library dlopen loads (runlxc links neither)
+        RUNLXC_DBUS=$lib LD_DEBUG=files sd create "$ID" >/dev/null 2>"$T/ld"
+        grep -q "file=$used .*dynamically loaded by" "$T/ld"
+        [ -z "$(grep "file=$unused " "$T/ld")" ]
+        [ "$(show "$unit" ActiveState)" = active ]
+        [ "$(show "$unit" Delegate)" = yes ]
+        RUNLXC_DBUS=$lib sd update --pids-limit 77 "$ID"
+        [ "$(show "$unit" TasksMax)" = 77 ]
+        RUNLXC_DBUS=$lib sd delete -f "$ID"
+        unit_gone "$unit"
+    done
+    run env RUNLXC_DBUS=neither $SD --root "$ROOT" create --bundle "$B" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"RUNLXC_DBUS: 'neither' is neither sd-bus nor libdbus"* ]]
+    assert_no_leftovers "$ID"
+}
+
 @test "default path: init in system.slice/runlxc-ID.scope, an active delegated scope; delete stops it" {
     args sleep 1000
     sd create "$ID"
