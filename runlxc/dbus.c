@@ -361,12 +361,15 @@ int rlx_bus_append_u(struct rlx_bus_msg *m, uint32_t v)
 
 int rlx_bus_append_bytes(struct rlx_bus_msg *m, const uint8_t *p, size_t n)
 {
+    /* sd-bus makes the array itself; libdbus fills one opened around the bytes. */
+    if (m->b->sd) {
+        if (!m->failed)
+            m->failed = api.sd_bus_message_append_array(m->sd_msg, 'y', p, n) < 0;
+        return m->failed ? -1 : 0;
+    }
     if (rlx_bus_open_container(m, 'a', "y") < 0)
         return -1;
-    if (m->b->sd)
-        m->failed = api.sd_bus_message_append_array(m->sd_msg, 'y', p, n) < 0;
-    else
-        m->failed = !api.dbus_message_iter_append_fixed_array(&m->it[m->depth], 'y', &p, (int)n);
+    m->failed = !api.dbus_message_iter_append_fixed_array(&m->it[m->depth], 'y', &p, (int)n);
     return m->failed ? -1 : rlx_bus_close_container(m);
 }
 

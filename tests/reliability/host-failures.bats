@@ -16,6 +16,18 @@ teardown() {
 # The runlxc-init path compiled into runlxc (RUNLXC_INIT_PATH).
 init_path() { strings -a "$(command -v "$RUNLXC")" | grep -m1 '^/.*/runlxc-init$'; }
 
+# create with file $1 bound over file $2 in a private mount namespace: sets status, stderr in
+# $T/err; a container created anyway is deleted.
+create_with_bound() {
+    status=0
+    # not `run`: a container that gets created anyway keeps create's stdout open
+    unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" "$2" &&
+        exec "$3" --root "$4" create --bundle "$5" "$6"' sh "$1" "$2" "$RUNLXC" "$ROOT" "$B" "$ID" \
+        >/dev/null 2>"$T/err" || status=$?
+    echo "$1: $status $(cat "$T/err")"
+    [ "$status" -ne 0 ] || "$RUNLXC" --root "$ROOT" delete --force "$ID"
+}
+
 @test "--root on a tiny tmpfs that fills up at every step of create" {
     mkdir -p "$T/small"
     mount -t tmpfs -o size=64k,nr_inodes=64 runlxc-rel-small "$T/small"
@@ -80,13 +92,7 @@ init_path() { strings -a "$(command -v "$RUNLXC")" | grep -m1 '^/.*/runlxc-init$
     chmod 644 "$T/init-copy"
     : > "$T/init-empty"; chmod 755 "$T/init-empty"
     for f in "$T/init-copy" "$T/init-empty"; do
-        # not `run`: a container that gets created anyway keeps create's stdout open
-        status=0
-        unshare -m sh -c 'mount --make-rprivate / && mount --bind "$6" "$1" &&
-            exec "$2" --root "$3" create --bundle "$4" "$5"' sh "$init" "$RUNLXC" "$ROOT" "$B" "$ID" "$f" \
-            >/dev/null 2>"$T/err" || status=$?
-        echo "$f: $status $(cat "$T/err")"
-        [ "$status" -ne 0 ] || "$RUNLXC" --root "$ROOT" delete --force "$ID"
+        create_with_bound "$f" "$init"
         [ "$status" -eq 1 ]
         grep -q "runlxc-init $init: not an executable program" "$T/err"
         assert_no_leftovers "$ID"
@@ -108,17 +114,11 @@ init_path() { strings -a "$(command -v "$RUNLXC")" | grep -m1 '^/.*/runlxc-init$
 # The liblxc runlxc loads (LIBLXC_SONAME, as the dynamic linker resolves it), followed to the file.
 liblxc_file() { readlink -f "$(ldconfig -p | awk '$1 == "liblxc.so.1" {print $NF; exit}')"; }
 
-# create with file $1 in the place of liblxc, in a private mount namespace; stderr in $T/err.
+# create with file $1 in the place of liblxc; stderr in $T/err.
 create_with_liblxc() {
     local lib; lib=$(liblxc_file)
     [ -f "$lib" ]
-    status=0
-    # not `run`: a container that gets created anyway keeps create's stdout open
-    unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" "$2" &&
-        exec "$3" --root "$4" create --bundle "$5" "$6"' sh "$1" "$lib" "$RUNLXC" "$ROOT" "$B" "$ID" \
-        >/dev/null 2>"$T/err" || status=$?
-    echo "$1: $status $(cat "$T/err")"
-    [ "$status" -ne 0 ] || "$RUNLXC" --root "$ROOT" delete --force "$ID"
+    create_with_bound "$1" "$lib"
 }
 
 @test "liblxc missing or not a library at run time: create names it, nothing is left; other commands go on" {
