@@ -53,10 +53,11 @@ create_in_slice() {
     local unit=runlxc-$ID.scope row lib used unused
     for row in sd-bus:libsystemd.so.0:libdbus-1.so.3 libdbus:libdbus-1.so.3:libsystemd.so.0; do
         IFS=: read -r lib used unused <<< "$row"
-        # the dynamic linker names every library dlopen loads (runlxc links neither)
+        # the dynamic linker names every library dlopen loads (runlxc links neither; Debian's
+        # libdbus-1 needs libsystemd, which is then loaded as its dependency, not by dlopen)
         RUNLXC_DBUS=$lib LD_DEBUG=files sd create "$ID" >/dev/null 2>"$T/ld"
         grep -q "file=$used .*dynamically loaded by" "$T/ld"
-        [ -z "$(grep "file=$unused " "$T/ld")" ]
+        [ -z "$(grep "file=$unused .*dynamically loaded by" "$T/ld")" ]
         [ "$(show "$unit" ActiveState)" = active ]
         [ "$(show "$unit" Delegate)" = yes ]
         RUNLXC_DBUS=$lib sd update --pids-limit 77 "$ID"
