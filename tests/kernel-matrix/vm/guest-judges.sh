@@ -31,6 +31,11 @@ for judge in containerd podman; do
 done
 echo "# judges done, $(date +%T)"
 
+# the containers went through the driver: systemd logged a start of runlxc's scope for each
+for prefix in judge libpod; do
+    n=$(journalctl -o cat --no-pager 2>/dev/null | grep -c "Started runlxc container $prefix-.*\.scope")
+    if [ "$n" -gt 0 ]; then echo "ok judges/scopes-$prefix: $n runlxc scopes started"; else echo "not ok judges/scopes-$prefix: no runlxc scope"; fi
+done
 # the containers' scopes left behind (the judges look at cgroupfs paths only); the slices are
 # the engines' and systemd's, as with runc
 left=$(systemctl list-units --all --no-legend --plain 'judge-*.scope' 'libpod-*.scope' 2>/dev/null | awk '{print $1}')
