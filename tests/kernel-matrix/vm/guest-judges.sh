@@ -17,10 +17,14 @@ sed -i -e 's|driver = "overlay"|driver = "vfs"|' -e 's|--storage-driver overlay|
     -e 's|"$WRAP overlay cgroupfs"|"$WRAP vfs systemd"|' "$J/podman.sh"
 # containerd: every `ctr run` through the driver, in system.slice/judge-<id>.scope
 sed -i 's|^ctr_() { timeout|ctr_() { [ "$1" = run ] \&\& { shift; set -- run --runc-systemd-cgroup --cgroup "system.slice:judge:$id" "$@"; }; timeout|' "$J/containerd.sh"
+# and the tty scenario's `ctr run -t` under script(1)
+sed -i 's|run -t --rm ${RUNFLAGS\[\*\]}|run -t --rm --runc-systemd-cgroup --cgroup system.slice:judge:$id ${RUNFLAGS[*]}|' "$J/containerd.sh"
 # podman: the systemd manager, and a cgroup parent that is a slice (judgepodman<pid>.slice)
 sed -i -e 's|^CGP=judge-podman-\$\$ |CGP=judgepodman$$.slice |' -e 's|--cgroup-manager cgroupfs|--cgroup-manager systemd|' \
     -e 's|cgroup_manager = "cgroupfs"|cgroup_manager = "systemd"|' -e 's|--cgroup-parent "/\$CGP"|--cgroup-parent "$CGP"|' "$J/podman.sh"
-for p in 'runc-systemd-cgroup' ; do grep -q -- "$p" "$J/containerd.sh" || echo "not ok judges/patch: containerd.sh has no $p"; done
+for p in 'set -- run --runc-systemd-cgroup' 'run -t --rm --runc-systemd-cgroup'; do
+    grep -q -- "$p" "$J/containerd.sh" || echo "not ok judges/patch: containerd.sh has no $p"
+done
 for p in 'CGP=judgepodman' 'cgroup-manager systemd' 'cgroup_manager = "systemd"' 'storage-driver vfs' '"$WRAP vfs systemd"'; do
     grep -q -- "$p" "$J/podman.sh" || echo "not ok judges/patch: podman.sh has no $p"
 done
@@ -36,6 +40,7 @@ for judge in containerd podman; do
         echo "ok judges/driver-$judge: all $creates creates with --systemd-cgroup"
     else
         echo "not ok judges/driver-$judge: $driven of $creates creates with --systemd-cgroup"
+        grep -E -- '-- .* create ' "/tmp/trace-$judge" | grep -v -- ' --systemd-cgroup ' | head -3 | sed 's/^/# without: /'
     fi
 done
 echo "# judges done, $(date +%T)"
