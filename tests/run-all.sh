@@ -77,8 +77,8 @@ for s in $suites; do
             JUDGE_HIDE_UNIFIED=1 run_tap cgroup-v1-engines "$judges/all.sh" "${RUNLXC:-$(command -v runlxc)}"
         fi ;;
     kernel-matrix)
-        vm_args=(--vm "${MATRIX_VMS-6.1:v2 6.1:v1 6.1:v2:systemd 6.1:v1:systemd}")
-        [ -n "${MATRIX_VMS-6.1:v2 6.1:v1 6.1:v2:systemd 6.1:v1:systemd}" ] || vm_args=(--no-vm)
+        vm_args=(--vm "${MATRIX_VMS-6.1:v2 6.1:v1 6.1:v2:systemd 6.1:v1:systemd 6.1:v1:judges}")
+        [ -n "${MATRIX_VMS-6.1:v2 6.1:v1 6.1:v2:systemd 6.1:v1:systemd 6.1:v1:judges}" ] || vm_args=(--no-vm)
         PERSONALITY_BIN="$build/tests/kernel-matrix/personality" \
             run_tap kernel-matrix "$top/tests/kernel-matrix/matrix.sh" "${vm_args[@]}" ;;
     fuzz)

@@ -6,8 +6,8 @@
 #   tests/kernel-matrix/matrix.sh [--profiles "centos6 rhel6 rhel7 linux-4.4 modern"]
 #                                 [--suites "lifecycle exec config bad-input lxcfs"]
 #                                 [--vm "6.1:v2 6.1:v1 6.12:v2 6.12:v1 6.1:v2:systemd"] [--kernel PATH ...] [--no-vm]
-#   (a VM is KERNEL:CGROUP or KERNEL:CGROUP:systemd, the last booting systemd as PID 1 to test
-#   the systemd cgroup driver)
+#   (a VM is KERNEL:CGROUP, KERNEL:CGROUP:systemd, booting systemd as PID 1 to test the systemd
+#   cgroup driver, or KERNEL:CGROUP:judges, the engine judges through that driver)
 #
 # Exit status: non-zero if any row has a failure. Needs the installed runlxc (or $RUNLXC_REAL)
 # and the harness built by `make build-tests` (tests/kernel-matrix/personality).
@@ -66,10 +66,11 @@ for p in $profiles; do
     tally "kernel=$(uname -r) cgroup=$(host_cgroup "$p") personality=$p" "$work/$p.tap"
 done
 
-vm_run() { # args for vm/run.sh
-    local out=$work/vm.$RANDOM
+vm_run() { # args for vm/run.sh (or, first, a script that runs it: vm-judges-systemd.sh)
+    local out=$work/vm.$RANDOM cmd=("$here/vm/run.sh")
+    [ "${1:-}" = --judges ] && { cmd=("$top/scripts/vm-judges-systemd.sh"); shift; }
     echo "=== vm $*"
-    "$here/vm/run.sh" "$@" 2>&1 | tee "$out"
+    "${cmd[@]}" "$@" 2>&1 | tee "$out"
     local row; row=$(grep '^ROW ' "$out" | tail -1)
     if [ -z "$row" ]; then
         rows+=("ROW vm $* passed=0 failed=1 (no result)"); bad=1
@@ -86,7 +87,16 @@ if [ -x "$here/vm/run.sh" ]; then
             rows+=("ROW vm kernel=$kv cgroup=$cg personality=native passed=0 failed=1 (kernel not available)"); bad=1
             continue
         fi
-        vm_run --cgroup "$cg" --kernel "$kpath" --name "$kv-$cg${guest:+-$guest}" --installed ${guest:+--guest "$guest"}
+        if [ "$guest" = judges ]; then
+            # the engine judges through the systemd driver (scripts/vm-judges-systemd.sh)
+            if [ -x "${JUDGES_DIR:-$top/../shared/judges}/containerd.sh" ]; then
+                vm_run --judges --installed --kernel "$kpath" "$cg"
+            else
+                echo "# vm $v: no engine judges beside the checkout, skipped"
+            fi
+        else
+            vm_run --cgroup "$cg" --kernel "$kpath" --name "$kv-$cg${guest:+-$guest}" --installed ${guest:+--guest "$guest"}
+        fi
     done
     for k in "${kernels[@]}"; do
         vm_run --cgroup v2 --kernel "$k" --installed

@@ -31,6 +31,7 @@
 #   VM_WORK=/var/tmp/runlxc-vm: work directory (initramfs, console log, TAP) per name
 #   with --guest systemd: VM_ROOTFS_PROFILE (mkrootfs.sh profile, default vm-systemd),
 #             VM_EXTRA_DIR (copied to /opt/runlxc/extra for a guest script), VM_MEMORY (MiB)
+#   VM_ROW_LABEL: words added to the ROW line (suite=judges)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
@@ -332,5 +333,5 @@ fi
 log "wall time ${secs}s; $skipped skipped (skip.list)"
 boot=$(sed -n 's/.*RUNLXC-VM BEGIN.* uptime=\([0-9]*\).*/\1/p' "$console" | head -1)
 [ -n "$boot" ] && log "guest reached its first test ${boot}s after the kernel started"
-echo "ROW kernel=${guest_kernel:-$release} cgroup=$cgroup personality=native$([ "$guest" = systemd ] && echo " init=systemd driver=systemd") passed=$passed failed=$failed"
+echo "ROW kernel=${guest_kernel:-$release} cgroup=$cgroup personality=native$([ "$guest" = systemd ] && echo " init=systemd driver=systemd")${VM_ROW_LABEL:+ $VM_ROW_LABEL} passed=$passed failed=$failed"
 [ "$failed" -eq 0 ]
