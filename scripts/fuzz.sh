@@ -64,7 +64,9 @@ for n in $names; do
     ASAN_OPTIONS=detect_leaks=$([ "$n" = initmsg ] && echo 0 || echo 1) \
         "$out/fuzz_$n" "${opts[@]}" "$out/corpus-$n" "$top/tests/fuzz/corpus/$n" > "$out/run-$n.log" 2>&1
     rc=$?
-    rm -rf /tmp/fuzz-"$n".* /tmp/fuzz-lxcconfig.* 2>/dev/null   # the harnesses' scratch files
+    # the harnesses' scratch files (mkdtemp/mkstemp: six characters after the dot), and
+    # nothing else that happens to start with /tmp/fuzz-NAME.
+    rm -rf /tmp/fuzz-"$n".?????? /tmp/fuzz-lxcconfig.?????? 2>/dev/null
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/run-$n.log" | tail -1)
     cov=$(grep -o 'cov: [0-9]*' "$out/run-$n.log" | tail -1 | cut -d' ' -f2)
     if [ "$rc" -eq 0 ]; then
