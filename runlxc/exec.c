@@ -244,6 +244,9 @@ static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, 
     pid_t g;
 
     rlx_reset_signals();
+    /* G below is a copy of runlxc in the container's pid namespace until it execs
+     * runlxc-init (which makes itself non-dumpable again): CVE-2016-9962. */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     sync_fd = fd_move_above(sync_fd, first_free);
     init_fd = fd_move_above(init_fd, first_free);
     if (sync_fd < 0 || init_fd < 0)

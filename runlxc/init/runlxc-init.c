@@ -623,6 +623,11 @@ int main(int argc, char **argv)
 
     /* liblxc set a parent-death signal tied to its monitor, which runlxc retires. */
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    /* Until the payload's execve (which makes it dumpable again), processes of the container
+     * with our uid and capabilities must not ptrace us or open our /proc/PID/fd: we hold
+     * host fds (the sync socket, exec.fifo) and, once our capabilities are dropped and we
+     * wait on exec.fifo, nothing else stops them. CVE-2016-9962; runc's init does the same. */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (argc == 5 && strcmp(argv[1], "reap") == 0)
         return reap((pid_t)atoi(argv[2]), argv[3], atoi(argv[4]));
     if (argc < 3) {

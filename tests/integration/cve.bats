@@ -9,7 +9,13 @@ setup() {
     setup_bundle
     cfg '.root.readonly = false'
 }
-teardown() { teardown_bundle; }
+teardown() {
+    local d
+    for d in "$T"/runc/*/; do
+        [ -d "$d" ] && runc --root "$T/runc" delete --force "$(basename "$d")" >/dev/null 2>&1
+    done
+    teardown_bundle
+}
 
 runtime_files() { # the host's runtime binaries, hashed
     local bin init
@@ -121,6 +127,43 @@ EOF
     run rl exec "$ID" grep CapInh /proc/1/status /proc/self/status
     [[ "${lines[0]}" == *"CapInh:	0000000000000000" ]]
     [[ "${lines[1]}" == *"CapInh:	0000000000000000" ]]
+}
+
+# Runs `RUNTIME... exec $ID /bin/true` under strace, which stops the exec's init at the
+# payload's execve (made to fail): its capabilities are already the payload's, so only its
+# dumpability stands between it and the container's root. Sets STOPPED to its pid in the
+# container, SPID to strace's pid.
+exec_stopped_before_payload() {
+    local log=$T/strace-$1.log pid i
+    strace -f -qq -o "$log" -P /bin/true -e trace=execve -e inject=execve:error=EPERM:signal=STOP:when=1 \
+        "$@" exec "$ID" /bin/true </dev/null >/dev/null 2>&1 3>&- &
+    SPID=$!
+    for i in $(seq 300); do grep -q "stopped by SIGSTOP" "$log" 2>/dev/null && break; sleep 0.1; done
+    pid=$(awk '/stopped by SIGSTOP/ {print $1; exit}' "$log")
+    [ -n "$pid" ] || { cat "$log"; return 1; }
+    tr '\0' ' ' < "/proc/$pid/cmdline"; echo
+    grep -E '^(CapEff|Uid)' "/proc/$pid/status"
+    STOPPED=$(awk '/^NSpid/ {print $NF}' "/proc/$pid/status")
+}
+
+@test "CVE-2016-9962: the exec's init cannot be read by the container's root before the payload runs, as runc's" {
+    command -v strace >/dev/null || skip "strace is not installed"
+    args sleep 100
+    local rt probe='readlink /proc/1/fd/0; ls -l /proc/$0/fd/0; cat /proc/$0/environ >/dev/null'
+    for rt in runlxc runc; do
+        if [ $rt = runlxc ]; then set -- "$RUNLXC" --root "$ROOT"; else set -- runc --root "$T/runc"; fi
+        (cd "$B" && "$@" run -d "$ID" </dev/null >/dev/null 2>&1)
+        exec_stopped_before_payload "$@"
+        run "$@" exec "$ID" sh -c "$probe" "$STOPPED"
+        kill -KILL "$SPID"
+        wait "$SPID" || true
+        echo "$rt: $output"
+        # the payload (PID 1) is readable, so the probe could read the stopped init if it were
+        [ "${lines[0]}" = /dev/null ]
+        [[ "$output" == *"/proc/$STOPPED/fd/0"*"Permission denied"* ]]
+        [[ "$output" == *"/proc/$STOPPED/environ"*"Permission denied"* ]]
+        "$@" delete --force "$ID"
+    done
 }
 
 @test "CVE-2025-31133: a rootfs whose /dev/null is a symlink cannot turn a masked path into its target" {
