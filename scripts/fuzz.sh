@@ -65,8 +65,9 @@ for n in $names; do
         "$out/fuzz_$n" "${opts[@]}" "$out/corpus-$n" "$top/tests/fuzz/corpus/$n" > "$out/run-$n.log" 2>&1
     rc=$?
     # the harnesses' scratch files (mkdtemp/mkstemp: six characters after the dot), and
-    # nothing else that happens to start with /tmp/fuzz-NAME.
-    rm -rf /tmp/fuzz-"$n".?????? /tmp/fuzz-lxcconfig.?????? 2>/dev/null
+    # nothing else that happens to start with /tmp/fuzz-NAME. (nor another harness's: two runs may
+    # share the machine)
+    rm -rf /tmp/fuzz-"$n".?????? 2>/dev/null
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/run-$n.log" | tail -1)
     cov=$(grep -o 'cov: [0-9]*' "$out/run-$n.log" | tail -1 | cut -d' ' -f2)
     if [ "$rc" -eq 0 ]; then
