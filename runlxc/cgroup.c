@@ -123,25 +123,39 @@ pid_t *rlx_cgroup_pids(char **paths, size_t *n)
     return NULL;
 }
 
-/* Members of the cgroup at path and of every cgroup below it, as runc's GetAllPids. */
-static size_t count_tree(const char *path)
+/* Calls fn on every cgroup below path, each parent before its children, and returns the sum
+ * of what fn returned. */
+static size_t walk_below(const char *path, size_t (*fn)(const char *cgroup, int sig), int sig)
 {
-    char *one[2] = {(char *)path, NULL};
-    size_t n = 0;
-    DIR *d;
+    DIR *d = opendir(path);
     struct dirent *de;
-    free(rlx_cgroup_pids(one, &n));
-    d = opendir(path);
+    size_t n = 0;
     if (d == NULL)
-        return n;
+        return 0;
     while ((de = readdir(d)) != NULL) {
         if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
         cleanup_free char *child = xasprintf("%s/%s", path, de->d_name);
-        n += count_tree(child);
+        n += fn(child, sig);
+        n += walk_below(child, fn, sig);
     }
     closedir(d);
     return n;
+}
+
+static size_t count_members(const char *cgroup, int unused)
+{
+    char *one[2] = {(char *)cgroup, NULL};
+    size_t n = 0;
+    (void)unused;
+    free(rlx_cgroup_pids(one, &n));
+    return n;
+}
+
+/* Members of the cgroup at path and of every cgroup below it, as runc's GetAllPids. */
+static size_t count_tree(const char *path)
+{
+    return count_members(path, 0) + walk_below(path, count_members, 0);
 }
 
 size_t rlx_cgroup_count_procs(char **paths)
@@ -207,19 +221,32 @@ int rlx_cgroup_escape_freezer(char **paths, pid_t pid)
     return write_file(tasks, num, NULL);
 }
 
+static bool frozen_text(const char *text, bool v2)
+{
+    return v2 ? text[0] == '1' : strncmp(text, "FROZEN", 6) == 0 || strncmp(text, "FREEZING", 8) == 0;
+}
+
 bool rlx_cgroup_is_frozen(char **paths)
 {
     bool v2 = false;
-    cleanup_free char *f = freezer_file(paths, &v2);
+    cleanup_free char *f = NULL;
     cleanup_free char *text = NULL;
-    rlx_error_t err = NULL;
+    /* `list` asks this of every container: the freezer hierarchy's file is read at once,
+     * without freezer_file's stat */
+    for (size_t i = 0; paths && paths[i]; i++) {
+        if (strstr(paths[i], "/freezer/")) {
+            cleanup_free char *f1 = xasprintf("%s/freezer.state", paths[i]);
+            text = read_file(f1, NULL, NULL);
+            if (text)
+                return frozen_text(text, false);
+            break;
+        }
+    }
+    f = freezer_file(paths, &v2);
     if (f == NULL)
         return false;
-    text = read_file(f, NULL, &err);
-    rlx_error_release(&err);
-    if (text == NULL)
-        return false;
-    return v2 ? text[0] == '1' : strncmp(text, "FROZEN", 6) == 0 || strncmp(text, "FREEZING", 8) == 0;
+    text = read_file(f, NULL, NULL);
+    return text != NULL && frozen_text(text, v2);
 }
 
 int rlx_cgroup_freeze(char **paths, bool freeze, rlx_error_t *err)
@@ -354,40 +381,26 @@ int rlx_cgroup_cpuset_parents(const struct rlx_cgroup_layout *l, const char *dir
     return 0;
 }
 
-/* Kills the members of every cgroup below each path (sub-cgroups the payload made), thawing
- * cgroup v1 freezers down there so that the signal lands. Returns how many it found. */
-static size_t kill_below(const char *path, int sig)
+/* Kills the members of one cgroup, thawing a cgroup v1 freezer there so that the signal
+ * lands. Returns how many it found. */
+static size_t kill_members(const char *cgroup, int sig)
 {
-    DIR *d = opendir(path);
-    struct dirent *de;
-    size_t n = 0;
-    if (d == NULL)
-        return 0;
-    while ((de = readdir(d)) != NULL) {
-        if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        {
-            cleanup_free char *child = xasprintf("%s/%s", path, de->d_name);
-            cleanup_free char *freezer = xasprintf("%s/freezer.state", child);
-            char *one[2] = {child, NULL};
-            size_t cnt = 0;
-            pid_t *pids = rlx_cgroup_pids(one, &cnt);
-            for (size_t i = 0; i < cnt; i++)
-                kill(pids[i], sig);
-            free(pids);
-            if (cnt && path_exists(freezer))
-                write_file(freezer, "THAWED", NULL);
-            n += cnt + kill_below(child, sig);
-        }
-    }
-    closedir(d);
-    return n;
+    cleanup_free char *freezer = xasprintf("%s/freezer.state", cgroup);
+    char *one[2] = {(char *)cgroup, NULL};
+    size_t cnt = 0;
+    pid_t *pids = rlx_cgroup_pids(one, &cnt);
+    for (size_t i = 0; i < cnt; i++)
+        kill(pids[i], sig);
+    free(pids);
+    if (cnt && path_exists(freezer))
+        write_file(freezer, "THAWED", NULL);
+    return cnt;
 }
 
 size_t rlx_cgroup_kill_subcgroups(char **paths, int sig)
 {
     size_t n = 0;
     for (size_t i = 0; paths && paths[i]; i++)
-        n += kill_below(paths[i], sig);
+        n += walk_below(paths[i], kill_members, sig);
     return n;
 }

@@ -337,6 +337,11 @@ static int append_basic(struct rlx_bus_msg *m, char type, const void *sd_value, 
     return m->failed ? -1 : 0;
 }
 
+int rlx_bus_append_fixed(struct rlx_bus_msg *m, char type, const void *v)
+{
+    return append_basic(m, type, v, v);
+}
+
 int rlx_bus_append_s(struct rlx_bus_msg *m, const char *v)
 {
     return append_basic(m, 's', v, &v);

@@ -39,6 +39,9 @@ int rlx_bus_append_s(struct rlx_bus_msg *m, const char *v);
 int rlx_bus_append_b(struct rlx_bus_msg *m, bool v);
 int rlx_bus_append_t(struct rlx_bus_msg *m, uint64_t v);
 int rlx_bus_append_u(struct rlx_bus_msg *m, uint32_t v);
+/* A value of a fixed-size type (y n q i u x t d b), v pointing to its C type (uint8_t, int16_t,
+ * ..., double; int for b). */
+int rlx_bus_append_fixed(struct rlx_bus_msg *m, char type, const void *v);
 /* An "ay" array of n bytes. */
 int rlx_bus_append_bytes(struct rlx_bus_msg *m, const uint8_t *p, size_t n);
 /* Sends m, which it frees, and waits for the reply; with path, the reply's first argument

@@ -268,17 +268,22 @@ struct json_object *rlx_state_to_json(const struct rlx_state *st, const char *st
     return o;
 }
 
-/* Takes the per-container lock on an open state dir; closes fd when that fails. */
-static int lock_dir_fd(int fd, const char *dir, rlx_error_t *err)
+/* Opens dir and flocks it (how: LOCK_EX or LOCK_SH, maybe | LOCK_NB). Returns the fd, or -1
+ * with errno set and nothing left open. */
+static int lock_dir(const char *dir, int how)
 {
-    while (flock(fd, LOCK_EX) < 0) {
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    while (flock(fd, how) < 0) {
         if (errno != EINTR) {
             int e = errno;
             close(fd);
-            return rlx_error(err, e, "lock state dir %s", dir);
+            errno = e;
+            return -1;
         }
     }
-    return 0;
+    return fd;
 }
 
 int rlx_state_lock_load(const char *root, const char *id, struct rlx_state *st, rlx_error_t *err)
@@ -289,13 +294,11 @@ int rlx_state_lock_load(const char *root, const char *id, struct rlx_state *st, 
     if (rlx_id_validate(id, err) < 0)
         return -1;
     dir = rlx_state_dir(root, id);
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    fd = lock_dir(dir, LOCK_EX);
     if (fd < 0 && errno == ENOENT)
         return rlx_error(err, ENOENT, "container '%s' does not exist", id);
     if (fd < 0)
-        return rlx_error(err, errno, "open state dir %s", dir);
-    if (lock_dir_fd(fd, dir, err) < 0)
-        return -1;
+        return rlx_error(err, errno, "lock state dir %s", dir);
     if (rlx_state_load(root, id, st, err) < 0) {
         close(fd);
         return -1;
@@ -324,12 +327,7 @@ void rlx_state_add_recorded_cgroups(const char *dir, struct rlx_state *st)
 
 int rlx_state_root_lock(const char *root, bool exclusive)
 {
-    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0 && flock(fd, exclusive ? LOCK_EX | LOCK_NB : LOCK_SH) < 0) {
-        close(fd);
-        fd = -1;
-    }
-    return fd;
+    return lock_dir(root, exclusive ? LOCK_EX | LOCK_NB : LOCK_SH);
 }
 
 bool rlx_state_root_empty(const char *root)
@@ -349,8 +347,6 @@ bool rlx_state_root_empty(const char *root)
 
 int rlx_state_lock(const char *dir, rlx_error_t *err)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return rlx_error(err, errno, "open state dir %s", dir);
-    return lock_dir_fd(fd, dir, err) < 0 ? -1 : fd;
+    int fd = lock_dir(dir, LOCK_EX);
+    return fd < 0 ? rlx_error(err, errno, "lock state dir %s", dir) : fd;
 }

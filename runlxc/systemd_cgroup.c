@@ -3,7 +3,9 @@
 #include "systemd_cgroup.h"
 #include "dbus.h"
 #include "util.h"
+#include <ctype.h>
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,11 +102,66 @@ int rlx_sd_parse_path(const char *cgroups_path, const char *id, struct rlx_sd_un
     return 0;
 }
 
+static bool sd_property_name(const char *name)
+{
+    size_t n = 0;
+    for (; isalpha((unsigned char)name[n]) && isascii((unsigned char)name[n]); n++)
+        ;
+    return name[n] == '\0' && n >= 3;
+}
+
+int rlx_sd_unit_add_annotations(struct rlx_sd_unit *u, struct json_object *annotations, rlx_error_t *err)
+{
+    static const char prefix[] = "org.systemd.property.";
+    if (annotations == NULL)
+        return 0;
+    json_object_object_foreach(annotations, key, val) {
+        const char *name, *text = json_object_get_string(val);
+        struct rlx_sd_prop p = {0};
+        rlx_error_t perr = NULL;
+        size_t len;
+        if (strncmp(key, prefix, strlen(prefix)) != 0)
+            continue;
+        name = key + strlen(prefix);
+        len = strlen(name);
+        if (!sd_property_name(name))
+            return rlx_error(err, 0, "Annotation %s name incorrect: %s", key, name);
+        if (rlx_gv_parse(text ? text : "", &p.value, &perr) < 0) {
+            rlx_error(err, 0, "Annotation %s=%s value parse error: %s", key, text ? text : "", rlx_error_text(&perr));
+            rlx_error_release(&perr);
+            return -1;
+        }
+        if (len > 3 && strcmp(name + len - 3, "Sec") == 0 && islower((unsigned char)name[len - 4])) {
+            double sec = 0;
+            bool number = rlx_gv_number(&p.value, &sec);
+            if (!number || sec < 0) {
+                rlx_gv_free(&p.value);
+                return rlx_error(err, 0, "Annotation %s=%s value parse error: %s", key, text,
+                                 number ? "negative time" : "not a number");
+            }
+            rlx_gv_free(&p.value);
+            p.value.type = 't';
+            p.value.v.u = (uint64_t)(sec * 1000000);
+            p.name = xasprintf("%.*sUSec", (int)(len - 3), name);
+        } else {
+            p.name = xstrdup(name);
+        }
+        u->props = xrealloc(u->props, (u->n_props + 1) * sizeof(*u->props));
+        u->props[u->n_props++] = p;
+    }
+    return 0;
+}
+
 void rlx_sd_unit_free(struct rlx_sd_unit *u)
 {
     free(u->slice);
     free(u->unit);
     free(u->cgroup_dir);
+    for (size_t i = 0; i < u->n_props; i++) {
+        free(u->props[i].name);
+        rlx_gv_free(&u->props[i].value);
+    }
+    free(u->props);
     memset(u, 0, sizeof(*u));
 }
 
@@ -216,6 +273,41 @@ static int prop_s(struct rlx_bus_msg *m, const char *name, const char *v)
 }
 
 /* "0-3,8" -> the byte array systemd's AllowedCPUs= takes (bit n of byte n/8 for CPU n). */
+/* A bundle's property value (org.systemd.property.*) as what it parsed to. */
+static void append_gv(struct rlx_bus_msg *m, const struct rlx_gv *v)
+{
+    union { uint8_t y; int16_t n; uint16_t q; int32_t i; uint32_t u; int64_t x; uint64_t t; double d; int b; } c;
+    switch (v->type) {
+    case 'a': {
+        char elem[2] = {v->elem, '\0'};
+        rlx_bus_open_container(m, 'a', elem);
+        for (size_t i = 0; i < v->n; i++)
+            append_gv(m, &v->items[i]);
+        rlx_bus_close_container(m);
+        return;
+    }
+    case 's': rlx_bus_append_s(m, v->v.s); return;
+    case 'y': c.y = (uint8_t)v->v.u; break;
+    case 'n': c.n = (int16_t)v->v.i; break;
+    case 'q': c.q = (uint16_t)v->v.u; break;
+    case 'i': c.i = (int32_t)v->v.i; break;
+    case 'u': c.u = (uint32_t)v->v.u; break;
+    case 'x': c.x = v->v.i; break;
+    case 't': c.t = v->v.u; break;
+    case 'd': c.d = v->v.d; break;
+    case 'b': c.b = v->v.b; break;
+    }
+    rlx_bus_append_fixed(m, v->type, &c);
+}
+
+static void prop_gv(struct rlx_bus_msg *m, const struct rlx_sd_prop *p)
+{
+    char sig[3];
+    prop_open(m, p->name, rlx_gv_signature(&p->value, sig));
+    append_gv(m, &p->value);
+    prop_close(m);
+}
+
 static int prop_cpuset(struct rlx_bus_msg *m, const char *name, const char *list)
 {
     uint8_t bits[1024] = {0};
@@ -443,6 +535,8 @@ static int start_once(struct rlx_sd *sd, const struct rlx_sd_unit *u, pid_t pid,
     }
     if (devices)
         add_devices(m, devices, n_devices);
+    for (size_t i = 0; i < u->n_props; i++)
+        prop_gv(m, &u->props[i]);
     rlx_bus_close_container(m);
     /* no auxiliary units: a(sa(sv)) empty */
     rlx_bus_open_container(m, 'a', "(sa(sv))");

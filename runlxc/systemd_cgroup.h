@@ -7,13 +7,22 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include "error.h"
+#include "gvariant.h"
 #include "probe.h"
 #include "spec.h"
+
+/* A unit property given by the bundle (runc's org.systemd.property.NAME annotations). */
+struct rlx_sd_prop {
+    char *name;
+    struct rlx_gv value;
+};
 
 struct rlx_sd_unit {
     char *slice;       /* "system.slice", "a-b.slice", "-.slice" */
     char *unit;        /* "prefix-name.scope" */
     char *cgroup_dir;  /* below the hierarchy roots, no leading '/': "system.slice/prefix-name.scope" */
+    struct rlx_sd_prop *props;   /* sent after runlxc's own, so they override them, as runc's */
+    size_t n_props;
 };
 
 /* runc's rules: "" -> slice system.slice, unit runlxc-<id>.scope; otherwise exactly three
@@ -24,6 +33,11 @@ int rlx_sd_parse_path(const char *cgroups_path, const char *id, struct rlx_sd_un
 int rlx_sd_check_path_form(const char *cgroups_path, rlx_error_t *err);
 /* "a-b-c.slice" -> "/a.slice/a-b.slice/a-b-c.slice", "-.slice" -> "" (runc's ExpandSlice). */
 char *rlx_sd_expand_slice(const char *slice, rlx_error_t *err);
+/* runc's org.systemd.property.NAME annotations (specconv's initSystemdProps): NAME is 3 or more
+ * ASCII letters, the value GVariant text ("uint64 123", "'inactive-or-failed'", "true"); a NAME
+ * ending in a lowercase letter and "Sec" becomes ...USec with the number in microseconds.
+ * Errors in runc's words. annotations: a JSON object or NULL. */
+int rlx_sd_unit_add_annotations(struct rlx_sd_unit *u, struct json_object *annotations, rlx_error_t *err);
 void rlx_sd_unit_free(struct rlx_sd_unit *u);
 
 struct rlx_sd;

@@ -251,6 +251,40 @@ create_in_slice() {
     done
 }
 
+@test "org.systemd.property.* annotations: unit properties as runc sets them, after runlxc's own; bad ones refused, nothing left" {
+    args sleep 1000
+    # runc's docs/systemd-properties.md example, a Sec name runc turns into USec, and an
+    # override of a property runlxc sets itself (TasksAccounting=yes)
+    cfg '.annotations = {"org.systemd.property.TimeoutStopUSec": "uint64 123456789",
+        "org.systemd.property.CollectMode": "'"'"'inactive-or-failed'"'"'",
+        "org.systemd.property.RuntimeMaxSec": "3600", "org.systemd.property.TasksAccounting": "false"}'
+    sd create "$ID"
+    unit=runlxc-$ID.scope
+    [ "$(show "$unit" TimeoutStopUSec)" = "2min 3.456789s" ]
+    [ "$(show "$unit" CollectMode)" = inactive-or-failed ]
+    [ "$(show "$unit" RuntimeMaxUSec)" = 1h ]
+    [ "$(show "$unit" TasksAccounting)" = no ]
+    sd delete --force "$ID"
+    unit_gone "$unit"
+    # refused before anything is made, in runc's words; then a value of the wrong type for
+    # systemd (int32 for a uint64 property), refused by systemd itself once init exists
+    for a in '{"org.systemd.property.Foo1": "1"}' '{"org.systemd.property.TimeoutStopSec": "'"'"'x'"'"'"}' \
+             '{"org.systemd.property.CollectMode": "'"'"'open"}' '{"org.systemd.property.TimeoutStopUSec": "123"}'; do
+        cfg --argjson a "$a" '.annotations = $a'
+        run sd create "$ID"
+        echo "$a: $output"
+        [ "$status" -ne 0 ]
+        case $a in
+        *Foo1*) echo "$output" | grep -q 'Annotation org.systemd.property.Foo1 name incorrect: Foo1' ;;
+        *TimeoutStopSec*) echo "$output" | grep -q "value parse error: not a number" ;;
+        *open*) echo "$output" | grep -q "value parse error: unterminated string" ;;
+        *) echo "$output" | grep -q "TimeoutStopUSec" ;;
+        esac
+        unit_gone "$unit"
+        assert_no_leftovers "$ID"
+    done
+}
+
 @test "bad paths under --systemd-cgroup: runc's errors, nothing left" {
     for p in "/cgroupfs/$ID" "a:b" "a--b.slice:x:$ID" "-a.slice:x:$ID" "a/b.slice:x:$ID" "system.slice:x:$ID.slice"; do
         cfg --arg p "$p" '.linux.cgroupsPath = $p'
