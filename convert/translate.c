@@ -156,6 +156,9 @@ static int parse_size(const char *v, long long *out)
         end++;
     if (*end)
         return -1;
+    /* beyond what a long long holds (or NaN): converting it would be undefined */
+    if (!(x < 9223372036854775807.0))
+        return -1;
     *out = (long long)x;
     return 0;
 }

@@ -558,7 +558,16 @@ int rlx_sd_start_scope(struct rlx_sd *sd, const struct rlx_sd_unit *u, pid_t pid
         ret = start_once(sd, u, pid, r, l, devices, n_devices, &job, &e);
     }
     if (ret < 0) {
-        rlx_error(err, 0, "--systemd-cgroup: start unit %s in %s: %s", u->unit, u->slice, e.message);
+        /* systemd does not say which property it refused: name the bundle's own */
+        cleanup_free char *given = NULL;
+        for (size_t i = 0; i < u->n_props; i++) {
+            char *prev = given;
+            given = xasprintf("%s%s%s", prev ? prev : "", prev ? ", " : "", u->props[i].name);
+            free(prev);
+        }
+        rlx_error(err, 0, "--systemd-cgroup: start unit %s in %s: %s%s%s%s", u->unit, u->slice, e.message,
+                  given ? " (with these properties from org.systemd.property.* annotations: " : "",
+                  given ? given : "", given ? ")" : "");
         rlx_bus_error_free(&e);
         return -1;
     }

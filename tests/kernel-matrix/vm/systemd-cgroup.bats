@@ -278,7 +278,7 @@ create_in_slice() {
         *Foo1*) echo "$output" | grep -q 'Annotation org.systemd.property.Foo1 name incorrect: Foo1' ;;
         *TimeoutStopSec*) echo "$output" | grep -q "value parse error: not a number" ;;
         *open*) echo "$output" | grep -q "value parse error: unterminated string" ;;
-        *) echo "$output" | grep -q "TimeoutStopUSec" ;;
+        *) echo "$output" | grep -q "start unit $unit in system.slice: .*(with these properties from org.systemd.property.\* annotations: TimeoutStopUSec)" ;;
         esac
         unit_gone "$unit"
         assert_no_leftovers "$ID"
