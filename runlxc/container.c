@@ -793,6 +793,12 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         rlx_error_release(&e);
         if (reason == NULL)
             reason = lxc_log_reason(state_dir);
+        /* lxcfs that died after the check above makes liblxc's bind of its files fail */
+        if (st.lxcfs_mountpoint && rlx_lxcfs_probe(st.lxcfs_mountpoint, NULL) != 1) {
+            rlx_error(err, 0, "lxcfs at %s died during create (restart it: runlxc lxcfs start); liblxc could not start "
+                      "the container: %s", st.lxcfs_mountpoint, reason ? reason : "no reason logged");
+            goto out;
+        }
         rlx_error(err, 0, "liblxc could not start the container: %s",
                   reason ? reason : "no reason logged (run with --debug and see lxc.log)");
         goto out;

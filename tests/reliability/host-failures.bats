@@ -207,7 +207,7 @@ killat_bin() {
             [[ "$output" == *" 262144 kB" ]]
         else
             [ "$status" -eq 1 ]
-            grep -Eq "lxcfs (at $LXFS is dead|was asked for .* but none is mounted at $LXFS)" "$T/err"
+            grep -Eq "lxcfs (at $LXFS is dead|was asked for .* but none is mounted at $LXFS|at $LXFS died during create)" "$T/err"
         fi
         lx delete --force "$ID"
         assert_no_leftovers "$ID"
