@@ -134,7 +134,7 @@ EOF
 # dumpability stands between it and the container's root. Sets STOPPED to its pid in the
 # container, SPID to strace's pid.
 exec_stopped_before_payload() {
-    local log=$T/strace-$1.log pid i
+    local log=$T/strace-${1##*/}.log pid i
     strace -f -qq -o "$log" -P /bin/true -e trace=execve -e inject=execve:error=EPERM:signal=STOP:when=1 \
         "$@" exec "$ID" /bin/true </dev/null >/dev/null 2>&1 3>&- &
     SPID=$!
