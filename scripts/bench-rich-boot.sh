@@ -89,7 +89,12 @@ one_round() { # runtime -> "boot stop"
         wait_running "$pid"
         t1=$(now)
         "$r" --root "$work/state-$r" kill rb RTMIN+3
-        for i in $(seq 1500); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+        # gone: exited, a zombie included (who reaps it is the engine's shim in real use, here
+        # the host's init, which may reap late; LXC's monitor reaps its own at once)
+        for i in $(seq 1500); do
+            case $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) in '' | Z | X) break ;; esac
+            sleep 0.02
+        done
         t2=$(now)
         "$r" --root "$work/state-$r" delete --force rb
     fi
