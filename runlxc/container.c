@@ -650,13 +650,14 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     }
     have_layout = true;
     /* Before anything is made: a bad path or a host without systemd leaves nothing. In runc's
-     * order: the path's form, systemd, then the slice and unit names. */
+     * order: the unit properties of the annotations, the path's form, systemd, then the slice
+     * and unit names. */
     if (g->systemd_cgroup) {
-        if (rlx_sd_check_path_form(spec->cgroups_path, err) < 0)
+        if (rlx_sd_unit_add_annotations(&sdu, spec->annotations, err) < 0 ||
+            rlx_sd_check_path_form(spec->cgroups_path, err) < 0)
             goto out;
         sd = rlx_sd_open(err);
-        if (sd == NULL || rlx_sd_parse_path(spec->cgroups_path, id, &sdu, err) < 0 ||
-            rlx_sd_unit_add_annotations(&sdu, spec->annotations, err) < 0)
+        if (sd == NULL || rlx_sd_parse_path(spec->cgroups_path, id, &sdu, err) < 0)
             goto out;
     }
     state_dir = rlx_state_dir(g->root, id);

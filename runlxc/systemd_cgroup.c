@@ -64,7 +64,8 @@ int rlx_sd_check_path_form(const char *cgroups_path, rlx_error_t *err)
 int rlx_sd_parse_path(const char *cgroups_path, const char *id, struct rlx_sd_unit *u, rlx_error_t *err)
 {
     cleanup_free char *slice_path = NULL;
-    memset(u, 0, sizeof(*u));
+    /* the bundle's properties, parsed first as runc does, stay */
+    u->slice = u->unit = u->cgroup_dir = NULL;
     if (rlx_sd_check_path_form(cgroups_path, err) < 0)
         return -1;
     if (cgroups_path == NULL || *cgroups_path == '\0') {
@@ -102,12 +103,13 @@ int rlx_sd_parse_path(const char *cgroups_path, const char *id, struct rlx_sd_un
     return 0;
 }
 
+/* ASCII letters only, as runc's checkPropertyName */
 static bool sd_property_name(const char *name)
 {
     size_t n = 0;
     for (; isalpha((unsigned char)name[n]) && isascii((unsigned char)name[n]); n++)
         ;
-    return name[n] == '\0' && n >= 3;
+    return name[n] == '\0';
 }
 
 int rlx_sd_unit_add_annotations(struct rlx_sd_unit *u, struct json_object *annotations, rlx_error_t *err)
@@ -124,10 +126,11 @@ int rlx_sd_unit_add_annotations(struct rlx_sd_unit *u, struct json_object *annot
             continue;
         name = key + strlen(prefix);
         len = strlen(name);
-        if (!sd_property_name(name))
-            return rlx_error(err, 0, "Annotation %s name incorrect: %s", key, name);
+        if (len < 3 || !sd_property_name(name))
+            return rlx_error(err, 0, "annotation %s name incorrect: %s", key,
+                             len < 3 ? "too short" : "contains non-alphabetic character");
         if (rlx_gv_parse(text ? text : "", &p.value, &perr) < 0) {
-            rlx_error(err, 0, "Annotation %s=%s value parse error: %s", key, text ? text : "", rlx_error_text(&perr));
+            rlx_error(err, 0, "annotation %s=%s value parse error: %s", key, text ? text : "", rlx_error_text(&perr));
             rlx_error_release(&perr);
             return -1;
         }
@@ -136,7 +139,7 @@ int rlx_sd_unit_add_annotations(struct rlx_sd_unit *u, struct json_object *annot
             bool number = rlx_gv_number(&p.value, &sec);
             if (!number || sec < 0) {
                 rlx_gv_free(&p.value);
-                return rlx_error(err, 0, "Annotation %s=%s value parse error: %s", key, text,
+                return rlx_error(err, 0, "annotation %s=%s value parse error: %s", key, text,
                                  number ? "negative time" : "not a number");
             }
             rlx_gv_free(&p.value);

@@ -26,7 +26,8 @@ struct rlx_sd_unit {
 };
 
 /* runc's rules: "" -> slice system.slice, unit runlxc-<id>.scope; otherwise exactly three
- * ':'-separated fields, an empty slice being system.slice. Errors name linux.cgroupsPath. */
+ * ':'-separated fields, an empty slice being system.slice. Errors name linux.cgroupsPath.
+ * u starts zeroed or with the properties of rlx_sd_unit_add_annotations, which it keeps. */
 int rlx_sd_parse_path(const char *cgroups_path, const char *id, struct rlx_sd_unit *u, rlx_error_t *err);
 /* Only the form (empty, or three ':'-separated fields): runc checks it before it asks for
  * systemd, and the slice and unit names after. */
@@ -36,7 +37,8 @@ char *rlx_sd_expand_slice(const char *slice, rlx_error_t *err);
 /* runc's org.systemd.property.NAME annotations (specconv's initSystemdProps): NAME is 3 or more
  * ASCII letters, the value GVariant text ("uint64 123", "'inactive-or-failed'", "true"); a NAME
  * ending in a lowercase letter and "Sec" becomes ...USec with the number in microseconds.
- * Errors in runc's words. annotations: a JSON object or NULL. */
+ * Errors in runc 1.1.5's words; checked, as runc does, before the path and before systemd is
+ * asked for. annotations: a JSON object or NULL. */
 int rlx_sd_unit_add_annotations(struct rlx_sd_unit *u, struct json_object *annotations, rlx_error_t *err);
 void rlx_sd_unit_free(struct rlx_sd_unit *u);
 

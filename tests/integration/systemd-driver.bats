@@ -28,6 +28,32 @@ nothing_left() {
     # runc: "systemd not running on this host, cannot use systemd cgroups manager"
 }
 
+@test "--systemd-cgroup: org.systemd.property.* annotations are checked first, as runc 1.1.5 does (side by side)" {
+    [ ! -d /run/systemd/system ] || skip "systemd runs this host (the VM lane tests the driver)"
+    args sleep 100
+    # runc checks them before the cgroupsPath and before asking for systemd: a bad annotation
+    # is the error even here, with a bad path too
+    cfg '.linux.cgroupsPath = "/not/slice:prefix:name"'
+    for a in '{"org.systemd.property.Fo": "1"}' '{"org.systemd.property.Foo1": "1"}' \
+             '{"org.systemd.property.TimeoutStopSec": "'"'"'x'"'"'"}' '{"org.systemd.property.Foo": "uint64"}'; do
+        cfg --argjson a "$a" '.annotations = $a'
+        run runc --systemd-cgroup --root "$T/runc" create --bundle "$B" "$ID-runc"
+        local theirs=$output
+        run sd create "$ID"
+        echo "$a: runc: $theirs; runlxc: $output"
+        [ "$status" -eq 1 ]
+        # the same sentence up to the reason runc gives (godbus's parser words its own)
+        local want
+        want=$(sed -n 's/.*failed: \(annotation [^ ]* \(name incorrect\|value parse error\)\).*/\1/p' <<< "$theirs")
+        [ -n "$want" ]
+        [[ "$output" == "runlxc: $want"* ]]
+        case $a in
+        *Fo\"*|*Foo1*|*Sec*) [ "${output#runlxc: }" = "$(sed 's/.*failed: //; s/"$//' <<< "$theirs")" ] ;;
+        esac
+        nothing_left
+    done
+}
+
 @test "--systemd-cgroup where /run/systemd/system exists but no systemd answers on the bus" {
     [ ! -d /run/systemd/system ] || skip "systemd runs this host"
     args sleep 100

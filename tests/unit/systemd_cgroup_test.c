@@ -8,7 +8,7 @@
 
 static void path_ok(const char *path, const char *slice, const char *unit, const char *dir)
 {
-    struct rlx_sd_unit u;
+    struct rlx_sd_unit u = {0};
     rlx_error_t e = NULL;
     int r = rlx_sd_parse_path(path, "c1", &u, &e);
     TAP_OK(r == 0, "'%s' parses%s%s", path ? path : "(none)", e ? ": " : "", e ? rlx_error_text(&e) : "");
@@ -23,7 +23,7 @@ static void path_ok(const char *path, const char *slice, const char *unit, const
 
 static void path_bad(const char *path, const char *want)
 {
-    struct rlx_sd_unit u;
+    struct rlx_sd_unit u = {0};
     rlx_error_t e = NULL;
     int r = rlx_sd_parse_path(path, "c1", &u, &e);
     TAP_OK(r < 0 && e && strstr(rlx_error_text(&e), want), "'%s' refused with \"%s\" (%s)", path, want,
@@ -108,13 +108,13 @@ int main(void)
     prop_ok("Foo", "[uint32 1, 2]", "Foo au 1,2");
     prop_ok("Foo", "@at [1, 2]", "Foo at 1,2");
     prop_ok("Wants", "@as []", "Wants as ");
-    prop_bad("AB", "1", "Annotation org.systemd.property.AB name incorrect: AB");
-    prop_bad("Foo1", "1", "name incorrect: Foo1");
+    prop_bad("AB", "1", "annotation org.systemd.property.AB name incorrect: too short");
+    prop_bad("Foo1", "1", "annotation org.systemd.property.Foo1 name incorrect: contains non-alphabetic character");
     prop_bad("Foo", "uint64", "value parse error");
     prop_bad("Foo", "5000000000", "out of range for int32");
     prop_bad("Foo", "byte 256", "out of range");
     prop_bad("Foo", "uint64 -1", "negative number for an unsigned type");
-    prop_bad("Foo", "[1, 'a']", "Annotation org.systemd.property.Foo=[1, 'a'] value parse error");
+    prop_bad("Foo", "[1, 'a']", "annotation org.systemd.property.Foo=[1, 'a'] value parse error");
     prop_bad("Foo", "{'a': 1}", "unsupported value");
     prop_bad("Foo", "'open", "unterminated string");
     prop_bad("Foo", "[]", "an empty array needs its type");

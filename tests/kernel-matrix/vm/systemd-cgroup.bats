@@ -275,7 +275,7 @@ create_in_slice() {
         echo "$a: $output"
         [ "$status" -ne 0 ]
         case $a in
-        *Foo1*) echo "$output" | grep -q 'Annotation org.systemd.property.Foo1 name incorrect: Foo1' ;;
+        *Foo1*) echo "$output" | grep -q 'annotation org.systemd.property.Foo1 name incorrect: contains non-alphabetic character' ;;
         *TimeoutStopSec*) echo "$output" | grep -q "value parse error: not a number" ;;
         *open*) echo "$output" | grep -q "value parse error: unterminated string" ;;
         *) echo "$output" | grep -q "start unit $unit in system.slice: .*(with these properties from org.systemd.property.\* annotations: TimeoutStopUSec)" ;;
