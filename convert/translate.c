@@ -3,6 +3,7 @@
 #include "../runlxc/rich.h"
 #include "../runlxc/spec.h"
 #include "../runlxc/spec_default.h"
+#include "../runlxc/ttys.h"
 #include "../runlxc/util.h"
 #include "probe.h"
 #include <ctype.h>
@@ -811,11 +812,27 @@ static int h_pty(struct tr *t, const struct rlx_lxc_item *it, const char *s, rlx
 
 static int h_tty(struct tr *t, const struct rlx_lxc_item *it, const char *s, rlx_error_t *e)
 {
+    char *end;
+    long n;
     (void)e;
-    if (strcmp(s, "max") != 0 || strcmp(it->value, "0") == 0)
+    if (strcmp(s, "dir") == 0)
+        return note(t, it, CONV_NO_EFFECT, NULL, "runlxc binds the ttys at /dev/ttyN only");
+    errno = 0;
+    n = strtol(it->value, &end, 10);
+    if (strcmp(s, "max") != 0 || n == 0)
         return note(t, it, CONV_NO_EFFECT, NULL, "no ttys");
-    return note(t, it, CONV_LOSSY, NULL, "LXC gives the container %s ttys (/dev/tty1..) on ptys; an OCI bundle has "
-                "only /dev/console: gettys on them fail", it->value);
+    if (errno || end == it->value || *end || n < 0)
+        return note(t, it, CONV_LOSSY, NULL, "not a number of ttys");
+    if (n > RLX_TTYS_MAX)
+        n = RLX_TTYS_MAX;
+    {
+        char v[16];
+        snprintf(v, sizeof(v), "%ld", n);
+        json_object_object_add(obj(t->cv->spec, "annotations", NULL), RLX_TTYS_ANNOTATION, json_object_new_string(v));
+    }
+    return note(t, it, n == RLX_TTYS_MAX && strcmp(it->value, "63") != 0 ? CONV_LOSSY : CONV_TRANSLATED,
+                "annotations." RLX_TTYS_ANNOTATION, "/dev/tty1..%ld on ptys, attached with `runlxc console -t N`%s", n,
+                n == RLX_TTYS_MAX && strcmp(it->value, "63") != 0 ? " (at most 63)" : "");
 }
 
 static int h_arch(struct tr *t, const struct rlx_lxc_item *it, const char *s, rlx_error_t *e)

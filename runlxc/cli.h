@@ -39,6 +39,7 @@ int cmd_update(const struct rlx_global *g, int argc, char **argv, rlx_error_t *e
 int cmd_events(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_lxcfs(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_check(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
+int cmd_console(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_ps(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_pause(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_resume(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);

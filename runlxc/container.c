@@ -17,6 +17,7 @@
 #include "syscalls.h"
 #include "resources.h"
 #include "systemd_cgroup.h"
+#include "ttys.h"
 #include "userns.h"
 #include "util.h"
 #include <dirent.h>
@@ -428,6 +429,13 @@ static void empty_and_destroy(char **cg)
 
 /* Removes what a failed or deleted container leaves: processes, cgroups, the state dir.
  * The monitor cgroup still holds init's minimal parent on kernels without subreapers. */
+/* The holder ends by itself within a second of init; delete does not wait for that. */
+static void kill_tty_holder(const struct rlx_state *st)
+{
+    if (st->tty_holder_pid > 0 && proc_is_alive(st->tty_holder_pid, st->tty_holder_starttime))
+        kill(st->tty_holder_pid, SIGKILL);
+}
+
 static void destroy_leftovers(const char *state_dir, char **cg, char **monitor_cg, pid_t init_pid)
 {
     if (init_pid > 0)
@@ -566,6 +574,9 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     sigset_t saved_mask;
     struct rlx_sd_unit sdu = {0};
     struct rlx_sd *sd = NULL;
+    struct rlx_ttys ttys = {0, NULL, -1};
+    int n_ttys = 0;
+    pid_t tty_holder = -1;
     bool have_layout = false, made_dir = false, record_cgroups, monitor_cg_gone = false;
     int ret = -1;
 
@@ -607,6 +618,8 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     if (rlx_rich_detect(spec, &out->rich, err) < 0)
         goto out;
     rlx_rich_apply(spec, &out->rich);
+    if (rlx_ttys_count(spec, &n_ttys, err) < 0 || (n_ttys > 0 && rlx_ttys_open(spec, n_ttys, &ttys, err) < 0))
+        goto out;
     if (!spec_mounts_proc(spec)) {
         rlx_error(err, 0, "mounts: runlxc needs a proc filesystem mounted at /proc in the container");
         goto out;
@@ -833,6 +846,13 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         goto out;
     if (has_agent)
         st.agent_unfrozen = agent_escape_freezer(init_pid, st.cgroup_paths);
+    if (n_ttys > 0) {
+        if (rlx_ttys_listen(&ttys, state_dir, err) < 0 ||
+            (tty_holder = rlx_ttys_hold(&ttys, init_pid, st.starttime, err)) < 0)
+            goto out;
+        st.tty_holder_pid = tty_holder;
+        st.tty_holder_starttime = proc_start_time(tty_holder, NULL);
+    }
     /* The cgroups record written before start usually holds these paths already. */
     record_cgroups = !strv_same_set(st.cgroup_paths, expected_cg) || !strv_same_set(monitor_cg, expected_monitor_cg);
     if (record_cgroups && rlx_state_save_cgroups(state_dir, st.cgroup_paths, monitor_cg, err) < 0)
@@ -876,7 +896,12 @@ out:
             close(out->pty_master);
             out->pty_master = -1;
         }
+        if (tty_holder > 0) {
+            kill(tty_holder, SIGKILL);
+            waitpid(tty_holder, NULL, 0);
+        }
     }
+    rlx_ttys_close(&ttys);
     if (sv[0] >= 0)
         close(sv[0]);
     if (sv[1] >= 0)
@@ -972,6 +997,7 @@ int rlx_container_start(const struct rlx_global *g, const char *id, rlx_error_t 
     if (!path_exists(st.bundle)) {
         /* A container whose bundle vanished cannot honour its poststart/poststop hooks. */
         rlx_error(err, ENOENT, "bundle %s of container '%s' disappeared; the container was removed", st.bundle, id);
+        kill_tty_holder(&st);
         destroy_leftovers(dir, st.cgroup_paths, st.monitor_cgroup_paths, st.pid);
         stop_systemd_unit(g, st.systemd_unit);
         goto fail;
@@ -1104,6 +1130,7 @@ int rlx_container_delete(const struct rlx_global *g, const char *id, bool force,
     /* A create killed before it knew init's pid recorded only where the cgroups would be. */
     if (st.pid == 0 || st.cgroup_paths == NULL)
         rlx_state_add_recorded_cgroups(dir, &st);
+    kill_tty_holder(&st);
     destroy_leftovers(NULL, st.cgroup_paths, st.monitor_cgroup_paths,
                       rlx_state_init_alive(&st) ? st.pid : 0);
     stop_systemd_unit(g, st.systemd_unit);

@@ -553,7 +553,9 @@ static int tr_unsupported(struct rlx_lxcconf *c, const struct rlx_spec *s, const
                           rlx_error_t *err)
 {
     (void)c;
+    (void)s;
     (void)ctx;
+    (void)err;
     return 0;
 }
 

@@ -19,6 +19,7 @@ static const struct rlx_command commands[] = {
     {"delete", cmd_delete, "delete a container and everything it holds"},
     {"list", cmd_list, "list containers"},
     {"ps", cmd_ps, "list the processes of a container"},
+    {"console", cmd_console, "attach to a container's tty (annotation org.runlxc.ttys)"},
     {"pause", cmd_pause, "freeze every process of a container"},
     {"resume", cmd_resume, "thaw a paused container"},
     {"update", cmd_update, "change the resource limits of a container"},

@@ -99,6 +99,10 @@ int rlx_state_load(const char *root, const char *id, struct rlx_state *st, rlx_e
     st->hook_kinds = json_object_object_get_ex(o, "hook_kinds", &v) ? json_object_get_int(v) : -1;
     if (json_object_object_get_ex(o, "stop_signal", &v))
         st->stop_signal = json_object_get_int(v);
+    if (json_object_object_get_ex(o, "tty_holder_pid", &v))
+        st->tty_holder_pid = (pid_t)json_object_get_int64(v);
+    if (json_object_object_get_ex(o, "tty_holder_starttime", &v))
+        st->tty_holder_starttime = (unsigned long long)json_object_get_int64(v);
     if (json_object_object_get_ex(o, "creator_pid", &v))
         st->creator_pid = (pid_t)json_object_get_int64(v);
     if (json_object_object_get_ex(o, "creator_starttime", &v))
@@ -135,6 +139,10 @@ int rlx_state_save(const char *dir, const struct rlx_state *st, rlx_error_t *err
     json_object_object_add(o, "hook_kinds", json_object_new_int(st->hook_kinds));
     if (st->stop_signal > 0)
         json_object_object_add(o, "stop_signal", json_object_new_int(st->stop_signal));
+    if (st->tty_holder_pid > 0) {
+        json_object_object_add(o, "tty_holder_pid", json_object_new_int64(st->tty_holder_pid));
+        json_object_object_add(o, "tty_holder_starttime", json_object_new_int64((int64_t)st->tty_holder_starttime));
+    }
     if (st->pid == 0 && st->creator_pid > 0) {
         json_object_object_add(o, "creator_pid", json_object_new_int64(st->creator_pid));
         json_object_object_add(o, "creator_starttime", json_object_new_int64((int64_t)st->creator_starttime));
@@ -216,24 +224,16 @@ void rlx_state_free(struct rlx_state *st)
     memset(st, 0, sizeof(*st));
 }
 
-/* pid is still the process that started at starttime, and not a zombie. */
-static bool same_live_process(pid_t pid, unsigned long long starttime)
-{
-    bool zombie = false;
-    unsigned long long t = proc_start_time(pid, &zombie);
-    return t != 0 && t == starttime && !zombie;
-}
-
 bool rlx_state_init_alive(const struct rlx_state *st)
 {
-    return st->pid > 0 && same_live_process(st->pid, st->starttime);
+    return st->pid > 0 && proc_is_alive(st->pid, st->starttime);
 }
 
 /* Is the create that wrote this state still at work? A state written before the creator was
  * recorded says nothing, and is taken as being created, as before. */
 static bool creator_alive(const struct rlx_state *st)
 {
-    return st->creator_pid <= 0 || same_live_process(st->creator_pid, st->creator_starttime);
+    return st->creator_pid <= 0 || proc_is_alive(st->creator_pid, st->creator_starttime);
 }
 
 const char *rlx_state_status(const char *dir, const struct rlx_state *st)

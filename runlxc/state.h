@@ -20,8 +20,8 @@ struct rlx_state {
     struct json_object *annotations; /* owned */
     char **cgroup_paths;             /* absolute cgroup dirs of the container */
     char **monitor_cgroup_paths;     /* where the short-lived liblxc monitor lived */
-    bool shared_pidns;
-    bool agent_unfrozen;             /* the exec agent lives outside the container's freezer */               /* no private pid namespace: kill every cgroup member */
+    bool shared_pidns;               /* no private pid namespace: kill every cgroup member */
+    bool agent_unfrozen;             /* the exec agent lives outside the container's freezer */
     char *lxcfs_mountpoint;          /* lxcfs the container's views come from, or NULL */
     char **lxcfs_targets;            /* container paths bound from it */
     char *lxcfs_relay;               /* container path of the lxcfs relay (remount without
@@ -30,6 +30,8 @@ struct rlx_state {
     pid_t creator_pid;               /* the `runlxc create` that made it, until init's pid is */
     unsigned long long creator_starttime; /* known: "creating" only while that one lives */
     int stop_signal;                 /* a rich container's stop signal (rich.h), else 0 */
+    pid_t tty_holder_pid;            /* the holder of its ttys' masters (ttys.h), else 0 */
+    unsigned long long tty_holder_starttime;
     int hook_kinds;                  /* bit (1 << rlx_hook_kind) per kind config.json has, or
                                       * -1 when unknown (a state file without the record) */
 };

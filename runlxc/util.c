@@ -332,6 +332,13 @@ unsigned long long proc_start_time(pid_t pid, bool *zombie)
     return start;
 }
 
+bool proc_is_alive(pid_t pid, unsigned long long starttime)
+{
+    bool zombie = false;
+    unsigned long long t = proc_start_time(pid, &zombie);
+    return t != 0 && t == starttime && !zombie;
+}
+
 char *now_rfc3339(void)
 {
     struct timespec ts;

@@ -62,6 +62,8 @@ bool path_exists(const char *path);
 bool path_has_dotdot(const char *path);
 /* Process start time (field 22 of /proc/PID/stat), 0 if gone; zombie is reported by *zombie. */
 unsigned long long proc_start_time(pid_t pid, bool *zombie);
+/* pid is still the process that started at starttime, and not a zombie. */
+bool proc_is_alive(pid_t pid, unsigned long long starttime);
 /* Now in RFC 3339 with nanoseconds, UTC. */
 char *now_rfc3339(void);
 

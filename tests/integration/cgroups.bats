@@ -68,7 +68,7 @@ forget_parents() {
     echo "runc left: $runc_left"; echo "runlxc left: $ours"
     # runc removes the leaf only: the intermediate dirs stay, in every hierarchy.
     [ "$ours" = "$runc_left" ]
-    ! grep -q LEAF <<< "$ours"
+    if grep -q LEAF <<< "$ours"; then false; fi
     assert_no_leftovers "$ID"
 }
 
@@ -183,7 +183,7 @@ subcgroups_then_delete() {
     rl run -d "$ID"
     subcgroups_then_delete rl "$ID"
     assert_no_leftovers "$ID"
-    ! grep -l "sleep.1000" /proc/[0-9]*/cmdline 2>/dev/null | xargs -r grep -l "rlx-sub" 2>/dev/null
+    if grep -l "sleep.1000" /proc/[0-9]*/cmdline 2>/dev/null | xargs -r grep -l "rlx-sub" 2>/dev/null; then false; fi
 }
 
 @test "update -r: field names match without regard to case, as Go's decoder (and runc) reads them" {

@@ -28,8 +28,9 @@ teardown() {
 
 cv() { "$RUNLXC" convert --lxcpath "$LXP" "$@"; }
 
-# A busybox container as LXC's template makes it, on the test's bridge with a static address
-# and cgroup limits; its rcS would run a DHCP client that drops the static address.
+# A busybox container as LXC's template makes it (with its 5 ttys), on the test's bridge with
+# a static address and cgroup limits; its rcS would run a DHCP client that drops the static
+# address. The freezer state is a setting an OCI bundle cannot carry (lossy).
 make_busybox() { # name
     lxc-create -P "$LXP" -n "$1" -t busybox >/dev/null
     sed -i 's/lxcbr0/brcv0/; /udhcpc/d' "$LXP/$1/config"
@@ -41,13 +42,15 @@ lxc.net.0.ipv4.gateway = 10.0.77.1
 lxc.cgroup.memory.limit_in_bytes = 256M
 lxc.cgroup.pids.max = 100
 lxc.environment = RLX_FROM_LXC=yes
+lxc.cgroup.freezer.state = THAWED
 EOF
 }
 
 # What a container sees, printed by the same probe under lxc-attach and runlxc exec.
 PROBE='hostname; ip -o -4 addr show eth0 | awk "{print \$2, \$4}"; ping -c1 -W3 10.0.77.1 >/dev/null && echo ping-ok
 grep -E "^Cap(Bnd|Eff)" /proc/1/status; tr -s " " < /proc/self/uid_map; tr "\0" "\n" < /proc/1/environ | grep ^RLX_
-for m in /proc /sys /dev/pts /dev/shm /dev/mqueue /lib /usr/lib; do grep -q " $m " /proc/mounts && echo "mount $m"; done'
+for m in /proc /sys /dev/pts /dev/shm /dev/mqueue /lib /usr/lib; do grep -q " $m " /proc/mounts && echo "mount $m"; done
+for t in 1 5 6; do [ -c /dev/tty$t ] && echo "tty$t"; done; true'
 
 # Host-side cgroup limits of the process $1 (LXC 5 leaves the container's /sys/fs/cgroup
 # empty on this hybrid host, so both runtimes are read from outside).
@@ -91,9 +94,11 @@ EOF
     grep -qx "mount /usr/lib" "$T/runlxc.out"
     grep -qx "memory 268435456 pids 100" "$T/runlxc.out"
     [ "$(tr '\n' ' ' < "$T/inside.out")" = "268435456 100 " ]
-    # the one lossy setting is the template's ttys
+    grep -qx "tty5" "$T/runlxc.out"
+    # the one lossy setting is the freezer state; the template's ttys became the annotation
     grep -q "^container bb: .* 1 lossy" "$T/report.txt"
-    grep -q "lossy *lxc.tty.max = 5" "$T/report.txt"
+    grep -q "lossy *lxc.cgroup.freezer.state = THAWED" "$T/report.txt"
+    grep -q "translated lxc.tty.max = 5 -> annotations.org.runlxc.ttys" "$T/report.txt"
 }
 
 @test "convert: lossy settings make it exit 1 and write nothing; --report json lists every key" {
@@ -159,7 +164,7 @@ EOF
     [ "$(jq -r '.linux.resources.cpu.cpus, .linux.resources.cpu.shares' "$c" | tr '\n' ' ')" = "0 512 " ]
     [ "$(jq -c '.process.rlimits' "$c")" = '[{"type":"RLIMIT_NOFILE","soft":1024,"hard":2048}]' ]
     [ "$(jq -c '.linux.resources.devices' "$c")" = '[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"}]' ]
-    ! jq -e '.process.capabilities.bounding | index("CAP_SYS_MODULE")' "$c"
+    if jq -e '.process.capabilities.bounding | index("CAP_SYS_MODULE")' "$c"; then false; fi
     jq -e '.process.capabilities.bounding | index("CAP_SYS_ADMIN")' "$c"
     [ "$(jq -r '.annotations["org.runlxc.lxc.net"]' "$c")" = "$(printf 'lxc.net.0.type = veth\nlxc.net.0.link = br0\nlxc.net.0.flags = up\nlxc.net.0.hwaddr = 00:16:3e:11:22:33\nlxc.net.0.ipv4.address = 10.1.2.3/24')" ]
     [ "$(jq -r '.annotations["org.runlxc.lxc.signal.halt"], .annotations["org.runlxc.lxc.start.auto"]' "$c" | tr '\n' ' ')" = "SIGRTMIN+3 1 " ]
@@ -167,10 +172,10 @@ EOF
     [ "$(jq -r '.annotations["org.runlxc.rich"], .annotations["org.runlxc.stop-signal"]' "$c" | tr '\n' ' ')" = "true SIGRTMIN+3 " ]
     jq -e '.linux.seccomp.syscalls[] | select(.names == ["kexec_load"] and .action == "SCMP_ACT_ERRNO" and .errnoRet == 1)' "$c"
     jq -e '.linux.seccomp.syscalls[] | select(.names == ["umount2"] and .errnoRet == 13)' "$c"
-    ! jq -e '.linux.seccomp.syscalls[] | select(.names == ["open_by_handle_at"])' "$c"
+    if jq -e '.linux.seccomp.syscalls[] | select(.names == ["open_by_handle_at"])' "$c"; then false; fi
     jq -e '.mounts[] | select(.destination == "/tmp" and .type == "bind")' "$c"
-    ! jq -e '.linux.readonlyPaths | index("/proc/sys")' "$c"    # proc:rw
-    ! jq -e '.mounts[] | select(.destination == "/sys/fs/cgroup")' "$c"   # no cgroup in mount.auto
+    if jq -e '.linux.readonlyPaths | index("/proc/sys")' "$c"; then false; fi    # proc:rw
+    if jq -e '.mounts[] | select(.destination == "/sys/fs/cgroup")' "$c"; then false; fi    # no cgroup in mount.auto
     # the report names the 1.0 keys with their 2.1 spelling and where each came from
     jq -e '.items[] | select(.key == "lxc.utsname" and .modern_key == "lxc.uts.name" and .status == "translated")' <<< "$output"
     jq -e --arg f "$T/inc/common.conf" '.items[] | select(.key == "lxc.cap.drop" and .file == $f and .line == 3)' <<< "$output"
@@ -339,7 +344,7 @@ CONF
     # cpu.weight 100 -> shares that runc turns back into weight 100
     [ "$(jq '.linux.resources.cpu.shares' "$c")" = 2598 ]
     [ "$(jq -r '.linux.resources.unified["io.max"]' "$c")" = "8:0 rbps=1048576" ]
-    ! jq -e '.linux.namespaces[] | select(.type == "network")' "$c"
+    if jq -e '.linux.namespaces[] | select(.type == "network")' "$c"; then false; fi
     [ "$(jq -c '.hooks.createRuntime[0].args' "$c")" = '["/usr/local/bin/prestart-hook","one","two","modern","lxc","pre-start"]' ]
     jq -e '.hooks.poststop[0].path == "/usr/local/bin/poststop-hook"' "$c"
     [ "$(jq -r '.linux.sysctl["net.ipv4.ip_forward"]' "$c")" = 1 ]
@@ -417,5 +422,5 @@ CONF
     [ "${lines[0]}" = upper ]
     [ "${lines[1]}" = 1 ]
     # the overlay was mounted only in convert's own mount namespace
-    ! grep -q "$LXP/ovl" /proc/self/mountinfo
+    if grep -q "$LXP/ovl" /proc/self/mountinfo; then false; fi
 }

@@ -94,7 +94,7 @@ EOF
     touch "$T/stop"
     wait $swapper || true
     # the host directory was never mounted over or written
-    ! grep -q " $T/host-target " /proc/self/mountinfo
+    if grep -q " $T/host-target " /proc/self/mountinfo; then false; fi
     [ "$(ls "$T/host-target")" = marker ]
 }
 

@@ -85,7 +85,7 @@ teardown() { teardown_bundle; }
     [ "$(state_field "$ID" pid)" = "$pid" ]
     [ -e "$ROOT/$ID/exec.fifo" ]
     # not started: the payload has not run
-    ! grep -q sleep "/proc/$pid/cmdline"
+    if grep -q sleep "/proc/$pid/cmdline"; then false; fi
     rl start "$ID"
     [ "$(state_field "$ID" status)" = running ]
     [ ! -e "$ROOT/$ID/exec.fifo" ]
@@ -109,9 +109,9 @@ teardown() { teardown_bundle; }
         [ "$(cat /proc/$ppid/comm)" = runlxc-reaper ]
         grep -q '^VmRSS:[[:space:]]*[0-9]\{1,4\} kB' /proc/$ppid/status   # static and small
     fi
-    ! pgrep -f "lxc monitor.*$ID"
+    if pgrep -f "lxc monitor.*$ID"; then false; fi
     rl start "$ID"
-    ! pgrep -f "lxc monitor.*$ID"
+    if pgrep -f "lxc monitor.*$ID"; then false; fi
     if ! feature PR_SET_CHILD_SUBREAPER; then
         rl kill "$ID" KILL
         for _ in $(seq 100); do [ -e /proc/$ppid ] || break; sleep 0.05; done

@@ -199,7 +199,7 @@ restart_lxcfs() {
     "$host" --root "$LXROOT" --lxcfs-mountpoint "$LXFS" lxcfs stop
     run "$host" --root "$LXROOT" --lxcfs-mountpoint "$LXFS" lxcfs status
     [ "$status" -eq 1 ]
-    ! grep -q " $(relay_entry) " /proc/self/mountinfo
+    if grep -q " $(relay_entry) " /proc/self/mountinfo; then false; fi
     run "$host" --root "$LXROOT" --lxcfs-mountpoint "$LXFS" lxcfs stop
     [ "$status" -eq 1 ]
     [[ "$output" == *"no lxcfs started by runlxc"* ]]

@@ -91,11 +91,12 @@ assert_no_cgroups_below() {
     grep -qE '^0::/init.scope$' <<< "$output" || grep -qE ':name=systemd:/init.scope$' <<< "$output"
     # tracking hierarchies writable, controller hierarchies not (the engine's limits stay)
     run rl exec "$ID" cat /proc/self/mountinfo
+    # (field 5 is the mount point, 6 the mount's options; the superblock's come after " - ")
     if grep -q ' /sys/fs/cgroup/systemd ' <<< "$output"; then
-        grep -E ' /sys/fs/cgroup/systemd ' <<< "$output" | grep -q ' rw,'
-        ! grep -E ' /sys/fs/cgroup/memory ' <<< "$output" | grep -q ' rw,'
+        [ "$(awk '$5 == "/sys/fs/cgroup/systemd" {o = $6} END {print substr(o, 1, 3)}' <<< "$output")" = "rw," ]
+        [ "$(awk '$5 == "/sys/fs/cgroup/memory" {o = $6} END {print substr(o, 1, 3)}' <<< "$output")" = "ro," ]
     else   # cgroup v2: the whole tree is the init's (systemd made init.scope in it)
-        grep -E ' /sys/fs/cgroup .* - cgroup2 ' <<< "$output" | tail -1 | grep -q ' rw,'
+        [ "$(awk '$5 == "/sys/fs/cgroup" && / - cgroup2 / {o = $6} END {print substr(o, 1, 3)}' <<< "$output")" = "rw," ]
         rl exec "$ID" test -d /sys/fs/cgroup/init.scope
     fi
     run rl exec "$ID" touch /sys/fs/cgroup/memory/x
@@ -175,11 +176,90 @@ assert_no_cgroups_below() {
     [ "$status" -eq 0 ]
     grep -q '^N 2$' "$T/booted"
     grep -q '^runlxc-hello started$' "$T/booted"
-    ! grep -q 'stop_signal wrong' "$T/booted"
+    if grep -q 'stop_signal wrong' "$T/booted"; then false; fi
     # runlevel 0 ran the init scripts' stop actions before the halt
     grep -q '^runlxc-hello stopped$' "$B/rootfs/var/log/runlxc-hello.log"
     assert_no_leftovers "$ID"
     assert_no_cgroups_below
+}
+
+@test "rich sysvinit: org.runlxc.ttys gives /dev/tty1..N to inittab's gettys; runlxc console attaches; delete leaves no holder or pty" {
+    rich_bundle sysvinit
+    cfg '.annotations["org.runlxc.ttys"] = "2"'
+    # a CentOS 6 style inittab: gettys on the first ttys (mkrootfs.sh's image has none)
+    printf '1:2345:respawn:/sbin/getty --noclear 38400 tty1\n2:2345:respawn:/sbin/getty 38400 tty2\n' \
+        >> "$B/rootfs/etc/inittab"
+    rl run -d "$ID" < /dev/null
+    local on=""
+    for i in $(seq $((60 * W))); do
+        on=$(rl exec "$ID" sh -c 'for p in $(pgrep -x getty); do readlink /proc/$p/fd/0; done | sort' 2>/dev/null) || true
+        [ "$(echo $on)" = "/dev/tty1 /dev/tty2" ] && break
+        sleep 0.5
+    done
+    echo "gettys on: $on"
+    [ "$(echo $on)" = "/dev/tty1 /dev/tty2" ]
+    # a getty that cannot open its tty respawns with a new pid: these stay
+    local pids=$(rl exec "$ID" pgrep -x getty | sort)
+    # what the tty writes reaches the console (getty's prompt after a newline) ...
+    run sh -c "(printf '\n'; sleep 1) | '$RUNLXC' --root '$ROOT' console --tty 2 '$ID'"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"login:"* ]]
+    # ... and what the console writes reaches the tty: getty hands the name to login
+    run sh -c "(printf 'root\n'; sleep 2) | '$RUNLXC' --root '$ROOT' console -t 1 '$ID'"
+    echo "$output"
+    [[ "$output" == *"Password:"* ]]
+    [ "$(rl exec "$ID" pgrep -x getty | sort)" != "$pids" ]   # tty1's getty became login
+    rl exec "$ID" pgrep -x login
+    # one console per tty, as lxc-console; a tty the container lacks is named
+    (sleep 4 | "$RUNLXC" --root "$ROOT" console -t 2 "$ID" > /dev/null) &
+    for i in $(seq 20); do
+        run rl console -t 2 "$ID" < /dev/null
+        [[ "$output" == *"tty2 is busy: another console is attached to it"* ]] && break
+        sleep 0.2
+    done
+    echo "$output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"tty2 is busy: another console is attached to it"* ]]
+    wait
+    run rl console -t 3 "$ID" < /dev/null
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"tty3: the container has 2 ttys (/dev/tty1..2)"* ]]
+    # the masters live in a holder outside the container; delete ends it and with it the ptys
+    local holder=$(jq .tty_holder_pid "$ROOT/$ID/state.json")
+    local ptys=$(rl exec "$ID" sh -c 'for t in /dev/tty1 /dev/tty2; do echo $(( 0x$(stat -c %T $t) )); done')
+    echo "holder $holder, ptys $ptys"
+    [ "$holder" -gt 0 ]
+    grep -q "$ID" /proc/$holder/cmdline
+    for n in $ptys; do [ -e /dev/pts/$n ]; done
+    rl delete --force "$ID"
+    assert_no_leftovers "$ID"
+    if grep -q "$ID" /proc/$holder/cmdline 2>/dev/null; then echo "tty holder $holder left"; false; fi
+    for n in $ptys; do [ ! -e /dev/pts/$n ] || { echo "pty $n left"; false; }; done
+    assert_no_cgroups_below
+}
+
+@test "ttys: a bad org.runlxc.ttys is refused with nothing left; console names a container without ttys" {
+    setup_bundle
+    args sleep 100
+    for v in 64 -1 two; do
+        cfg --arg v "$v" '.annotations["org.runlxc.ttys"] = $v'
+        run rl create "$ID"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"annotations.org.runlxc.ttys: '$v' must be a number of ttys from 0 to 63"* ]]
+        assert_no_leftovers "$ID"
+    done
+    cfg 'del(.annotations["org.runlxc.ttys"])'
+    rl run -d "$ID" < /dev/null
+    run rl console "$ID" < /dev/null
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"container '$ID' has no ttys (annotation org.runlxc.ttys)"* ]]
+    rl delete --force "$ID"
+    run rl console "$ID" < /dev/null
+    [ "$status" -ne 0 ]
+    assert_no_leftovers "$ID"
+    teardown_bundle
 }
 
 @test "rich: the annotation decides over detection; bad annotations are refused with nothing left" {
@@ -201,7 +281,7 @@ assert_no_cgroups_below() {
     ln -sf /bin/busybox "$B/rootfs/sbin/init"
     cfg '.annotations["org.runlxc.rich"] = "false" | .process.args = ["/sbin/init"]'
     rl create "$ID"
-    ! jq -e .stop_signal "$ROOT/$ID/state.json" >/dev/null
+    if jq -e .stop_signal "$ROOT/$ID/state.json" >/dev/null; then false; fi
     rl delete --force "$ID"
     # detection: /sbin/init as args[0] without the annotation
     cfg 'del(.annotations["org.runlxc.rich"]) | .process.args = ["/sbin/init"]'
@@ -228,7 +308,7 @@ assert_no_cgroups_below() {
     rl create "$ID"
     rl start "$ID"
     sleep 0.5
-    ! jq -e .stop_signal "$ROOT/$ID/state.json" >/dev/null
+    if jq -e .stop_signal "$ROOT/$ID/state.json" >/dev/null; then false; fi
     rl kill "$ID"
     for i in $(seq 40); do [ "$(rl state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.25; done
     [ "$(cat "$B/rootfs/tmp/t")" = got-term ]

@@ -194,7 +194,7 @@ killat_bin() {
             create --bundle "$B" "$ID" >/dev/null 2>"$T/err" || status=$?
         echo "lxcfs killed at $n of $total: $status $(cat "$T/err")"
         for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
-        ! kill -0 "$pid" 2>/dev/null
+        if kill -0 "$pid" 2>/dev/null; then false; fi
         # the FUSE connection ends when the last holder of /dev/fuse is gone
         for i in $(seq 100); do timeout 2 cat "$LXFS/proc/uptime" >/dev/null 2>&1 || break; sleep 0.05; done
         lx lxcfs start >/dev/null
@@ -211,6 +211,6 @@ killat_bin() {
         fi
         lx delete --force "$ID"
         assert_no_leftovers "$ID"
-        ! grep -q " $B/rootfs" /proc/self/mountinfo
+        if grep -q " $B/rootfs" /proc/self/mountinfo; then false; fi
     done
 }

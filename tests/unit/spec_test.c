@@ -3,6 +3,7 @@
 #include "tap.h"
 #include "spec.h"
 #include "mounts.h"
+#include "ttys.h"
 #include "util.h"
 #include <sched.h>
 #include <stdlib.h>
@@ -34,6 +35,39 @@ static void expect_error(const char *json, const char *want, const char *what)
         printf("#   got: %s\n", rlx_error_text(&err));
     rlx_spec_free(s);
     rlx_error_release(&err);
+}
+
+/* org.runlxc.ttys: a count from 0 to 63, else an error naming the annotation. */
+static void expect_ttys(const char *value, int want)
+{
+    cleanup_free char *to = value ? xasprintf("\"annotations\":{\"org.runlxc.ttys\":\"%s\"}", value) : xstrdup("\"annotations\":{}");
+    cleanup_free char *j = NULL;
+    rlx_error_t err = NULL;
+    struct rlx_spec *s;
+    int n = -2, r;
+    const char *p = strstr(base, "\"annotations\":{\"a\":\"b\"}");
+    j = xasprintf("%.*s%s%s", (int)(p - base), base, to, p + strlen("\"annotations\":{\"a\":\"b\"}"));
+    s = rlx_spec_parse(j, "/b", &err);
+    r = s ? rlx_ttys_count(s, &n, &err) : -1;
+    if (want >= 0)
+        TAP_OK(r == 0 && n == want, "org.runlxc.ttys '%s' is %d ttys", value ? value : "(none)", want);
+    else
+        TAP_OK(r < 0 && strstr(rlx_error_text(&err), "annotations.org.runlxc.ttys") &&
+               strstr(rlx_error_text(&err), "from 0 to 63"), "org.runlxc.ttys '%s' is refused by name", value);
+    rlx_spec_free(s);
+    rlx_error_release(&err);
+}
+
+static void expect_filtered(const char *in, bool pending_in, const char *want, int want_r, bool want_pending)
+{
+    char out[64];
+    size_t n = 0;
+    bool pending = pending_in;
+    int r = rlx_ttys_filter_escape(in, strlen(in), out, &n, 1, &pending);
+    out[n] = '\0';
+    TAP_OK(r == want_r && strcmp(out, want) == 0 && pending == want_pending,
+           "console escape: %zu bytes in (pending %d) give %zu out, detach %d, pending %d", strlen(in), pending_in,
+           strlen(want), want_r, want_pending);
 }
 
 static char *with(const char *from, const char *to);
@@ -156,5 +190,20 @@ int main(void)
     }
     TAP_OK(path_has_dotdot("/a/../b") && path_has_dotdot("..") && path_has_dotdot("/a/..") &&
            !path_has_dotdot("/a..b/c") && !path_has_dotdot("/..a"), "path_has_dotdot");
+    expect_ttys(NULL, 0);
+    expect_ttys("0", 0);
+    expect_ttys("6", 6);
+    expect_ttys("63", 63);
+    expect_ttys("64", -1);
+    expect_ttys("-1", -1);
+    expect_ttys("6x", -1);
+    expect_ttys("", -1);
+    /* Ctrl+a (1) is the escape here */
+    expect_filtered("ls\r", false, "ls\r", 0, false);
+    expect_filtered("ab\001q", false, "ab", 1, false);
+    expect_filtered("\001\001x", false, "\001x", 0, false);
+    expect_filtered("a\001", false, "a", 0, true);
+    expect_filtered("q", true, "", 1, false);
+    expect_filtered("z", true, "\001z", 0, false);
     return tap_done();
 }
