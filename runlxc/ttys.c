@@ -167,6 +167,10 @@ static void __attribute__((noreturn)) holder_main(const struct rlx_ttys *t, pid_
     int *owner = xcalloc((size_t)t->n, sizeof(int));
     struct pollfd *pfd = xcalloc((size_t)t->n + 1, sizeof(*pfd));
 
+    sigset_t none;
+    sigemptyset(&none);
+    /* `run` blocks signals for its signalfd: the holder must still die of a plain SIGTERM. */
+    sigprocmask(SIG_SETMASK, &none, NULL);
     setsid();
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
