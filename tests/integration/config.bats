@@ -405,6 +405,22 @@ drop_subids() {
     [ "${lines[1]}" = 0 ]
 }
 
+@test "user namespace: the ttys of org.runlxc.ttys belong to the container's root, and what it writes reaches runlxc console" {
+    require_feature "user namespaces"
+    ensure_subids
+    chmod 711 "$T"
+    run_as_mapped_root 'stat -c "%u %g" /dev/tty1; echo hi-from-tty > /dev/tty1' '.linux.namespaces += [{"type": "user"}]
+        | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+        | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+        | .annotations["org.runlxc.ttys"] = "1"'
+    cat "$T/out"
+    [ "$(head -1 "$T/out")" = "0 5" ]
+    run sh -c "sleep 1 | '$RUNLXC' --root '$ROOT' console '$ID'"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *hi-from-tty* ]]
+}
+
 # run_as_mapped_root FIRST [JQ_ARGS...] FILTER: runs detached, in the user namespace FILTER sets
 # up (host ids 100000-165535 from container id 0), a payload that prints FIRST's output and
 # its uid, then creates /shared/f; the file must belong to host id 100000 and the uid be 0.
