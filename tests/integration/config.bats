@@ -391,14 +391,17 @@ drop_subids() {
     while read -r f; do sed -i '/^root:100000:65536$/d' "$f"; done < "$T/added-subids"
 }
 
+# A user namespace whose root is host id 100000 (run_as_mapped_root's filter).
+MAPPED_ROOT='.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+
 @test "user namespace: id mappings, root inside is an unprivileged id outside; exec enters it" {
     require_feature "user namespaces"
     ensure_subids
     # liblxc wants the state dir reachable by the container's root (as /run/runlxc is, 0711)
     chmod 711 "$T"
-    run_as_mapped_root 'cat /proc/self/uid_map | tr -s " "' '.linux.namespaces += [{"type": "user"}]
-        | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-        | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+    run_as_mapped_root 'cat /proc/self/uid_map | tr -s " "' "$MAPPED_ROOT"
     [ "$(head -1 "$T/out")" = " 0 100000 65536" ]
     run rl exec "$ID" sh -c 'readlink /proc/self/ns/user; id -u'
     [ "${lines[0]}" = "$(readlink /proc/$(state_field "$ID" pid)/ns/user)" ]
@@ -409,10 +412,7 @@ drop_subids() {
     require_feature "user namespaces"
     ensure_subids
     chmod 711 "$T"
-    run_as_mapped_root 'stat -c "%u %g" /dev/tty1; echo hi-from-tty > /dev/tty1' '.linux.namespaces += [{"type": "user"}]
-        | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-        | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-        | .annotations["org.runlxc.ttys"] = "1"'
+    run_as_mapped_root 'stat -c "%u %g" /dev/tty1; echo hi-from-tty > /dev/tty1' "$MAPPED_ROOT"' | .annotations["org.runlxc.ttys"] = "1"'
     cat "$T/out"
     [ "$(head -1 "$T/out")" = "0 5" ]
     run sh -c "sleep 1 | '$RUNLXC' --root '$ROOT' console '$ID'"
