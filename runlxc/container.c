@@ -427,8 +427,6 @@ static void empty_and_destroy(char **cg)
     rlx_cgroup_destroy(cg);
 }
 
-/* Removes what a failed or deleted container leaves: processes, cgroups, the state dir.
- * The monitor cgroup still holds init's minimal parent on kernels without subreapers. */
 /* The holder ends by itself within a second of init; delete does not wait for that. */
 static void kill_tty_holder(const struct rlx_state *st)
 {
@@ -436,6 +434,8 @@ static void kill_tty_holder(const struct rlx_state *st)
         kill(st->tty_holder_pid, SIGKILL);
 }
 
+/* Removes what a failed or deleted container leaves: processes, cgroups, the state dir.
+ * The monitor cgroup still holds init's minimal parent on kernels without subreapers. */
 static void destroy_leftovers(const char *state_dir, char **cg, char **monitor_cg, pid_t init_pid)
 {
     if (init_pid > 0)
