@@ -11,7 +11,9 @@
  * With KILLAT_VICTIM=PID, the Nth system call kills PID instead (a daemon CMD depends on, such
  * as lxcfs) and CMD runs on untraced to its end.
  * Exit status: CMD's (128+signal when signalled). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
