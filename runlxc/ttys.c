@@ -168,13 +168,15 @@ static void __attribute__((noreturn)) holder_main(const struct rlx_ttys *t, pid_
     struct pollfd *pfd = xcalloc((size_t)t->n + 1, sizeof(*pfd));
 
     sigset_t none;
-    sigemptyset(&none);
-    /* `run` blocks signals for its signalfd: the holder must still die of a plain SIGTERM. */
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    setsid();
+
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     signal(SIGINT, SIG_IGN);
+    /* `run` blocks signals for its signalfd: the holder must still die of a plain SIGTERM
+     * (unblocked after the ignores, so a Ctrl+C pending for `run` does not end it). */
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    setsid();
     keep_only(t);
     if (chdir("/") < 0)
         _exit(1);
