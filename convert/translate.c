@@ -814,6 +814,7 @@ static int h_tty(struct tr *t, const struct rlx_lxc_item *it, const char *s, rlx
 {
     char *end;
     long n;
+    bool capped;
     (void)e;
     if (strcmp(s, "dir") == 0)
         return note(t, it, CONV_NO_EFFECT, NULL, "runlxc binds the ttys at /dev/ttyN only");
@@ -823,16 +824,16 @@ static int h_tty(struct tr *t, const struct rlx_lxc_item *it, const char *s, rlx
         return note(t, it, CONV_NO_EFFECT, NULL, "no ttys");
     if (errno || end == it->value || *end || n < 0)
         return note(t, it, CONV_LOSSY, NULL, "not a number of ttys");
-    if (n > RLX_TTYS_MAX)
+    capped = n > RLX_TTYS_MAX;
+    if (capped)
         n = RLX_TTYS_MAX;
     {
         char v[16];
         snprintf(v, sizeof(v), "%ld", n);
         json_object_object_add(obj(t->cv->spec, "annotations", NULL), RLX_TTYS_ANNOTATION, json_object_new_string(v));
     }
-    return note(t, it, n == RLX_TTYS_MAX && strcmp(it->value, "63") != 0 ? CONV_LOSSY : CONV_TRANSLATED,
-                "annotations." RLX_TTYS_ANNOTATION, "/dev/tty1..%ld on ptys, attached with `runlxc console -t N`%s", n,
-                n == RLX_TTYS_MAX && strcmp(it->value, "63") != 0 ? " (at most 63)" : "");
+    return note(t, it, capped ? CONV_LOSSY : CONV_TRANSLATED, "annotations." RLX_TTYS_ANNOTATION,
+                "/dev/tty1..%ld on ptys, attached with `runlxc console -t N`%s", n, capped ? " (at most 63)" : "");
 }
 
 static int h_arch(struct tr *t, const struct rlx_lxc_item *it, const char *s, rlx_error_t *e)

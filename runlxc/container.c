@@ -35,7 +35,6 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -282,20 +281,8 @@ static bool agent_escape_freezer(pid_t init_pid, char **cgroup_paths)
 /* The agent's socket: a host path in the state dir (mode 0700, never inside the container). */
 static int agent_listen(const char *state_dir, rlx_error_t *err)
 {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
     cleanup_free char *path = xasprintf("%s/agent.sock", state_dir);
-    int s;
-    if (strlen(path) >= sizeof(addr.sun_path))
-        return rlx_error(err, 0, "exec agent socket %s: path too long (use a shorter --root)", path);
-    strcpy(addr.sun_path, path);
-    s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0 || bind(s, (struct sockaddr *)&addr, sizeof(addr)) < 0 || chmod(path, 0600) < 0 || listen(s, 16) < 0) {
-        int e = errno;
-        if (s >= 0)
-            close(s);
-        return rlx_error(err, e, "exec agent socket %s", path);
-    }
-    return s;
+    return rlx_unix_listen("exec agent socket", path, err);
 }
 
 /* After a failure, let liblxc's monitor tear down what it built (init exits after reporting

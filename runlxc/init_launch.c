@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/uio.h>
-#include <sys/un.h>
 #include <json-c/json.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
@@ -261,16 +260,11 @@ void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s, boo
 
 int rlx_unix_send_fd(const char *what, const char *path, int fd, const char *payload, rlx_error_t *err)
 {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    cleanup_close int s = -1;
+    cleanup_close int s = rlx_unix_connect(what, path, err);
     struct iovec iov = {(void *)payload, strlen(payload)};
 
-    if (strlen(path) >= sizeof(addr.sun_path))
-        return rlx_error(err, 0, "%s %s: path too long", what, path);
-    strcpy(addr.sun_path, path);
-    s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0 || connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-        return rlx_error(err, errno, "%s %s", what, path);
+    if (s < 0)
+        return -1;
     if (rlx_sendmsg_fd(s, &iov, 1, fd) < 0)
         return rlx_error(err, errno, "%s %s: send", what, path);
     return 0;

@@ -65,19 +65,6 @@ int rlx_rich_detect(const struct rlx_spec *s, struct rlx_rich *out, rlx_error_t 
     return 0;
 }
 
-static void insert_mount(struct rlx_spec *s, size_t at, const char *destination, const char *type, char *const *options)
-{
-    s->mounts = xrealloc(s->mounts, (s->n_mounts + 1) * sizeof(*s->mounts));
-    memmove(s->mounts + at + 1, s->mounts + at, (s->n_mounts - at) * sizeof(*s->mounts));
-    s->n_mounts++;
-    memset(&s->mounts[at], 0, sizeof(s->mounts[at]));
-    s->mounts[at].destination = xstrdup(destination);
-    s->mounts[at].type = xstrdup(type);
-    s->mounts[at].source = xstrdup(type);
-    for (size_t i = 0; options[i]; i++)
-        strv_push(&s->mounts[at].options, options[i]);
-}
-
 static size_t after_parent_mount(const struct rlx_spec *s, const char *dest)
 {
     size_t at = 0;
@@ -120,7 +107,7 @@ void rlx_rich_apply(struct rlx_spec *s, const struct rlx_rich *r)
         strv_push(&s->process.env, "container=lxc");
     for (size_t i = 0; i < sizeof(tmpfs) / sizeof(tmpfs[0]); i++)
         if (rlx_spec_mount_at(s, tmpfs[i].dest) == NULL)
-            insert_mount(s, after_parent_mount(s, tmpfs[i].dest), tmpfs[i].dest, "tmpfs", tmpfs[i].opts);
+            rlx_spec_insert_mount(s, after_parent_mount(s, tmpfs[i].dest), tmpfs[i].dest, "tmpfs", "tmpfs", tmpfs[i].opts);
     /* systemd reads its own cgroup from /proc/self/cgroup and expects to find it below
      * /sys/fs/cgroup, where runlxc binds the container's own cgroups: only a cgroup
      * namespace makes the two agree. An engine that binds hierarchies below /sys/fs/cgroup
@@ -133,7 +120,7 @@ void rlx_rich_apply(struct rlx_spec *s, const struct rlx_rich *r)
     }
     if (rlx_spec_mount_at(s, "/sys/fs/cgroup") == NULL) {
         static char *const opts[] = {"nosuid", "noexec", "nodev", "relatime", "ro", NULL};
-        insert_mount(s, s->n_mounts, "/sys/fs/cgroup", "cgroup", opts);
+        rlx_spec_insert_mount(s, s->n_mounts, "/sys/fs/cgroup", "cgroup", "cgroup", opts);
     }
 }
 

@@ -500,6 +500,20 @@ static bool same_path(const char *a, const char *b)
     }
 }
 
+void rlx_spec_insert_mount(struct rlx_spec *s, size_t at, const char *destination, const char *type,
+                           const char *source, char *const *options)
+{
+    s->mounts = xrealloc(s->mounts, (s->n_mounts + 1) * sizeof(*s->mounts));
+    memmove(s->mounts + at + 1, s->mounts + at, (s->n_mounts - at) * sizeof(*s->mounts));
+    s->n_mounts++;
+    memset(&s->mounts[at], 0, sizeof(s->mounts[at]));
+    s->mounts[at].destination = xstrdup(destination);
+    s->mounts[at].type = xstrdup(type);
+    s->mounts[at].source = xstrdup(source);
+    for (size_t i = 0; options[i]; i++)
+        strv_push(&s->mounts[at].options, options[i]);
+}
+
 const struct rlx_mount *rlx_spec_mount_at(const struct rlx_spec *s, const char *destination)
 {
     const struct rlx_mount *r = NULL;

@@ -188,6 +188,9 @@ bool rlx_spec_sets_up_dev(const struct rlx_spec *s);
 const struct rlx_device *rlx_spec_device(const struct rlx_spec *s, const char *path);
 /* The last mount at destination (paths compared with repeated and trailing '/' ignored), or NULL. */
 const struct rlx_mount *rlx_spec_mount_at(const struct rlx_spec *s, const char *destination);
+/* Inserts a mount at index `at` of mounts (n_mounts appends); options is NULL-terminated. */
+void rlx_spec_insert_mount(struct rlx_spec *s, size_t at, const char *destination, const char *type,
+                           const char *source, char *const *options);
 /* The /dev mount of mounts (the last one there), or NULL. */
 const struct rlx_mount *rlx_spec_dev_mount(const struct rlx_spec *s);
 bool rlx_mount_is_bind(const struct rlx_mount *m);

@@ -12,7 +12,6 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 int rlx_ttys_count(const struct rlx_spec *s, int *n, rlx_error_t *err)
@@ -42,24 +41,11 @@ static long long host_id(const struct rlx_idmap *m, size_t n, uint32_t id)
     return -1;
 }
 
-static void add_bind(struct rlx_spec *s, const char *source, const char *destination)
-{
-    struct rlx_mount *m;
-    s->mounts = xrealloc(s->mounts, (s->n_mounts + 1) * sizeof(*s->mounts));
-    m = &s->mounts[s->n_mounts++];
-    memset(m, 0, sizeof(*m));
-    m->destination = xstrdup(destination);
-    m->type = xstrdup("bind");
-    m->source = xstrdup(source);
-    strv_push(&m->options, "bind");
-    strv_push(&m->options, "nosuid");
-    strv_push(&m->options, "noexec");
-}
-
 int rlx_ttys_open(struct rlx_spec *s, int n, struct rlx_ttys *t, rlx_error_t *err)
 {
     /* Inside a user namespace the host's root is nobody: the container's root owns its ttys,
      * with its tty group where that is mapped, as LXC chowns them. */
+    static char *const bind_opts[] = {"bind", "nosuid", "noexec", NULL};
     long long uid = host_id(s->uid_mappings, s->n_uid_mappings, 0);
     long long gid = host_id(s->gid_mappings, s->n_gid_mappings, 5);
     if (gid < 0)
@@ -80,23 +66,16 @@ int rlx_ttys_open(struct rlx_spec *s, int n, struct rlx_ttys *t, rlx_error_t *er
         if (uid >= 0 && chown(slave, (uid_t)uid, gid >= 0 ? (gid_t)gid : (gid_t)-1) < 0)
             return rlx_error(err, errno, "annotations.%s: chown %s to the container's root", RLX_TTYS_ANNOTATION, slave);
         snprintf(dest, sizeof(dest), "/dev/tty%d", i + 1);
-        add_bind(s, slave, dest);
+        rlx_spec_insert_mount(s, s->n_mounts, dest, "bind", slave, bind_opts);
     }
     return 0;
 }
 
 int rlx_ttys_listen(struct rlx_ttys *t, const char *state_dir, rlx_error_t *err)
 {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
     cleanup_free char *path = xasprintf("%s/tty.sock", state_dir);
-    if (strlen(path) >= sizeof(addr.sun_path))
-        return rlx_error(err, 0, "tty socket %s: path too long (use a shorter --root)", path);
-    strcpy(addr.sun_path, path);
-    t->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (t->listen_fd < 0 || bind(t->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || chmod(path, 0600) < 0 ||
-        listen(t->listen_fd, 8) < 0)
-        return rlx_error(err, errno, "tty socket %s", path);
-    return 0;
+    t->listen_fd = rlx_unix_listen("tty socket", path, err);
+    return t->listen_fd < 0 ? -1 : 0;
 }
 
 void rlx_ttys_close(struct rlx_ttys *t)
@@ -216,7 +195,6 @@ pid_t rlx_ttys_hold(const struct rlx_ttys *t, pid_t init, unsigned long long ini
 
 int rlx_ttys_attach(const char *state_dir, const char *id, int tty, int *master, int *conn, rlx_error_t *err)
 {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
     cleanup_free char *path = xasprintf("%s/tty.sock", state_dir), *req = xasprintf("%d", tty);
     char *reply = NULL;
     size_t len;
@@ -224,21 +202,16 @@ int rlx_ttys_attach(const char *state_dir, const char *id, int tty, int *master,
 
     *master = -1;
     *conn = -1;
-    if (strlen(path) >= sizeof(addr.sun_path))
-        return rlx_error(err, 0, "tty socket %s: path too long", path);
-    strcpy(addr.sun_path, path);
-    s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0)
-        return rlx_error(err, errno, "socket");
-    if (connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-        int e = errno;
-        close(s);
+    s = rlx_unix_connect("tty socket", path, err);
+    if (s < 0 && ((*err)->errnum == ENOENT || (*err)->errnum == ECONNREFUSED)) {
+        int e = (*err)->errnum;
+        rlx_error_release(err);
         if (e == ENOENT)
             return rlx_error(err, 0, "container '%s' has no ttys (annotation %s)", id, RLX_TTYS_ANNOTATION);
-        if (e == ECONNREFUSED)
-            return rlx_error(err, 0, "container '%s' is not running: its ttys are gone", id);
-        return rlx_error(err, e, "connect %s", path);
+        return rlx_error(err, 0, "container '%s' is not running: its ttys are gone", id);
     }
+    if (s < 0)
+        return -1;
     type = rlx_msg_send(s, MSG_PTY, req, strlen(req), -1) < 0 ? -1 : rlx_msg_recv(s, &reply, &len, master, NULL);
     if (type == MSG_PTY && *master >= 0) {
         free(reply);

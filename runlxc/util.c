@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -337,6 +339,40 @@ bool proc_is_alive(pid_t pid, unsigned long long starttime)
     bool zombie = false;
     unsigned long long t = proc_start_time(pid, &zombie);
     return t != 0 && t == starttime && !zombie;
+}
+
+int rlx_unix_listen(const char *what, const char *path, rlx_error_t *err)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    int s;
+    if (strlen(path) >= sizeof(addr.sun_path))
+        return rlx_error(err, 0, "%s %s: path too long (use a shorter --root)", what, path);
+    strcpy(addr.sun_path, path);
+    s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0 || bind(s, (struct sockaddr *)&addr, sizeof(addr)) < 0 || chmod(path, 0600) < 0 || listen(s, 16) < 0) {
+        int e = errno;
+        if (s >= 0)
+            close(s);
+        return rlx_error(err, e, "%s %s", what, path);
+    }
+    return s;
+}
+
+int rlx_unix_connect(const char *what, const char *path, rlx_error_t *err)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    int s;
+    if (strlen(path) >= sizeof(addr.sun_path))
+        return rlx_error(err, 0, "%s %s: path too long", what, path);
+    strcpy(addr.sun_path, path);
+    s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0 || connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        int e = errno;
+        if (s >= 0)
+            close(s);
+        return rlx_error(err, e, "%s %s", what, path);
+    }
+    return s;
 }
 
 char *now_rfc3339(void)

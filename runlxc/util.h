@@ -64,6 +64,10 @@ bool path_has_dotdot(const char *path);
 unsigned long long proc_start_time(pid_t pid, bool *zombie);
 /* pid is still the process that started at starttime, and not a zombie. */
 bool proc_is_alive(pid_t pid, unsigned long long starttime);
+/* A listening unix socket at path, for its owner only (0600); errors read "WHAT PATH...". */
+int rlx_unix_listen(const char *what, const char *path, rlx_error_t *err);
+/* A connection to the unix socket at path; errors read "WHAT PATH..." and keep the errno. */
+int rlx_unix_connect(const char *what, const char *path, rlx_error_t *err);
 /* Now in RFC 3339 with nanoseconds, UTC. */
 char *now_rfc3339(void);
 
