@@ -30,7 +30,6 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -300,18 +299,10 @@ static void __attribute__((noreturn)) enter_and_spawn(int sync_fd, int init_fd, 
  * conversation is the one runlxc-init has on the setns path, plus MSG_EXIT at the end. */
 static int agent_connect(const char *path, int preserve_fds, rlx_error_t *err)
 {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    int s;
-    if (strlen(path) >= sizeof(addr.sun_path))
-        return rlx_error(err, 0, "exec: %s: path too long", path);
-    strcpy(addr.sun_path, path);
-    s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0 || connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-        int e = errno;
-        if (s >= 0)
-            close(s);
-        return rlx_error(err, e, "exec: connect to the container's exec agent %s", path);
-    }
+    /* (create made the socket, so its path fits) */
+    int s = rlx_unix_connect("exec: connect to the container's exec agent", path, err);
+    if (s < 0)
+        return -1;
     setsockopt(s, SOL_SOCKET, SO_PASSCRED, &(int){1}, sizeof(int));
     for (int fd = 0; fd < 3 + preserve_fds; fd++) {
         char n[16];
