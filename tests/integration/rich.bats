@@ -212,12 +212,16 @@ assert_no_cgroups_below() {
     [ "$(rl exec "$ID" pgrep -x getty | sort)" != "$pids" ]   # tty1's getty became login
     rl exec "$ID" pgrep -x login
     # one console per tty, as lxc-console; a tty the container lacks is named
-    (sleep 4 | "$RUNLXC" --root "$ROOT" console -t 2 "$ID" > /dev/null) &
-    for i in $(seq 20); do
-        run rl console -t 2 "$ID" < /dev/null
-        [[ "$output" == *"tty2 is busy: another console is attached to it"* ]] && break
+    # (probe only once the first console holds tty2's master: a probe that wins the race would
+    # make the first one the busy one)
+    sleep 8 | "$RUNLXC" --root "$ROOT" console -t 2 "$ID" > /dev/null 2> "$T/first-console" &
+    local first=$!
+    for i in $(seq 50); do
+        ls -l /proc/$first/fd 2>/dev/null | grep -q ptmx && break
         sleep 0.2
     done
+    ls -l /proc/$first/fd | grep -q ptmx || { cat "$T/first-console"; false; }
+    run rl console -t 2 "$ID" < /dev/null
     echo "$output"
     [ "$status" -ne 0 ]
     [[ "$output" == *"tty2 is busy: another console is attached to it"* ]]
