@@ -1,12 +1,15 @@
 #!/bin/bash
 # Run-to-exit CPU of /bin/true for crun, runlxc and liblxc alone ("floor": scripts/liblxc-floor,
 # liblxc's start() in one process with the LXC configuration runlxc builds for the same bundle,
-# without runlxc's monitor fork, runlxc-init or OCI state), interleaved with the order rotated
+# without runlxc's monitor fork, runlxc-init or OCI state; "floor-oci" is liblxc-floor --oci:
+# the same with what runlxc-init does for the bundle (devices, masked and read-only paths,
+# capabilities, rlimits, no_new_privs) given to liblxc as LXC keys, so that liblxc alone runs
+# the whole bundle, as lxc-execute does with LXC's own keys), interleaved with the order rotated
 # every iteration. CPU is user+sys of each command and of every process it reaped (the harness
 # is their subreaper too), as ../shared/bench/timeit.c counts it. Prints medians and the ratio
 # to the first runtime; "floor" is about the least any runtime that builds containers with
 # liblxc's start() can cost on this host (it includes liblxc's teardown, which runlxc skips).
-#   scripts/bench-liblxc-floor.sh [RUNS]     (default 50; RUNTIMES="crun runlxc floor", runc too)
+#   scripts/bench-liblxc-floor.sh [RUNS]     (default 50; RUNTIMES="crun runlxc floor floor-oci", runc too)
 #   FLOOR=path/to/liblxc-floor               (default: the build tree's scripts/liblxc-floor)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +17,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-50}
 floor=${FLOOR:-$top/scripts/liblxc-floor}
 [ -x "$floor" ] || { echo "bench-liblxc-floor: $floor not built (make build-tests)" >&2; exit 1; }
-bench_runtimes ${RUNTIMES:-crun runlxc floor}
+bench_runtimes ${RUNTIMES:-crun runlxc floor floor-oci}
 work=$(mktemp -d /tmp/runlxc-bench-floor.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 bench_bundle "$work/b" /bin/true
@@ -27,6 +30,8 @@ become_subreaper()
 def command(rt, cid):
     if rt == "floor":
         return [floor, f"{work}/b", cid]
+    if rt == "floor-oci":
+        return [floor, "--oci", f"{work}/b", cid]
     return [rt, "--root", f"{work}/root-{os.path.basename(rt)}", "run", "--bundle", f"{work}/b", cid]
 res = {rt: [] for rt in rts}
 for counted, order, it in rounds(rts, runs, 3):

@@ -1,9 +1,14 @@
-/* liblxc-floor BUNDLE ID: what liblxc alone costs to run a bundle to exit, with the LXC
+/* liblxc-floor [--oci] BUNDLE ID: what liblxc alone costs to run a bundle to exit, with the LXC
  * configuration runlxc would hand it. It translates config.json with runlxc's own code, then
  * runs liblxc's non-daemonized start() in this very process with process.args as lxc.init.cmd:
  * no monitor fork, no runlxc-init, no OCI state. scripts/bench-liblxc-floor.sh times it beside
  * crun and runlxc. An OCI runtime built on liblxc's start() costs at least this, less liblxc's
- * own teardown after the payload's exit (about 0.2 ms here: docs/design-notes.md, note 13). */
+ * own teardown after the payload's exit (about 0.2 ms here: docs/design-notes.md, note 13).
+ * That configuration leaves to runlxc-init what liblxc is not told: device nodes, masked and
+ * read-only paths, capabilities, rlimits, no_new_privs, the process's identity and environment.
+ * With --oci those go to liblxc as LXC keys too (lxc.autodev, mount entries as LXC's own
+ * templates write them, lxc.cap.keep, lxc.prlimit.*, ...), so that liblxc alone runs the whole
+ * bundle, as lxc-execute runs ../shared/bench/lxc.sh's equivalent configuration. */
 #include "cgroup.h"
 #include "dialect.h"
 #include "liblxc_load.h"
@@ -11,6 +16,8 @@
 #include "spec.h"
 #include "util.h"
 #include <limits.h>
+#include <sys/capability.h>
+#include <sys/stat.h>
 #include <lxc/lxccontainer.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +33,64 @@ static char *join_args(char **args)
         out = next;
     }
     return out;
+}
+
+/* lxc.prlimit.<name>, by RLIMIT_* number */
+static const char *const rlimit_names[] = {"cpu", "fsize", "data", "stack", "core", "rss", "nproc", "nofile",
+                                           "memlock", "as", "locks", "sigpending", "msgqueue", "nice", "rtprio",
+                                           "rttime"};
+
+static void add(struct rlx_lxcconf *c, const char *key, char *value)
+{
+    c->keys = xrealloc(c->keys, (c->n + 1) * sizeof(*c->keys));
+    c->values = xrealloc(c->values, (c->n + 1) * sizeof(*c->values));
+    c->keys[c->n] = xstrdup(key);
+    c->values[c->n++] = value;
+}
+
+/* What runlxc-init does for the bundle, as LXC keys (see the head comment). */
+static void add_oci_keys(struct rlx_lxcconf *c, const struct rlx_spec *s)
+{
+    const struct rlx_process *p = &s->process;
+    struct stat st;
+
+    add(c, "lxc.autodev", xstrdup("1"));
+    for (size_t i = 0; s->masked_paths && s->masked_paths[i]; i++) {
+        const char *m = s->masked_paths[i];
+        bool dir = stat(m, &st) == 0 && S_ISDIR(st.st_mode);   /* /proc and /sys as the host has them */
+        add(c, "lxc.mount.entry", dir ? xasprintf("tmpfs %s tmpfs ro,optional 0 0", m + 1)
+                                      : xasprintf("/dev/null %s none bind,ro,optional 0 0", m + 1));
+    }
+    for (size_t i = 0; s->readonly_paths && s->readonly_paths[i]; i++)
+        add(c, "lxc.mount.entry", xasprintf("%s %s none rbind,ro,optional 0 0", s->readonly_paths[i],
+                                            s->readonly_paths[i] + 1));
+    if (p->has_caps) {
+        char *keep = xstrdup("");
+        for (int cap = 0; cap < 64; cap++)
+            if (p->caps[RLX_CAP_BOUNDING] & (1ULL << cap)) {
+                char *name = cap_to_name(cap), *next;
+                next = xasprintf("%s%s%s", keep, *keep ? " " : "", strncmp(name, "cap_", 4) ? name : name + 4);
+                cap_free(name);
+                free(keep);
+                keep = next;
+            }
+        add(c, "lxc.cap.keep", *keep ? keep : xstrdup("none"));
+    }
+    for (size_t i = 0; i < p->n_rlimits; i++)
+        if ((size_t)p->rlimits[i].resource < sizeof(rlimit_names) / sizeof(*rlimit_names)) {
+            char *key = xasprintf("lxc.prlimit.%s", rlimit_names[p->rlimits[i].resource]);
+            add(c, key, xasprintf("%llu:%llu", (unsigned long long)p->rlimits[i].soft,
+                                  (unsigned long long)p->rlimits[i].hard));
+            free(key);
+        }
+    if (p->no_new_privileges)
+        add(c, "lxc.no_new_privs", xstrdup("1"));
+    add(c, "lxc.init.uid", xasprintf("%u", (unsigned)p->uid));
+    add(c, "lxc.init.gid", xasprintf("%u", (unsigned)p->gid));
+    if (p->cwd)
+        add(c, "lxc.init.cwd", xstrdup(p->cwd));
+    for (size_t i = 0; p->env && p->env[i]; i++)
+        add(c, "lxc.environment", xstrdup(p->env[i]));
 }
 
 static int fail(rlx_error_t *err)
@@ -44,10 +109,12 @@ int main(int argc, char **argv)
     struct lxc_container *c;
     struct rlx_spec *s;
     char bundle[PATH_MAX], *root, *text, *cfg, *state_dir, *init_cmd;
-    bool ok;
+    bool ok, oci = argc == 4 && strcmp(argv[1], "--oci") == 0;
 
+    if (oci)
+        argv++, argc--;
     if (argc != 3) {
-        fprintf(stderr, "usage: liblxc-floor BUNDLE ID\n");
+        fprintf(stderr, "usage: liblxc-floor [--oci] BUNDLE ID\n");
         return 2;
     }
     if (realpath(argv[1], bundle) == NULL) {
@@ -74,6 +141,13 @@ int main(int argc, char **argv)
         if (rlx_lxcconf_build(&conf, s, &ctx, &err) < 0)
             return fail(&err);
     }
+    if (oci)
+        add_oci_keys(&conf, s);
+    if (getenv("LIBLXC_FLOOR_PRINT")) {   /* the LXC configuration runlxc builds, to compare */
+        for (size_t i = 0; i < conf.n; i++)
+            printf("%s = %s\n", conf.keys[i], conf.values[i]);
+        return 0;
+    }
     if (mkdir_p(state_dir, 0700) < 0) {
         perror(state_dir);
         return 1;
@@ -82,7 +156,11 @@ int main(int argc, char **argv)
     if (c == NULL)
         return 1;
     for (size_t i = 0; i < conf.n; i++)
-        if (!c->set_config_item(c, conf.keys[i], conf.values[i])) {
+        if (oci && strcmp(conf.keys[i], "lxc.autodev") == 0 && strcmp(conf.values[i], "0") == 0)
+            continue;   /* the --oci one follows */
+        else if (oci && strncmp(conf.values[i], "tmpfs dev tmpfs ", 16) == 0)
+            continue;   /* lxc.autodev mounts /dev */
+        else if (!c->set_config_item(c, conf.keys[i], conf.values[i])) {
             fprintf(stderr, "liblxc-floor: liblxc rejected %s = %s\n", conf.keys[i], conf.values[i]);
             return 1;
         }
