@@ -10,33 +10,44 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <termios.h>
 #include <unistd.h>
 
 /* Copies stdin to the tty and the tty to stdout until the user detaches, stdin ends, the tty
- * hangs up or its holder goes. A keyboard gets raw mode and the escape key; a pipe's bytes
- * pass as they are. */
+ * hangs up or its holder goes. A keyboard gets raw mode, the escape key and the terminal's
+ * size, again at each resize (SIGWINCH), as lxc-console; a pipe's bytes pass as they are. */
 static void relay(int master, int conn, int escape)
 {
     struct termios saved, raw;
-    struct winsize ws;
     bool keyboard = isatty(0) && tcgetattr(0, &saved) == 0, pending = false;
+    sigset_t winch, old_mask;
+    cleanup_close int sfd = -1;
 
     if (keyboard) {
         raw = saved;
         cfmakeraw(&raw);
         tcsetattr(0, TCSADRAIN, &raw);
-        if (ioctl(0, TIOCGWINSZ, &ws) == 0)
-            ioctl(master, TIOCSWINSZ, &ws);
+        sigemptyset(&winch);
+        sigaddset(&winch, SIGWINCH);
+        sigprocmask(SIG_BLOCK, &winch, &old_mask);
+        sfd = signalfd(-1, &winch, SFD_CLOEXEC);
+        rlx_copy_winsize(0, master);
     }
     for (;;) {
-        struct pollfd p[3] = {{0, POLLIN, 0}, {master, POLLIN, 0}, {conn, POLLIN, 0}};
+        struct pollfd p[4] = {{0, POLLIN, 0}, {master, POLLIN, 0}, {conn, POLLIN, 0}, {sfd, POLLIN, 0}};
         char in[4096], out[8192];
         size_t out_n;
         ssize_t n;
-        if (poll(p, 3, -1) < 0)
+        if (poll(p, 4, -1) < 0)
             continue;
+        if (p[3].revents) {
+            struct signalfd_siginfo si;
+            if (read(sfd, &si, sizeof(si)) == sizeof(si))
+                rlx_copy_winsize(0, master);
+            continue;
+        }
         if (p[1].revents) {
             n = read(master, in, sizeof(in));
             if (n <= 0)
@@ -59,8 +70,10 @@ static void relay(int master, int conn, int escape)
             write_all(master, out, out_n);
         }
     }
-    if (keyboard)
+    if (keyboard) {
         tcsetattr(0, TCSADRAIN, &saved);
+        sigprocmask(SIG_SETMASK, &old_mask, NULL);
+    }
 }
 
 int cmd_console(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err)

@@ -9,7 +9,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -42,11 +41,9 @@ int rlx_supervise(pid_t init, pid_t reaper, int exit_fd, int master, int sfd)
 
     if (master >= 0 && isatty(0) && tcgetattr(0, &saved) == 0) {
         struct termios t = saved;
-        struct winsize ws;
         cfmakeraw(&t);
         raw = tcsetattr(0, TCSANOW, &t) == 0;
-        if (ioctl(0, TIOCGWINSZ, &ws) == 0)
-            ioctl(master, TIOCSWINSZ, &ws);
+        rlx_copy_winsize(0, master);
     }
     for (;;) {
         struct pollfd p[4] = {{sfd, POLLIN, 0}, {in_open ? 0 : -1, POLLIN, 0}, {out_open ? master : -1, POLLIN, 0},
@@ -88,9 +85,7 @@ int rlx_supervise(pid_t init, pid_t reaper, int exit_fd, int master, int sfd)
                     break;
                 }
             } else if (si.ssi_signo == SIGWINCH && master >= 0) {
-                struct winsize ws;
-                if (ioctl(0, TIOCGWINSZ, &ws) == 0)
-                    ioctl(master, TIOCSWINSZ, &ws);
+                rlx_copy_winsize(0, master);
             } else {
                 kill(init, (int)si.ssi_signo);
             }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -176,6 +177,14 @@ void stdio_to_devnull(void)
             close(i);
     if (null > 2)
         close(null);
+}
+
+/* A terminal's window size onto a pty: at attach and at each SIGWINCH of the terminal. */
+void rlx_copy_winsize(int from, int to)
+{
+    struct winsize ws;
+    if (ioctl(from, TIOCGWINSZ, &ws) == 0)
+        ioctl(to, TIOCSWINSZ, &ws);
 }
 
 int write_all(int fd, const void *buf, size_t len)

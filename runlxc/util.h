@@ -42,6 +42,7 @@ char *read_file(const char *path, size_t *len, rlx_error_t *err);
 int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, rlx_error_t *err);
 int write_file(const char *path, const char *data, rlx_error_t *err);
 int write_all(int fd, const void *buf, size_t len);
+void rlx_copy_winsize(int from, int to);
 /* The exit code a shell (and runc) gives a wait status: the exit status, 128+n for a death by
  * signal n, 255 otherwise. */
 int wait_exit_code(int status);

@@ -183,7 +183,7 @@ assert_no_cgroups_below() {
     assert_no_cgroups_below
 }
 
-@test "rich sysvinit: org.runlxc.ttys gives /dev/tty1..N to inittab's gettys; runlxc console attaches; delete leaves no holder or pty" {
+@test "rich sysvinit: org.runlxc.ttys gives /dev/tty1..N to inittab's gettys; runlxc console attaches and resizes; delete leaves no holder or pty" {
     rich_bundle sysvinit
     cfg '.annotations["org.runlxc.ttys"] = "2"'
     # a CentOS 6 style inittab: gettys on the first ttys (mkrootfs.sh's image has none)
@@ -211,6 +211,12 @@ assert_no_cgroups_below() {
     [[ "$output" == *"Password:"* ]]
     [ "$(rl exec "$ID" pgrep -x getty | sort)" != "$pids" ]   # tty1's getty became login
     rl exec "$ID" pgrep -x login
+    # from a terminal, the console gives the tty the terminal's size, and again at each resize
+    run python3 "$TOP/tests/integration/console-resize.py" "$RUNLXC" "$ROOT" "$ID" 2
+    echo "$output"
+    [[ "$output" == *"size 31 101 -> 31 101"* ]]
+    [[ "$output" == *"size 47 133 -> 47 133"* ]]
+    [[ "$output" == *"console exit 0"* ]]
     # one console per tty, as lxc-console; a tty the container lacks is named
     # (probe only once the first console holds tty2's master: a probe that wins the race would
     # make the first one the busy one)
