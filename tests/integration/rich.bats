@@ -212,11 +212,16 @@ assert_no_cgroups_below() {
     [ "$(rl exec "$ID" pgrep -x getty | sort)" != "$pids" ]   # tty1's getty became login
     rl exec "$ID" pgrep -x login
     # from a terminal, the console gives the tty the terminal's size, and again at each resize
-    run python3 "$TOP/tests/integration/console-resize.py" "$RUNLXC" "$ROOT" "$ID" 2
-    echo "$output"
-    [[ "$output" == *"size 31 101 -> 31 101"* ]]
-    [[ "$output" == *"size 47 133 -> 47 133"* ]]
-    [[ "$output" == *"console exit 0"* ]]
+    # (the terminal is a pty of python3's; the VM lane's guest has no python3)
+    if command -v python3 > /dev/null; then
+        run python3 "$TOP/tests/integration/console-resize.py" "$RUNLXC" "$ROOT" "$ID" 2
+        echo "$output"
+        [[ "$output" == *"size 31 101 -> 31 101"* ]]
+        [[ "$output" == *"size 47 133 -> 47 133"* ]]
+        [[ "$output" == *"console exit 0"* ]]
+    else
+        echo "no python3: the console's resize is not checked here"
+    fi
     # one console per tty, as lxc-console; a tty the container lacks is named
     # (probe only once the first console holds tty2's master: a probe that wins the race would
     # make the first one the busy one)
