@@ -525,13 +525,17 @@ static int check_cgroup_before_start(const struct rlx_cgroup_layout *l, const st
                                      rlx_error_t *err)
 {
     char **cg = rlx_cgroup_container_paths(l, conf->cgroup_dir, conf->cgroup_relative);
-    size_t procs = rlx_cgroup_count_procs(cg);
+    size_t procs = 0;
+    bool any = false;
     int r = 0;
-    if (procs > 0)
+    /* Usually none exists yet: one stat each instead of probing their files. */
+    for (size_t i = 0; !any && cg && cg[i]; i++)
+        any = path_exists(cg[i]);
+    if (any && (procs = rlx_cgroup_count_procs(cg)) > 0)
         r = rlx_error(err, 0, "container's cgroup is not empty: %zu process(es) found", procs);
-    else if (rlx_cgroup_is_frozen(cg))
+    else if (any && rlx_cgroup_is_frozen(cg))
         r = rlx_error(err, 0, "container's cgroup unexpectedly frozen");
-    for (size_t i = 0; r == 0 && cg && cg[i]; i++)
+    for (size_t i = 0; any && r == 0 && cg && cg[i]; i++)
         if (rmdir(cg[i]) < 0 && errno != ENOENT)
             r = rlx_error(err, errno, "linux.cgroupsPath: %s exists and liblxc cannot reuse it", cg[i]);
     strv_free(cg);

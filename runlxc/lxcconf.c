@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 
-static void add_raw(struct rlx_lxcconf *c, const char *key, const char *value)
+void rlx_lxcconf_add(struct rlx_lxcconf *c, const char *key, const char *value)
 {
     c->keys = xrealloc(c->keys, (c->n + 1) * sizeof(char *));
     c->values = xrealloc(c->values, (c->n + 1) * sizeof(char *));
@@ -30,7 +30,7 @@ static int add_key(struct rlx_lxcconf *c, const struct rlx_lxc_ctx *ctx, enum rl
     if (name == NULL)
         return rlx_error(err, 0, "%s: not supported by liblxc %d.%d.%d", why, ctx->dialect->major,
                          ctx->dialect->minor, ctx->dialect->micro);
-    add_raw(c, name, value);
+    rlx_lxcconf_add(c, name, value);
     return 0;
 }
 
@@ -43,7 +43,7 @@ static int add_prefixed(struct rlx_lxcconf *c, const struct rlx_lxc_ctx *ctx, en
         return rlx_error(err, 0, "%s: not supported by liblxc %d.%d.%d", why, ctx->dialect->major,
                          ctx->dialect->minor, ctx->dialect->micro);
     key = xasprintf("%s%s", p, suffix);
-    add_raw(c, key, value);
+    rlx_lxcconf_add(c, key, value);
     return 0;
 }
 
@@ -150,9 +150,9 @@ static int tr_lxc_network(struct rlx_lxcconf *c, const struct rlx_lxc_ctx *ctx, 
                              "liblxc)", RLX_LXC_NET_ANNOTATION, key);
         if (legacy) {
             cleanup_free char *old = xasprintf("lxc.network.%s", rest);
-            add_raw(c, old, value);
+            rlx_lxcconf_add(c, old, value);
         } else {
-            add_raw(c, key, value);
+            rlx_lxcconf_add(c, key, value);
         }
     }
     return 0;
@@ -493,7 +493,7 @@ static int tr_cgroup_dir(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
         return rlx_error(err, 0, "linux.cgroupsPath: this liblxc places containers by lxc.cgroup.pattern only");
     }
     if (c->cgroup_relative)
-        add_raw(c, "lxc.cgroup.relative", "1");
+        rlx_lxcconf_add(c, "lxc.cgroup.relative", "1");
     return 0;
 }
 

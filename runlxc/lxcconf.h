@@ -42,5 +42,7 @@ void rlx_lxcconf_free(struct rlx_lxcconf *c);
 /* "key = value\n" lines, as liblxc's save_config writes them (for debugging and golden tests). */
 char *rlx_lxcconf_format(const struct rlx_lxcconf *c);
 const char *rlx_lxcconf_get(const struct rlx_lxcconf *c, const char *key);
+/* Appends key = value as given (copies both), without the dialect's spelling. */
+void rlx_lxcconf_add(struct rlx_lxcconf *c, const char *key, const char *value);
 
 #endif

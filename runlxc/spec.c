@@ -114,6 +114,14 @@ static const struct { const char *name; int resource; } rlimit_table[] = {
     {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_STACK", RLIMIT_STACK},
 };
 
+const char *rlx_rlimit_name(int resource)
+{
+    for (size_t k = 0; k < sizeof(rlimit_table) / sizeof(rlimit_table[0]); k++)
+        if (rlimit_table[k].resource == resource)
+            return rlimit_table[k].name;
+    return NULL;
+}
+
 static int parse_rlimits(struct rlx_process *p, struct json_object *arr, rlx_error_t *err)
 {
     size_t n = json_object_array_length(arr);

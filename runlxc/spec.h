@@ -159,6 +159,8 @@ struct rlx_spec {
 struct rlx_spec *rlx_spec_parse(const char *text, const char *bundle, rlx_error_t *err);
 struct rlx_spec *rlx_spec_load(const char *bundle, rlx_error_t *err);
 void rlx_spec_free(struct rlx_spec *s);
+/* "RLIMIT_NOFILE" for RLIMIT_NOFILE: the name process.rlimits[].type gives; NULL if unknown */
+const char *rlx_rlimit_name(int resource);
 /* The "process" object alone (runlxc exec --process FILE); errors name process.* paths. */
 int rlx_spec_parse_process(struct rlx_process *p, struct json_object *o, rlx_error_t *err);
 void rlx_process_free(struct rlx_process *p);

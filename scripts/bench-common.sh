@@ -8,13 +8,13 @@ if [ -z "${RLX_BENCH_NS:-}" ] && [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/de
 fi
 [ -z "${RLX_BENCH_NS:-}" ] || umount /sys/fs/cgroup/unified
 
-# bench_runtimes NAME...: the runtimes found on PATH into rts (full paths); "floor" and
-# "floor-oci" (scripts/liblxc-floor, liblxc-floor --oci) stay names
+# bench_runtimes NAME...: the runtimes found on PATH into rts (full paths); "floor",
+# "floor-oci" (scripts/liblxc-floor, liblxc-floor --oci) and "lxc" (lxc-execute) stay names
 bench_runtimes() {
     local r p
     rts=()
     for r in "$@"; do
-        case $r in floor | floor-oci) rts+=("$r"); continue ;; esac
+        case $r in floor | floor-oci | lxc) rts+=("$r"); continue ;; esac
         p=$(command -v "$r" || true)
         [ -n "$p" ] && rts+=("$p") || echo "$(basename "$0"): $r not found, skipped" >&2
     done

@@ -9,18 +9,32 @@
 # is their subreaper too), as ../shared/bench/timeit.c counts it. Prints medians and the ratio
 # to the first runtime; "floor" is about the least any runtime that builds containers with
 # liblxc's start() can cost on this host (it includes liblxc's teardown, which runlxc skips).
-#   scripts/bench-liblxc-floor.sh [RUNS]     (default 50; RUNTIMES="crun runlxc floor floor-oci", runc too)
+# "lxc" is LXC's own lxc-execute with ../shared/bench/lxc.sh's configuration for the same rootfs
+# (the issue's other run-to-exit target), skipped when lxc-execute or that script is missing.
+#   scripts/bench-liblxc-floor.sh [RUNS]     (default 50; RUNTIMES="crun runlxc floor floor-oci lxc", runc too)
 #   FLOOR=path/to/liblxc-floor               (default: the build tree's scripts/liblxc-floor)
+#   LXC_SH=path/to/lxc.sh                    (default: ../shared/bench/lxc.sh beside the checkout)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/bench-common.sh"
 runs=${1:-50}
 floor=${FLOOR:-$top/scripts/liblxc-floor}
+lxc_sh=${LXC_SH:-$top/../shared/bench/lxc.sh}
 [ -x "$floor" ] || { echo "bench-liblxc-floor: $floor not built (make build-tests)" >&2; exit 1; }
-bench_runtimes ${RUNTIMES:-crun runlxc floor floor-oci}
+bench_runtimes ${RUNTIMES:-crun runlxc floor floor-oci lxc}
 work=$(mktemp -d /tmp/runlxc-bench-floor.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 bench_bundle "$work/b" /bin/true
+if [[ " ${rts[*]} " == *" lxc "* ]]; then
+    if command -v lxc-execute >/dev/null && [ -f "$lxc_sh" ]; then
+        mkdir "$work/lxcpath"
+        bash "$lxc_sh" --config "$work/b/rootfs" /bin/true > "$work/lxc-true.conf"
+    else
+        echo "bench-liblxc-floor: lxc-execute or $lxc_sh not found, lxc skipped" >&2
+        for i in "${!rts[@]}"; do [ "${rts[$i]}" != lxc ] || unset 'rts[i]'; done
+        rts=("${rts[@]}")
+    fi
+fi
 python3 - "$top/scripts" "$work" "$runs" "$floor" "${rts[@]}" <<'PY'
 import os, statistics, subprocess, sys
 sys.path.insert(0, sys.argv[1])
@@ -32,6 +46,8 @@ def command(rt, cid):
         return [floor, f"{work}/b", cid]
     if rt == "floor-oci":
         return [floor, "--oci", f"{work}/b", cid]
+    if rt == "lxc":
+        return ["lxc-execute", "-n", cid, "-P", f"{work}/lxcpath", "-f", f"{work}/lxc-true.conf", "--", "/bin/true"]
     return [rt, "--root", f"{work}/root-{os.path.basename(rt)}", "run", "--bundle", f"{work}/b", cid]
 res = {rt: [] for rt in rts}
 for counted, order, it in rounds(rts, runs, 3):

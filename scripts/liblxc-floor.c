@@ -15,6 +15,7 @@
 #include "lxcconf.h"
 #include "spec.h"
 #include "util.h"
+#include <ctype.h>
 #include <limits.h>
 #include <sys/capability.h>
 #include <sys/stat.h>
@@ -35,17 +36,14 @@ static char *join_args(char **args)
     return out;
 }
 
-/* lxc.prlimit.<name>, by RLIMIT_* number */
-static const char *const rlimit_names[] = {"cpu", "fsize", "data", "stack", "core", "rss", "nproc", "nofile",
-                                           "memlock", "as", "locks", "sigpending", "msgqueue", "nice", "rtprio",
-                                           "rttime"};
-
-static void add(struct rlx_lxcconf *c, const char *key, char *value)
+/* Takes out entry i, keeping the order of the others (liblxc applies mount entries in order). */
+static void drop(struct rlx_lxcconf *c, size_t i)
 {
-    c->keys = xrealloc(c->keys, (c->n + 1) * sizeof(*c->keys));
-    c->values = xrealloc(c->values, (c->n + 1) * sizeof(*c->values));
-    c->keys[c->n] = xstrdup(key);
-    c->values[c->n++] = value;
+    free(c->keys[i]);
+    free(c->values[i]);
+    c->n--;
+    memmove(c->keys + i, c->keys + i + 1, (c->n - i) * sizeof(*c->keys));
+    memmove(c->values + i, c->values + i + 1, (c->n - i) * sizeof(*c->values));
 }
 
 /* What runlxc-init does for the bundle, as LXC keys (see the head comment). */
@@ -54,18 +52,26 @@ static void add_oci_keys(struct rlx_lxcconf *c, const struct rlx_spec *s)
     const struct rlx_process *p = &s->process;
     struct stat st;
 
-    add(c, "lxc.autodev", xstrdup("1"));
+    /* lxc.autodev mounts and fills /dev: it replaces runlxc's autodev = 0 and its /dev tmpfs */
+    for (size_t i = c->n; i-- > 0;)
+        if ((strcmp(c->keys[i], "lxc.autodev") == 0 && strcmp(c->values[i], "0") == 0) ||
+            (strcmp(c->keys[i], "lxc.mount.entry") == 0 && strncmp(c->values[i], "tmpfs dev tmpfs ", 16) == 0))
+            drop(c, i);
+    rlx_lxcconf_add(c, "lxc.autodev", "1");
     for (size_t i = 0; s->masked_paths && s->masked_paths[i]; i++) {
         const char *m = s->masked_paths[i];
         bool dir = stat(m, &st) == 0 && S_ISDIR(st.st_mode);   /* /proc and /sys as the host has them */
-        add(c, "lxc.mount.entry", dir ? xasprintf("tmpfs %s tmpfs ro,optional 0 0", m + 1)
-                                      : xasprintf("/dev/null %s none bind,ro,optional 0 0", m + 1));
+        cleanup_free char *e = dir ? xasprintf("tmpfs %s tmpfs ro,optional 0 0", m + 1)
+                                   : xasprintf("/dev/null %s none bind,ro,optional 0 0", m + 1);
+        rlx_lxcconf_add(c, "lxc.mount.entry", e);
     }
-    for (size_t i = 0; s->readonly_paths && s->readonly_paths[i]; i++)
-        add(c, "lxc.mount.entry", xasprintf("%s %s none rbind,ro,optional 0 0", s->readonly_paths[i],
-                                            s->readonly_paths[i] + 1));
+    for (size_t i = 0; s->readonly_paths && s->readonly_paths[i]; i++) {
+        cleanup_free char *e = xasprintf("%s %s none rbind,ro,optional 0 0", s->readonly_paths[i],
+                                         s->readonly_paths[i] + 1);
+        rlx_lxcconf_add(c, "lxc.mount.entry", e);
+    }
     if (p->has_caps) {
-        char *keep = xstrdup("");
+        cleanup_free char *keep = xstrdup("");
         for (int cap = 0; cap < 64; cap++)
             if (p->caps[RLX_CAP_BOUNDING] & (1ULL << cap)) {
                 char *name = cap_to_name(cap), *next;
@@ -74,23 +80,31 @@ static void add_oci_keys(struct rlx_lxcconf *c, const struct rlx_spec *s)
                 free(keep);
                 keep = next;
             }
-        add(c, "lxc.cap.keep", *keep ? keep : xstrdup("none"));
+        rlx_lxcconf_add(c, "lxc.cap.keep", *keep ? keep : "none");
     }
-    for (size_t i = 0; i < p->n_rlimits; i++)
-        if ((size_t)p->rlimits[i].resource < sizeof(rlimit_names) / sizeof(*rlimit_names)) {
-            char *key = xasprintf("lxc.prlimit.%s", rlimit_names[p->rlimits[i].resource]);
-            add(c, key, xasprintf("%llu:%llu", (unsigned long long)p->rlimits[i].soft,
-                                  (unsigned long long)p->rlimits[i].hard));
-            free(key);
-        }
+    for (size_t i = 0; i < p->n_rlimits; i++) {
+        /* lxc.prlimit.nofile for RLIMIT_NOFILE */
+        const char *name = rlx_rlimit_name(p->rlimits[i].resource);
+        cleanup_free char *key = xasprintf("lxc.prlimit.%s", name + strlen("RLIMIT_"));
+        cleanup_free char *value = xasprintf("%llu:%llu", (unsigned long long)p->rlimits[i].soft,
+                                             (unsigned long long)p->rlimits[i].hard);
+        for (char *k = key; *k; k++)
+            *k = (char)tolower((unsigned char)*k);
+        rlx_lxcconf_add(c, key, value);
+    }
     if (p->no_new_privileges)
-        add(c, "lxc.no_new_privs", xstrdup("1"));
-    add(c, "lxc.init.uid", xasprintf("%u", (unsigned)p->uid));
-    add(c, "lxc.init.gid", xasprintf("%u", (unsigned)p->gid));
+        rlx_lxcconf_add(c, "lxc.no_new_privs", "1");
+    {
+        char id[16];
+        snprintf(id, sizeof(id), "%u", (unsigned)p->uid);
+        rlx_lxcconf_add(c, "lxc.init.uid", id);
+        snprintf(id, sizeof(id), "%u", (unsigned)p->gid);
+        rlx_lxcconf_add(c, "lxc.init.gid", id);
+    }
     if (p->cwd)
-        add(c, "lxc.init.cwd", xstrdup(p->cwd));
+        rlx_lxcconf_add(c, "lxc.init.cwd", p->cwd);
     for (size_t i = 0; p->env && p->env[i]; i++)
-        add(c, "lxc.environment", xstrdup(p->env[i]));
+        rlx_lxcconf_add(c, "lxc.environment", p->env[i]);
 }
 
 static int fail(rlx_error_t *err)
@@ -156,11 +170,7 @@ int main(int argc, char **argv)
     if (c == NULL)
         return 1;
     for (size_t i = 0; i < conf.n; i++)
-        if (oci && strcmp(conf.keys[i], "lxc.autodev") == 0 && strcmp(conf.values[i], "0") == 0)
-            continue;   /* the --oci one follows */
-        else if (oci && strncmp(conf.values[i], "tmpfs dev tmpfs ", 16) == 0)
-            continue;   /* lxc.autodev mounts /dev */
-        else if (!c->set_config_item(c, conf.keys[i], conf.values[i])) {
+        if (!c->set_config_item(c, conf.keys[i], conf.values[i])) {
             fprintf(stderr, "liblxc-floor: liblxc rejected %s = %s\n", conf.keys[i], conf.values[i]);
             return 1;
         }

@@ -107,6 +107,10 @@ int main(void)
            s->process.additional_gids[1] == 8, "process.user");
     TAP_OK(s->process.n_rlimits == 1 && s->process.rlimits[0].resource == RLIMIT_NOFILE &&
            s->process.rlimits[0].soft == 10 && s->process.rlimits[0].hard == 20, "process.rlimits");
+    TAP_STREQ(rlx_rlimit_name(s->process.rlimits[0].resource), "RLIMIT_NOFILE",
+              "an rlimit's name is the process.rlimits[].type it was parsed from");
+    TAP_STREQ(rlx_rlimit_name(RLIMIT_RTTIME), "RLIMIT_RTTIME", "rlimit names cover the last one");
+    TAP_OK(rlx_rlimit_name(-1) == NULL && rlx_rlimit_name(RLIM_NLIMITS) == NULL, "an unknown rlimit has no name");
     TAP_OK(s->process.caps[RLX_CAP_BOUNDING] == ((1u << 5) | (1u << 0)) && s->process.caps[RLX_CAP_EFFECTIVE] == (1u << 5),
            "process.capabilities as bit masks");
     TAP_OK(s->process.no_new_privileges && s->process.has_oom_score_adj && s->process.oom_score_adj == -5,
