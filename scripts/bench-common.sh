@@ -30,3 +30,21 @@ bench_bundle() {
     jq --argjson a "$a" '.process.args = $a | .process.terminal = false' "$dir/config.json" > "$dir/config.json.new"
     mv "$dir/config.json.new" "$dir/config.json"
 }
+
+# bench_true_work NAME: the work dir of a run-to-exit benchmark of /bin/true ($work, removed on
+# exit) with its bundle ($work/b); $floor is scripts/liblxc-floor (FLOOR=), and $lxc_conf the
+# LXC configuration of ../shared/bench/lxc.sh (LXC_SH=) for lxc-execute -P $work/lxcpath,
+# empty when lxc-execute or that script is missing
+bench_true_work() {
+    local lxc_sh=${LXC_SH:-$top/../shared/bench/lxc.sh}
+    floor=${FLOOR:-$top/scripts/liblxc-floor}
+    work=$(mktemp -d "/tmp/runlxc-bench-$1.XXXXXX")
+    trap 'rm -rf "$work"' EXIT
+    bench_bundle "$work/b" /bin/true
+    lxc_conf=
+    if command -v lxc-execute >/dev/null && [ -f "$lxc_sh" ]; then
+        mkdir "$work/lxcpath"
+        lxc_conf=$work/lxc-true.conf
+        bash "$lxc_sh" --config "$work/b/rootfs" /bin/true > "$lxc_conf"
+    fi
+}

@@ -18,22 +18,13 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/bench-common.sh"
 runs=${1:-50}
-floor=${FLOOR:-$top/scripts/liblxc-floor}
-lxc_sh=${LXC_SH:-$top/../shared/bench/lxc.sh}
-[ -x "$floor" ] || { echo "bench-liblxc-floor: $floor not built (make build-tests)" >&2; exit 1; }
 bench_runtimes ${RUNTIMES:-crun runlxc floor floor-oci lxc}
-work=$(mktemp -d /tmp/runlxc-bench-floor.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-bench_bundle "$work/b" /bin/true
-if [[ " ${rts[*]} " == *" lxc "* ]]; then
-    if command -v lxc-execute >/dev/null && [ -f "$lxc_sh" ]; then
-        mkdir "$work/lxcpath"
-        bash "$lxc_sh" --config "$work/b/rootfs" /bin/true > "$work/lxc-true.conf"
-    else
-        echo "bench-liblxc-floor: lxc-execute or $lxc_sh not found, lxc skipped" >&2
-        for i in "${!rts[@]}"; do [ "${rts[$i]}" != lxc ] || unset 'rts[i]'; done
-        rts=("${rts[@]}")
-    fi
+bench_true_work floor
+[ -x "$floor" ] || { echo "bench-liblxc-floor: $floor not built (make build-tests)" >&2; exit 1; }
+if [[ " ${rts[*]} " == *" lxc "* && -z $lxc_conf ]]; then
+    echo "bench-liblxc-floor: lxc-execute or ../shared/bench/lxc.sh (LXC_SH) not found, lxc skipped" >&2
+    for i in "${!rts[@]}"; do [ "${rts[$i]}" != lxc ] || unset 'rts[i]'; done
+    rts=("${rts[@]}")
 fi
 python3 - "$top/scripts" "$work" "$runs" "$floor" "${rts[@]}" <<'PY'
 import os, statistics, subprocess, sys

@@ -12,27 +12,21 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/bench-common.sh"
 runs=${1:-50}
-floor=${FLOOR:-$top/scripts/liblxc-floor}
-lxc_sh=${LXC_SH:-$top/../shared/bench/lxc.sh}
 command -v perf >/dev/null || { echo "bench-process-split: perf not found (Debian linux-perf)" >&2; exit 1; }
-work=$(mktemp -d /tmp/runlxc-bench-split.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-bench_bundle "$work/b" /bin/true
-mkdir "$work/lxcpath"
-[ ! -f "$lxc_sh" ] || bash "$lxc_sh" --config "$work/b/rootfs" /bin/true > "$work/lxc-true.conf"
+bench_true_work split
 # one command line per runtime; @ is replaced by the container's name
 line() {
     case $1 in
     floor) echo "$floor $work/b @" ;;
     floor-oci) echo "$floor --oci $work/b @" ;;
-    lxc) echo "lxc-execute -n @ -P $work/lxcpath -f $work/lxc-true.conf -- /bin/true" ;;
+    lxc) echo "lxc-execute -n @ -P $work/lxcpath -f $lxc_conf -- /bin/true" ;;
     *) echo "$1 --root $work/root-$1 run --bundle $work/b @" ;;
     esac
 }
 for rt in ${RUNTIMES:-runlxc floor-oci lxc}; do
     case $rt in
     floor | floor-oci) [ -x "$floor" ] || { echo "$rt: $floor not built (make build-tests), skipped" >&2; continue; } ;;
-    lxc) command -v lxc-execute >/dev/null && [ -f "$lxc_sh" ] || { echo "lxc: lxc-execute or $lxc_sh missing, skipped" >&2; continue; } ;;
+    lxc) [ -n "$lxc_conf" ] || { echo "lxc: lxc-execute or ../shared/bench/lxc.sh (LXC_SH) missing, skipped" >&2; continue; } ;;
     *) command -v "$rt" >/dev/null || { echo "$rt: not found, skipped" >&2; continue; } ;;
     esac
     cmd=$(line "$rt")
@@ -43,7 +37,7 @@ for rt in ${RUNTIMES:-runlxc floor-oci lxc}; do
     perf sched timehist -i "$work/$rt.data" 2>/dev/null | awk -v n="$runs" -v before="/$before" '
         NR > 3 {
             c = $3; sub(/\[[0-9\/]+\]$/, "", c)
-            if (c ~ /^(<idle>|bash|seq|perf|kworker|ksoftirqd|rcu_|migration)/ || index(before, "/" c "/")) next
+            if (c ~ /^(<idle>|:-1|bash|seq|perf|kworker|ksoftirqd|rcu_|migration)/ || index(before, "/" c "/")) next
             if (c ~ /^[0-9]+$/) c = "runlxc-init (fd " c ")"
             t[c] += $6; total += $6 }
         END { for (c in t) if (t[c] / n >= 0.01) printf "%9.2f  %s\n", t[c] / n, c; printf "%9.2f  total\n", total / n }' | sort -nr
