@@ -5,7 +5,9 @@
 # (tests/kernel-matrix/vm); its kernels are downloaded, not installed, by fetch-kernel.sh.
 # mmdebstrap builds the rich-container root filesystems and the systemd VM guest
 # (scripts/mkrootfs.sh); libsystemd-dev gives sd-bus's header, which the systemd cgroup driver
-# loads at run time (dlopen), so runlxc still runs on hosts without libsystemd.
+# loads at run time (dlopen), so runlxc still runs on hosts without libsystemd. linux-perf is
+# for the profiling benchmarks (density-profile.sh, bench-process-split.sh), valgrind for
+# checking changes to core code by hand.
 #
 # CentOS/RHEL (EPEL) equivalents, for building on legacy hosts:
 #   CentOS 7: yum install epel-release && yum install gcc make autoconf automake libtool \
@@ -21,7 +23,7 @@ PKGS="
   lxcfs busybox-static bats jq iproute2 procps util-linux bsdutils python3 xxd musl-tools
   crun runc containerd podman conmon umoci skopeo zstd time strace
   qemu-system-x86 cpio xz-utils gojq
-  clang libclang-rt-dev gnuplot-nox
+  clang libclang-rt-dev gnuplot-nox linux-perf valgrind
   mmdebstrap libsystemd-dev
 "
 
