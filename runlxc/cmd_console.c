@@ -15,9 +15,10 @@
 #include <termios.h>
 #include <unistd.h>
 
-/* Copies stdin to the tty and the tty to stdout until the user detaches, stdin ends, the tty
- * hangs up or its holder goes. A keyboard gets raw mode, the escape key and the terminal's
- * size, again at each resize (SIGWINCH), as lxc-console; a pipe's bytes pass as they are. */
+/* Copies stdin to the tty and the tty to stdout until the user detaches, stdin ends or the
+ * holder goes (it keeps the slave open too, so a tty nobody inside has open does not read as
+ * hung up). A keyboard gets raw mode, the escape key and the terminal's size, again at each
+ * resize (SIGWINCH), as lxc-console; a pipe's bytes pass as they are. */
 static void relay(int master, int conn, int escape)
 {
     struct termios saved, raw;

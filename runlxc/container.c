@@ -565,7 +565,7 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     sigset_t saved_mask;
     struct rlx_sd_unit sdu = {0};
     struct rlx_sd *sd = NULL;
-    struct rlx_ttys ttys = {0, NULL, -1};
+    struct rlx_ttys ttys = {.n = 0, .masters = NULL, .slaves = NULL, .listen_fd = -1};
     int n_ttys = 0;
     pid_t tty_holder = -1;
     bool have_layout = false, made_dir = false, record_cgroups, monitor_cg_gone = false;

@@ -54,15 +54,19 @@ int rlx_ttys_open(struct rlx_spec *s, int n, struct rlx_ttys *t, rlx_error_t *er
     t->n = 0;
     t->listen_fd = -1;
     t->masters = xcalloc((size_t)n, sizeof(int));
+    t->slaves = xcalloc((size_t)n, sizeof(int));
     for (int i = 0; i < n; i++) {
         char slave[64], dest[32];
         int pt, m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (m < 0)
             return rlx_error(err, errno, "annotations.%s: open /dev/ptmx for tty%d", RLX_TTYS_ANNOTATION, i + 1);
+        t->slaves[t->n] = -1;
         t->masters[t->n++] = m;
         if (unlockpt(m) != 0 || ioctl(m, TIOCGPTN, &pt) < 0)
             return rlx_error(err, errno, "annotations.%s: unlock the pty of tty%d", RLX_TTYS_ANNOTATION, i + 1);
         snprintf(slave, sizeof(slave), "/dev/pts/%d", pt);
+        if ((t->slaves[i] = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+            return rlx_error(err, errno, "annotations.%s: open %s for tty%d", RLX_TTYS_ANNOTATION, slave, i + 1);
         if (uid >= 0 && chown(slave, (uid_t)uid, gid >= 0 ? (gid_t)gid : (gid_t)-1) < 0)
             return rlx_error(err, errno, "annotations.%s: chown %s to the container's root", RLX_TTYS_ANNOTATION, slave);
         snprintf(dest, sizeof(dest), "/dev/tty%d", i + 1);
@@ -80,12 +84,17 @@ int rlx_ttys_listen(struct rlx_ttys *t, const char *state_dir, rlx_error_t *err)
 
 void rlx_ttys_close(struct rlx_ttys *t)
 {
-    for (int i = 0; i < t->n; i++)
+    for (int i = 0; i < t->n; i++) {
         close(t->masters[i]);
+        if (t->slaves[i] >= 0)
+            close(t->slaves[i]);
+    }
     if (t->listen_fd >= 0)
         close(t->listen_fd);
     free(t->masters);
+    free(t->slaves);
     t->masters = NULL;
+    t->slaves = NULL;
     t->n = 0;
     t->listen_fd = -1;
 }
@@ -107,7 +116,7 @@ static void keep_only(const struct rlx_ttys *t)
         int fd = atoi(e->d_name);
         bool keep = fd < 3 || fd == dirfd(d) || fd == t->listen_fd;
         for (int i = 0; i < t->n && !keep; i++)
-            keep = fd == t->masters[i];
+            keep = fd == t->masters[i] || fd == t->slaves[i];
         if (e->d_name[0] != '.' && !keep)
             close(fd);
     }

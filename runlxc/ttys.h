@@ -1,6 +1,7 @@
 /* /dev/tty1..N of a container (design note 22), as LXC's lxc.tty.max gives them: ptys of the
- * host whose slaves are bound at /dev/ttyN, whose masters a small holder process outside the
- * container keeps open, and which `runlxc console` attaches to. Asked for by annotation. */
+ * host whose slaves are bound at /dev/ttyN, which a small holder process outside the container
+ * keeps open (master and slave), and which `runlxc console` attaches to. Asked for by
+ * annotation. */
 #ifndef RUNLXC_TTYS_H
 #define RUNLXC_TTYS_H
 #include "error.h"
@@ -14,6 +15,9 @@
 struct rlx_ttys {
     int n;
     int *masters;
+    /* Held with the masters: a master whose slave has no opener reads as hung up, and a
+     * console attached to a tty without a getty (or across a logout) would end at once. */
+    int *slaves;
     int listen_fd;
 };
 
@@ -24,7 +28,7 @@ int rlx_ttys_count(const struct rlx_spec *s, int *n, rlx_error_t *err);
 int rlx_ttys_open(struct rlx_spec *s, int n, struct rlx_ttys *t, rlx_error_t *err);
 /* Binds the socket `runlxc console` asks for a tty on (STATE_DIR/tty.sock). */
 int rlx_ttys_listen(struct rlx_ttys *t, const char *state_dir, rlx_error_t *err);
-/* Forks the holder: it keeps the masters until init (pid, starttime) is gone and hands one
+/* Forks the holder: it keeps the ptys until init (pid, starttime) is gone and hands a master
  * at a time to a console. Returns its pid, or -1. */
 pid_t rlx_ttys_hold(const struct rlx_ttys *t, pid_t init, unsigned long long init_starttime, rlx_error_t *err);
 void rlx_ttys_close(struct rlx_ttys *t);

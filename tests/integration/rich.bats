@@ -277,6 +277,39 @@ assert_no_cgroups_below() {
     teardown_bundle
 }
 
+@test "ttys: a console stays attached to a tty nothing inside has open (no getty, or after its last opener closed it), as lxc-console" {
+    setup_bundle
+    args sleep 100
+    cfg '.annotations["org.runlxc.ttys"] = "1"'
+    rl run -d "$ID" < /dev/null
+    # a process inside opens, writes and closes tty1 before any console: as a getty that ended
+    rl exec "$ID" sh -c 'echo written-before > /dev/tty1'
+    # stdin ends after 4 s, which detaches the console with status 0
+    sleep 4 | "$RUNLXC" --root "$ROOT" console "$ID" > "$T/console.out" 2>&1 &
+    local con=$! rc=0
+    # attached: the holder's SCM_RIGHTS has given it tty1's master
+    for i in $(seq 200); do
+        ls -l "/proc/$con/fd" 2>/dev/null | grep -q ptmx && break
+        sleep 0.02
+    done
+    ls -l "/proc/$con/fd" | grep -q ptmx
+    # it stays attached although no process inside has /dev/tty1 open
+    sleep 0.5
+    kill -0 "$con"
+    # and after another opener came and went, as a logout before init respawns the getty
+    rl exec "$ID" sh -c 'echo written-later > /dev/tty1'
+    sleep 0.5
+    kill -0 "$con"
+    wait "$con" || rc=$?
+    cat "$T/console.out"
+    [ "$rc" -eq 0 ]
+    grep -q written-before "$T/console.out"
+    grep -q written-later "$T/console.out"
+    rl delete --force "$ID"
+    assert_no_leftovers "$ID"
+    teardown_bundle
+}
+
 @test "rich: the annotation decides over detection; bad annotations are refused with nothing left" {
     setup_bundle
     # rich=true on a plain shell: it gets the init's environment and mounts
