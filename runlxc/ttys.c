@@ -60,7 +60,7 @@ int rlx_ttys_open(struct rlx_spec *s, int n, struct rlx_ttys *t, rlx_error_t *er
         int pt, m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (m < 0)
             return rlx_error(err, errno, "annotations.%s: open /dev/ptmx for tty%d", RLX_TTYS_ANNOTATION, i + 1);
-        t->slaves[t->n] = -1;
+        t->slaves[i] = -1;
         t->masters[t->n++] = m;
         if (unlockpt(m) != 0 || ioctl(m, TIOCGPTN, &pt) < 0)
             return rlx_error(err, errno, "annotations.%s: unlock the pty of tty%d", RLX_TTYS_ANNOTATION, i + 1);

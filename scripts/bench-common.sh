@@ -48,3 +48,14 @@ bench_true_work() {
         bash "$lxc_sh" --config "$work/b/rootfs" /bin/true > "$lxc_conf"
     fi
 }
+
+# bench_true_command RT: the command line that runs bench_true_work's bundle to exit with RT (a
+# runtime's path or name, or floor, floor-oci, lxc); @ stands for the container's name
+bench_true_command() {
+    case $1 in
+    floor) echo "$floor $work/b @" ;;
+    floor-oci) echo "$floor --oci $work/b @" ;;
+    lxc) echo "lxc-execute -n @ -P $work/lxcpath -f $lxc_conf -- /bin/true" ;;
+    *) echo "$1 --root $work/root-${1##*/} run --bundle $work/b @" ;;
+    esac
+}

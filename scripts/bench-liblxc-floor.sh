@@ -26,20 +26,16 @@ if [[ " ${rts[*]} " == *" lxc "* && -z $lxc_conf ]]; then
     for i in "${!rts[@]}"; do [ "${rts[$i]}" != lxc ] || unset 'rts[i]'; done
     rts=("${rts[@]}")
 fi
-python3 - "$top/scripts" "$work" "$runs" "$floor" "${rts[@]}" <<'PY'
+cmds=()
+for rt in "${rts[@]}"; do cmds+=("$rt" "$(bench_true_command "$rt")"); done
+python3 - "$top/scripts" "$runs" "${cmds[@]}" <<'PY'
 import os, statistics, subprocess, sys
 sys.path.insert(0, sys.argv[1])
 from benchlib import become_subreaper, cpu_ms, reap, rounds
-work, runs, floor, rts = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5:]
+runs, rts, lines = int(sys.argv[2]), sys.argv[3::2], dict(zip(sys.argv[3::2], sys.argv[4::2]))
 become_subreaper()
 def command(rt, cid):
-    if rt == "floor":
-        return [floor, f"{work}/b", cid]
-    if rt == "floor-oci":
-        return [floor, "--oci", f"{work}/b", cid]
-    if rt == "lxc":
-        return ["lxc-execute", "-n", cid, "-P", f"{work}/lxcpath", "-f", f"{work}/lxc-true.conf", "--", "/bin/true"]
-    return [rt, "--root", f"{work}/root-{os.path.basename(rt)}", "run", "--bundle", f"{work}/b", cid]
+    return lines[rt].replace("@", cid).split()
 res = {rt: [] for rt in rts}
 for counted, order, it in rounds(rts, runs, 3):
     for rt in order:

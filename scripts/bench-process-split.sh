@@ -14,22 +14,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-50}
 command -v perf >/dev/null || { echo "bench-process-split: perf not found (Debian linux-perf)" >&2; exit 1; }
 bench_true_work split
-# one command line per runtime; @ is replaced by the container's name
-line() {
-    case $1 in
-    floor) echo "$floor $work/b @" ;;
-    floor-oci) echo "$floor --oci $work/b @" ;;
-    lxc) echo "lxc-execute -n @ -P $work/lxcpath -f $lxc_conf -- /bin/true" ;;
-    *) echo "$1 --root $work/root-$1 run --bundle $work/b @" ;;
-    esac
-}
 for rt in ${RUNTIMES:-runlxc floor-oci lxc}; do
     case $rt in
     floor | floor-oci) [ -x "$floor" ] || { echo "$rt: $floor not built (make build-tests), skipped" >&2; continue; } ;;
     lxc) [ -n "$lxc_conf" ] || { echo "lxc: lxc-execute or ../shared/bench/lxc.sh (LXC_SH) missing, skipped" >&2; continue; } ;;
     *) command -v "$rt" >/dev/null || { echo "$rt: not found, skipped" >&2; continue; } ;;
     esac
-    cmd=$(line "$rt")
+    cmd=$(bench_true_command "$rt")
     for i in 1 2 3; do ${cmd//@/w$i-$rt} >/dev/null; done
     before=$(ps -e -o comm= | sort -u | tr '\n' '/')
     perf sched record -q -o "$work/$rt.data" -- bash -c "for i in \$(seq $runs); do ${cmd//@/s\$i-$rt} >/dev/null; done" >/dev/null 2>&1

@@ -36,14 +36,14 @@ static double fault_us(int cow)
 {
     char *p = mmap(NULL, PAGES * 4096L, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     double t0, t1;
-    int pipe_fd[2];
+    int pipe_fd[2] = {-1, -1};
     pid_t child = -1;
-    if (p == MAP_FAILED || pipe(pipe_fd) < 0)
+    if (p == MAP_FAILED || (cow && pipe(pipe_fd) < 0))
         return -1;
     if (cow) {
         for (int i = 0; i < PAGES; i++)
             p[i * 4096L] = 1;
-        child = fork();   /* holds the pages shared until we are done */
+        child = fork();   /* holds the pages shared until its pipe closes */
         if (child == 0) {
             char c;
             close(pipe_fd[1]);
@@ -54,10 +54,12 @@ static double fault_us(int cow)
     for (int i = 0; i < PAGES; i++)
         p[i * 4096L] = 2;
     t1 = now_us();
-    close(pipe_fd[0]);
-    close(pipe_fd[1]);
-    if (child > 0)
-        waitpid(child, NULL, 0);
+    if (cow) {
+        close(pipe_fd[0]);
+        close(pipe_fd[1]);
+        if (child > 0)
+            waitpid(child, NULL, 0);
+    }
     munmap(p, PAGES * 4096L);
     return (t1 - t0) / PAGES;
 }
