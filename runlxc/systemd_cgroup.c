@@ -79,8 +79,10 @@ int rlx_sd_parse_path(const char *cgroups_path, const char *id, struct rlx_sd_un
             const char *name = c2 + 1;
             size_t nl = strlen(name);
             if (nl >= 6 && strcmp(name + nl - 6, ".slice") == 0) {
-                /* runc then makes a slice unit with no process of its own; liblxc must put init
-                 * in a leaf, and a slice cannot take a process. */
+                /* A slice cannot take a process: systemd hands a slice's properties to its cgroup
+                 * code alone, so runc's PIDs= for such a unit is refused by systemd (only
+                 * libcontainer's callers that pass no pid, as kubelet does, get a slice), while
+                 * liblxc must put init in a leaf. Refused here, before anything is made. */
                 rlx_sd_unit_free(u);
                 return rlx_error(err, 0, "linux.cgroupsPath: '%s': a slice as the container's unit is not supported "
                                  "by runlxc (give a scope name)", cgroups_path);
