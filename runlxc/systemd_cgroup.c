@@ -84,8 +84,9 @@ int rlx_sd_parse_path(const char *cgroups_path, const char *id, struct rlx_sd_un
                  * libcontainer's callers that pass no pid, as kubelet does, get a slice), while
                  * liblxc must put init in a leaf. Refused here, before anything is made. */
                 rlx_sd_unit_free(u);
-                return rlx_error(err, 0, "linux.cgroupsPath: '%s': a slice as the container's unit is not supported "
-                                 "by runlxc (give a scope name)", cgroups_path);
+                return rlx_error(err, 0, "linux.cgroupsPath: '%s': a slice as the container's unit cannot hold its "
+                                 "process (systemd sets PIDs only on scopes; runc fails the same way): give a scope name",
+                                 cgroups_path);
             }
             if (*name == '\0' || strchr(name, '/') || strchr(prefix, '/')) {
                 rlx_sd_unit_free(u);
