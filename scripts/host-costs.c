@@ -7,6 +7,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,12 +39,23 @@ static double fault_us(int cow)
     double t0, t1;
     int pipe_fd[2] = {-1, -1};
     pid_t child = -1;
-    if (p == MAP_FAILED || (cow && pipe(pipe_fd) < 0))
+    if (p == MAP_FAILED)
         return -1;
     if (cow) {
         for (int i = 0; i < PAGES; i++)
             p[i * 4096L] = 1;
-        child = fork();   /* holds the pages shared until its pipe closes */
+        /* the child holds the pages shared until its pipe closes; without it the writes below
+         * would not be copy-on-write faults at all, so that is a failure, not a figure */
+        if (pipe(pipe_fd) < 0 || (child = fork()) < 0) {
+            int e = errno;
+            if (pipe_fd[0] >= 0) {
+                close(pipe_fd[0]);
+                close(pipe_fd[1]);
+            }
+            munmap(p, PAGES * 4096L);
+            errno = e;
+            return -1;
+        }
         if (child == 0) {
             char c;
             close(pipe_fd[1]);
@@ -57,8 +69,7 @@ static double fault_us(int cow)
     if (cow) {
         close(pipe_fd[0]);
         close(pipe_fd[1]);
-        if (child > 0)
-            waitpid(child, NULL, 0);
+        waitpid(child, NULL, 0);
     }
     munmap(p, PAGES * 4096L);
     return (t1 - t0) / PAGES;
@@ -78,6 +89,8 @@ static double fork_us(const char *self, int exec)
     double t0 = now_us();
     for (int i = 0; i < FORKS; i++) {
         pid_t c = fork();
+        if (c < 0)
+            return -1;
         if (c == 0) {
             if (exec)
                 execl(self, self, "--exit", (char *)NULL);
@@ -86,6 +99,13 @@ static double fork_us(const char *self, int exec)
         waitpid(c, NULL, 0);
     }
     return (now_us() - t0) / FORKS;
+}
+
+/* a measurement that could not be made is an error, never a figure */
+static int failed(const char *what)
+{
+    perror(what);
+    return 1;
 }
 
 int main(int argc, char **argv)
@@ -103,10 +123,14 @@ int main(int argc, char **argv)
     }
     for (int k = 0; k < rounds; k++) {
         r[0][k] = syscall_us();
-        r[1][k] = fault_us(0);
-        r[2][k] = fault_us(1);
-        r[3][k] = fork_us(argv[0], 0);
-        r[4][k] = fork_us("/proc/self/exe", 1);
+        if ((r[1][k] = fault_us(0)) < 0)
+            return failed(names[1]);
+        if ((r[2][k] = fault_us(1)) < 0)
+            return failed(names[2]);
+        if ((r[3][k] = fork_us(argv[0], 0)) < 0)
+            return failed(names[3]);
+        if ((r[4][k] = fork_us("/proc/self/exe", 1)) < 0)
+            return failed(names[4]);
     }
     for (int m = 0; m < 5; m++) {
         qsort(r[m], rounds, sizeof(double), by_value);
