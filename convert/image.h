@@ -4,7 +4,7 @@
 #ifndef RUNLXC_CONVERT_IMAGE_H
 #define RUNLXC_CONVERT_IMAGE_H
 #include <stdbool.h>
-#include "../runlxc/error.h"
+#include "../runlxc/lib/error.h"
 
 struct json_object;
 

@@ -3,7 +3,7 @@
  * skopeo, runlxc-unpack and runlxc convert. */
 #ifndef RUNLXC_CONVERT_IMGREF_H
 #define RUNLXC_CONVERT_IMGREF_H
-#include "../runlxc/error.h"
+#include "../runlxc/lib/error.h"
 
 enum imgref_kind { IMGREF_OCI, IMGREF_DOCKER_ARCHIVE };
 

@@ -1,5 +1,5 @@
 #include "lxcfile.h"
-#include "../runlxc/util.h"
+#include "../runlxc/lib/util.h"
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>

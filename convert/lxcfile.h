@@ -6,7 +6,7 @@
 #define RUNLXC_CONVERT_LXCFILE_H
 #include <stdbool.h>
 #include <stddef.h>
-#include "../runlxc/error.h"
+#include "../runlxc/lib/error.h"
 
 struct rlx_lxc_item {
     char *key;          /* 2.1+ spelling */

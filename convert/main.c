@@ -11,7 +11,7 @@
 #include "lxcfile.h"
 #include "rootfs.h"
 #include "translate.h"
-#include "../runlxc/util.h"
+#include "../runlxc/lib/util.h"
 #include "liblxc_load.h"
 #include "dialect.h"
 #include <dirent.h>

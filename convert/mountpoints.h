@@ -4,7 +4,7 @@
 #define RUNLXC_CONVERT_MOUNTPOINTS_H
 #include <stdbool.h>
 #include <stddef.h>
-#include "../runlxc/error.h"
+#include "../runlxc/lib/error.h"
 
 struct mountpoints {
     char **paths; /* absolute, unescaped, sorted */

@@ -1,5 +1,5 @@
 #include "rootfs.h"
-#include "../runlxc/util.h"
+#include "../runlxc/lib/util.h"
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 #include "seccomp_lxc.h"
-#include "../runlxc/util.h"
+#include "../runlxc/lib/util.h"
 #include <ctype.h>
 #include <errno.h>
 #include <json-c/json.h>

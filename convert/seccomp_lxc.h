@@ -7,7 +7,7 @@
 #ifndef RUNLXC_CONVERT_SECCOMP_LXC_H
 #define RUNLXC_CONVERT_SECCOMP_LXC_H
 #include <stddef.h>
-#include "../runlxc/error.h"
+#include "../runlxc/lib/error.h"
 
 struct json_object;
 

@@ -1,10 +1,10 @@
 #include "translate.h"
 #include "seccomp_lxc.h"
-#include "../runlxc/rich.h"
-#include "../runlxc/spec.h"
-#include "../runlxc/spec_default.h"
-#include "../runlxc/ttys.h"
-#include "../runlxc/util.h"
+#include "../runlxc/lib/rich.h"
+#include "../runlxc/lib/spec.h"
+#include "../runlxc/lib/spec_default.h"
+#include "../runlxc/lib/ttys.h"
+#include "../runlxc/lib/util.h"
 #include "probe.h"
 #include <ctype.h>
 #include <errno.h>

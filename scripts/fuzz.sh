@@ -24,13 +24,13 @@ trap 'rm -rf "$out"' EXIT
 mkdir -p "$top/tests/fuzz/findings"
 
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=gnu99 -D_GNU_SOURCE
-       -include "$top/config.h" -I"$top" -I"$top/runlxc" -I"$top/compat" -I"$top/lxcfs-integration" -I"$top/convert"
+       -include "$top/config.h" -I"$top" -I"$top/runlxc/lib" -I"$top/compat" -I"$top/lxcfs-integration" -I"$top/convert"
        -I"$top/image-unpack" -DRUNLXC_INIT_PATH='"/nonexistent"' -DRUNLXC_UNPACK_PATH='"/nonexistent"'
        -DRUNLXC_CONVERT_PATH='"/nonexistent"' $(pkg-config --cflags json-c libarchive libcrypto zlib libseccomp lxc))
 libs=($(pkg-config --libs json-c libcap libseccomp) -ldl)
-runtime=(runlxc/error.c runlxc/util.c runlxc/spec.c runlxc/spec_linux.c runlxc/spec_default.c runlxc/lxcconf.c
-         runlxc/mounts.c runlxc/userns.c runlxc/resources.c runlxc/stats.c runlxc/state.c runlxc/cgroup.c
-         runlxc/hooks.c runlxc/signals.c runlxc/initmsg.c runlxc/seccomp_profile.c lxcfs-integration/lxcfs.c
+runtime=(runlxc/lib/error.c runlxc/lib/util.c runlxc/lib/spec.c runlxc/lib/spec_linux.c runlxc/lib/spec_default.c runlxc/lib/lxcconf.c
+         runlxc/lib/mounts.c runlxc/lib/userns.c runlxc/lib/resources.c runlxc/lib/stats.c runlxc/lib/state.c runlxc/lib/cgroup.c
+         runlxc/lib/hooks.c runlxc/lib/signals.c runlxc/lib/initmsg.c runlxc/lib/seccomp_profile.c runlxc/lib/log.c lxcfs-integration/lxcfs.c
          compat/dialect.c compat/liblxc_load.c compat/probe.c compat/syscalls.c)
 unpack=(image-unpack/util.c image-unpack/safepath.c image-unpack/pathset.c image-unpack/blob.c image-unpack/source.c
         image-unpack/layout.c image-unpack/pipeline.c image-unpack/layer.c image-unpack/whiteout.c image-unpack/user.c
@@ -39,7 +39,7 @@ unpack=(image-unpack/util.c image-unpack/safepath.c image-unpack/pathset.c image
 build() { # name -> $out/fuzz_name
     local n=$1 src=()
     case $n in
-    initmsg) src=(runlxc/init/agent.c runlxc/initmsg.c runlxc/hooks.c runlxc/util.c runlxc/error.c compat/syscalls.c) ;;
+    initmsg) src=(runlxc/init/agent.c runlxc/lib/initmsg.c runlxc/lib/hooks.c runlxc/lib/util.c runlxc/lib/error.c compat/syscalls.c) ;;
     lxcconfig) src=("${runtime[@]}" convert/lxcfile.c convert/translate.c convert/seccomp_lxc.c) ;;
     tar) src=("${unpack[@]}") ;;
     *) src=("${runtime[@]}") ;;

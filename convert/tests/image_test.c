@@ -31,7 +31,7 @@
 #include <json-c/json.h>
 
 #include "convert/image.h"
-#include "runlxc/util.h"
+#include "runlxc/lib/util.h"
 #include "tests/unit/tap.h"
 
 #ifndef UNPACK_BIN

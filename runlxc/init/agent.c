@@ -1,8 +1,8 @@
 /* See agent.h. Runs inside the container with runlxc-init's privileges, before the payload's
  * identity and capabilities are applied: it must only ever serve runlxc on the host. */
 #include "agent.h"
-#include "../initmsg.h"
-#include "../util.h"
+#include "initmsg.h"
+#include "util.h"
 #include "syscalls.h"
 #include <errno.h>
 #include <fcntl.h>

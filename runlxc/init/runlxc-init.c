@@ -37,9 +37,9 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
-#include "../hooks.h"
-#include "../initmsg.h"
-#include "../util.h"
+#include "hooks.h"
+#include "initmsg.h"
+#include "util.h"
 #include "agent.h"
 #include "syscalls.h"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Speaks runlxc's exec-agent protocol (runlxc/initmsg.h) to SOCKET and asks it to run ARGS.
+"""Speaks runlxc's exec-agent protocol (runlxc/lib/initmsg.h) to SOCKET and asks it to run ARGS.
 Used by agent.bats both from the host (it must work) and from inside the container (it must be
 refused). Prints the agent's answers: READY, ERROR <text>, EXIT <code>."""
 import socket, struct, sys

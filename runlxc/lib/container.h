@@ -5,7 +5,7 @@
 #define RUNLXC_CONTAINER_H
 #include <stdbool.h>
 #include <sys/types.h>
-#include "cli.h"
+#include "context.h"
 #include "error.h"
 #include "rich.h"
 

@@ -1,29 +1,15 @@
-/* The parsed command line: the only global state runlxc keeps. */
+/* The command line: one cmd_*.c per subcommand over the library in runlxc/lib/. */
 #ifndef RUNLXC_CLI_H
 #define RUNLXC_CLI_H
 #include <stdbool.h>
+#include "context.h"
 #include "error.h"
-
-struct rlx_global {
-    const char *root;
-    const char *log_path;
-    const char *log_format;   /* "text" or "json" */
-    bool debug;
-    bool systemd_cgroup;
-    const char *self_exe;
-    bool lxcfs;                 /* lxcfs views for every container (--lxcfs, config file) */
-    const char *lxcfs_mountpoint;
-};
 
 struct rlx_command {
     const char *name;
     int (*run)(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
     const char *summary;
 };
-
-/* Appends a line to --log (text or runc-style JSON) and, for errors, to stderr. */
-void rlx_log(const struct rlx_global *g, const char *level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 int cmd_create(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
 int cmd_start(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err);
