@@ -268,6 +268,14 @@ struct json_object *rlx_state_to_json(const struct rlx_state *st, const char *st
     return o;
 }
 
+char *rlx_state_json_text(const struct rlx_state *st, const char *status)
+{
+    struct json_object *o = rlx_state_to_json(st, status);
+    char *s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+    json_object_put(o);
+    return s;
+}
+
 /* Opens dir and flocks it (how: LOCK_EX or LOCK_SH, maybe | LOCK_NB). Returns the fd, or -1
  * with errno set and nothing left open. */
 static int lock_dir(const char *dir, int how)

@@ -55,6 +55,8 @@ const char *rlx_state_status(const char *dir, const struct rlx_state *st);
 bool rlx_state_init_alive(const struct rlx_state *st);
 /* The OCI state object as runc prints it. */
 struct json_object *rlx_state_to_json(const struct rlx_state *st, const char *status);
+/* The same as one line of JSON (the state hooks and the seccomp agent get). */
+char *rlx_state_json_text(const struct rlx_state *st, const char *status);
 /* The lock on the --root directory itself: shared by each create from before its monitor
  * starts liblxc (which makes liblxc's lock directory for the root) until it returns; taken
  * exclusive, without waiting, by what removes that directory when the root holds no container.
