@@ -318,172 +318,201 @@ static int agent_connect(const char *path, int preserve_fds, rlx_error_t *err)
     return s;
 }
 
-int rlx_container_exec(const struct rlx_global *g, const char *id, const struct rlx_exec_opts *o, rlx_error_t *err)
-{
-    struct rlx_state st = {0};
-    struct rlx_spec *spec = NULL;
-    struct rlx_process proc = {0};
-    struct rlx_process *p;
-    struct rlx_seccomp_prog seccomp = {0};
-    struct rlx_buf msg = {0};
-    cleanup_free char *dir = NULL, *agent_path = NULL;
-    char **cgroups = NULL;
-    int nsfds[NS_COUNT], sv[2] = {-1, -1}, init_fd = -1, master = -1, sfd = -1, ret = -1, r, sock;
-    pid_t child, pid = 0;
-    sigset_t all, saved;
+/* exec as stages over one context, as create (create.h): load, check, spawn, start, wait. */
+struct exec_ctx {
+    const struct rlx_global *g;
+    const char *id;
+    const struct rlx_exec_opts *o;
+    struct rlx_state st;
+    char *dir;
     const char *status;
-    bool blocked = false, stay = !rlx_probe_subreaper();
+    struct rlx_spec *spec;
+    struct rlx_process proc;            /* --process FILE */
+    struct rlx_process *p;              /* what runs: proc, or the spec's with the flags applied */
+    struct rlx_seccomp_prog seccomp;
+    char **cgroups;
+    int nsfds[NS_COUNT], sv[2], init_fd, master, sock;
+    pid_t child, pid;                   /* C (0: the agent forks instead) and the process */
+    sigset_t all, saved;
+    bool blocked, stay;
+};
 
-    for (size_t i = 0; i < NS_COUNT; i++)
-        nsfds[i] = -1;
+/* The container, its state and its config.json; the flags that need neither, first. */
+static int exec_load(struct exec_ctx *x, rlx_error_t *err)
+{
+    const struct rlx_exec_opts *o = x->o;
     if (o->tty && o->detach && !o->console_socket)
         return rlx_error(err, 0, "exec: cannot allocate tty if runlxc will detach without setting console socket");
     if (o->console_socket && !(o->tty || o->process_path))
         return rlx_error(err, 0, "exec: cannot use console socket if runlxc will not detach or allocate tty");
-    if (rlx_state_load(g->root, id, &st, err) < 0)
+    if (rlx_state_load(x->g->root, x->id, &x->st, err) < 0)
         return -1;
-    dir = rlx_state_dir(g->root, id);
-    status = rlx_state_status(dir, &st);
-    if (strcmp(status, "stopped") == 0 || strcmp(status, "creating") == 0) {
-        rlx_error(err, 0, "exec: cannot exec in a stopped container '%s'", id);
-        goto out;
-    }
-    if (strcmp(status, "paused") == 0 && !o->ignore_paused) {
-        rlx_error(err, 0, "exec: cannot exec in a paused container '%s' (use --ignore-paused)", id);
-        goto out;
-    }
-    spec = rlx_container_load_spec(dir, st.bundle, err);
-    if (spec == NULL)
-        goto out;
+    x->dir = rlx_state_dir(x->g->root, x->id);
+    x->status = rlx_state_status(x->dir, &x->st);
+    if (strcmp(x->status, "stopped") == 0 || strcmp(x->status, "creating") == 0)
+        return rlx_error(err, 0, "exec: cannot exec in a stopped container '%s'", x->id);
+    if (strcmp(x->status, "paused") == 0 && !o->ignore_paused)
+        return rlx_error(err, 0, "exec: cannot exec in a paused container '%s' (use --ignore-paused)", x->id);
+    x->spec = rlx_container_load_spec(x->dir, x->st.bundle, err);
+    return x->spec ? 0 : -1;
+}
+
+/* The process to run, checked against the flags and this kernel; its seccomp program and the
+ * cgroups it joins. */
+static int exec_check(struct exec_ctx *x, rlx_error_t *err)
+{
+    const struct rlx_exec_opts *o = x->o;
     if (o->process_path) {
-        if (load_process_file(o->process_path, &proc, err) < 0)
-            goto out;
-        p = &proc;
+        if (load_process_file(o->process_path, &x->proc, err) < 0)
+            return -1;
+        x->p = &x->proc;
     } else {
-        p = &spec->process;
-        if (apply_overrides(p, o, err) < 0)
-            goto out;
+        x->p = &x->spec->process;
+        if (apply_overrides(x->p, o, err) < 0)
+            return -1;
     }
-    if (p->terminal && !o->console_socket && o->detach) {
-        rlx_error(err, 0, "exec: cannot allocate tty if runlxc will detach without setting console socket");
-        goto out;
+    if (x->p->terminal && !o->console_socket && o->detach)
+        return rlx_error(err, 0, "exec: cannot allocate tty if runlxc will detach without setting console socket");
+    for (int fd = 3; fd < 3 + o->preserve_fds; fd++) {
+        if (fcntl(fd, F_GETFD) < 0)
+            return rlx_error(err, errno, "exec: unable to stat preserved-fd %d", fd);
+        fcntl(fd, F_SETFD, 0);
     }
-    for (int fd = 3; fd < 3 + o->preserve_fds; fd++)
-        if (fcntl(fd, F_GETFD) < 0) {
-            rlx_error(err, errno, "exec: unable to stat preserved-fd %d", fd);
-            goto out;
-        } else {
-            fcntl(fd, F_SETFD, 0);
-        }
-    if (rlx_check_process_kernel(p, spec->has_seccomp, err) < 0)
-        goto out;
-    if (spec->has_seccomp && rlx_seccomp_build(spec->seccomp, &seccomp, err) < 0)
-        goto out;
-    cgroups = exec_cgroup_paths(st.cgroup_paths, o->cgroup, err);
-    if (o->cgroup && cgroups == NULL)
-        goto out;
-    rlx_init_records_process(&msg, p, 0, o->preserve_fds, &seccomp);
-    rlx_buf_add(&msg, REC_WANT_STATE, "1");
-    agent_path = xasprintf("%s/agent.sock", dir);
-    if (path_exists(agent_path)) {
-        if (strcmp(status, "paused") == 0 && !st.agent_unfrozen) {
-            rlx_error(err, 0, "exec: cannot exec in paused container '%s' on this kernel: its exec agent "
-                      "(setns(2) cannot enter the container here) is frozen with it (cgroup v2, or a container "
-                      "created by an older runlxc)", id);
-            goto out;
-        }
-        sv[0] = agent_connect(agent_path, o->preserve_fds, err);
-        if (sv[0] < 0)
-            goto out;
-        stay = false;
-        if (!o->detach) {
-            rlx_block_forwarded_signals(&all, &saved);
-            blocked = true;
-        }
-        child = 0;
-        sock = sv[0];
-        goto configure;
-    }
-    if (open_namespaces(st.pid, nsfds, err) < 0)
-        goto out;
-    if (rlx_init_channel(&init_fd, sv, err) < 0)
-        goto out;
-    if (!o->detach) {
-        /* The process is reparented to us when C exits; its signals are ours to forward. */
+    if (rlx_check_process_kernel(x->p, x->spec->has_seccomp, err) < 0)
+        return -1;
+    if (x->spec->has_seccomp && rlx_seccomp_build(x->spec->seccomp, &x->seccomp, err) < 0)
+        return -1;
+    x->cgroups = exec_cgroup_paths(x->st.cgroup_paths, o->cgroup, err);
+    return o->cgroup && x->cgroups == NULL ? -1 : 0;
+}
+
+/* Foreground: the process's signals are ours to forward from here on. */
+static void exec_block_signals(struct exec_ctx *x)
+{
+    if (x->o->detach)
+        return;
+    rlx_block_forwarded_signals(&x->all, &x->saved);
+    x->blocked = true;
+}
+
+/* Where setns(2) cannot enter the container, its agent forks the process inside. */
+static int exec_spawn_by_agent(struct exec_ctx *x, const char *agent_path, rlx_error_t *err)
+{
+    if (strcmp(x->status, "paused") == 0 && !x->st.agent_unfrozen)
+        return rlx_error(err, 0, "exec: cannot exec in paused container '%s' on this kernel: its exec agent "
+                         "(setns(2) cannot enter the container here) is frozen with it (cgroup v2, or a container "
+                         "created by an older runlxc)", x->id);
+    x->sv[0] = agent_connect(agent_path, x->o->preserve_fds, err);
+    if (x->sv[0] < 0)
+        return -1;
+    x->stay = false;
+    exec_block_signals(x);
+    x->child = 0;
+    x->sock = x->sv[0];
+    return 0;
+}
+
+/* C enters the namespaces and forks runlxc-init (G); see the top of this file. */
+static int exec_spawn(struct exec_ctx *x, rlx_error_t *err)
+{
+    cleanup_free char *agent_path = xasprintf("%s/agent.sock", x->dir);
+    if (path_exists(agent_path))
+        return exec_spawn_by_agent(x, agent_path, err);
+    if (open_namespaces(x->st.pid, x->nsfds, err) < 0 || rlx_init_channel(&x->init_fd, x->sv, err) < 0)
+        return -1;
+    /* The process is reparented to us when C exits. */
+    if (!x->o->detach)
         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-        rlx_block_forwarded_signals(&all, &saved);
-        blocked = true;
+    exec_block_signals(x);
+    x->child = fork();
+    if (x->child < 0)
+        return rlx_error(err, errno, "exec: fork");
+    if (x->child == 0) {
+        close(x->sv[0]);
+        enter_and_spawn(x->sv[1], x->init_fd, 3 + x->o->preserve_fds, x->nsfds, x->stay);
     }
-    child = fork();
-    if (child < 0) {
-        rlx_error(err, errno, "exec: fork");
-        goto out;
-    }
-    if (child == 0) {
-        close(sv[0]);
-        enter_and_spawn(sv[1], init_fd, 3 + o->preserve_fds, nsfds, stay);
-    }
-    close(sv[1]);
-    sv[1] = -1;
-    sock = sv[0];
-configure:
-    rlx_msg_send(sock, MSG_CONFIG, msg.data, msg.len, -1);
-    {
-        struct rlx_seccomp_agent agent = {&seccomp, &st, status};
-        r = rlx_init_handshake(sock, o->console_socket, o->detach ? NULL : &master, &agent, &pid, err);
-    }
-    if (child > 0 && (!stay || r < 0))
-        waitpid(child, NULL, 0);
+    close(x->sv[1]);
+    x->sv[1] = -1;
+    x->sock = x->sv[0];
+    return 0;
+}
+
+/* The process's configuration out, its pid back; then it joins the container's cgroup, after
+ * its setup and before it execs the payload (it waits for our go): in a paused container it
+ * then freezes as the payload, not half-way through runlxc's work. */
+static int exec_start(struct exec_ctx *x, rlx_error_t *err)
+{
+    struct rlx_seccomp_agent agent = {&x->seccomp, &x->st, x->status};
+    struct rlx_buf msg = {0};
+    int r;
+
+    rlx_init_records_process(&msg, x->p, 0, x->o->preserve_fds, &x->seccomp);
+    rlx_buf_add(&msg, REC_WANT_STATE, "1");
+    rlx_msg_send(x->sock, MSG_CONFIG, msg.data, msg.len, -1);
+    rlx_buf_free(&msg);
+    r = rlx_init_handshake(x->sock, x->o->console_socket, x->o->detach ? NULL : &x->master, &agent, &x->pid, err);
+    if (x->child > 0 && (!x->stay || r < 0))
+        waitpid(x->child, NULL, 0);
     if (r == -2)
-        rlx_error(err, 0, "exec: the process could not be started in container '%s'", id);
+        return rlx_error(err, 0, "exec: the process could not be started in container '%s'", x->id);
     if (r < 0)
-        goto out;
-    /* The process joins the container's cgroup from here, after its setup and before it
-     * execs the payload (it waits for our go): in a paused container it then freezes as the
-     * payload, not half-way through runlxc's work. */
-    if (join_cgroups(pid, st.pid, cgroups, err) < 0 ||
-        rlx_msg_send(sock, MSG_STATE, "{}", 2, -1) < 0) {
+        return -1;
+    if (join_cgroups(x->pid, x->st.pid, x->cgroups, err) < 0 || rlx_msg_send(x->sock, MSG_STATE, "{}", 2, -1) < 0) {
         if (*err == NULL)
             rlx_error(err, errno, "exec: release the process");
-        kill(pid, SIGKILL);
-        goto out;
+        kill(x->pid, SIGKILL);
+        return -1;
     }
-    if (o->pid_file && rlx_write_pid_file(o->pid_file, pid, err) < 0) {
-        kill(pid, SIGKILL);
-        goto out;
+    if (x->o->pid_file && rlx_write_pid_file(x->o->pid_file, x->pid, err) < 0) {
+        kill(x->pid, SIGKILL);
+        return -1;
     }
-    if (o->detach) {
-        ret = 0;
-        goto out;
-    }
-    sfd = signalfd(-1, &all, SFD_CLOEXEC);
+    return 0;
+}
+
+/* Foreground: relays signals and the terminal until the process exits; its exit code. */
+static int exec_wait(struct exec_ctx *x, rlx_error_t *err)
+{
+    int r, sfd = signalfd(-1, &x->all, SFD_CLOEXEC);
     if (sfd < 0) {
         rlx_error(err, errno, "exec: signalfd");
-        kill(pid, SIGKILL);
-        goto out;
+        kill(x->pid, SIGKILL);
+        return -1;
     }
-    ret = rlx_supervise(pid, stay ? child : 0, child == 0 ? sock : -1, master, sfd);
-out:
-    if (blocked)
-        sigprocmask(SIG_SETMASK, &saved, NULL);
-    if (sfd >= 0)
-        close(sfd);
-    if (master >= 0)
-        close(master);
+    r = rlx_supervise(x->pid, x->stay ? x->child : 0, x->child == 0 ? x->sock : -1, x->master, sfd);
+    close(sfd);
+    return r;
+}
+
+static void exec_release(struct exec_ctx *x)
+{
+    int *fds[] = {&x->master, &x->sv[0], &x->sv[1], &x->init_fd};
+    if (x->blocked)
+        sigprocmask(SIG_SETMASK, &x->saved, NULL);
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+        if (*fds[i] >= 0)
+            close(*fds[i]);
     for (size_t i = 0; i < NS_COUNT; i++)
-        if (nsfds[i] >= 0)
-            close(nsfds[i]);
-    if (sv[0] >= 0)
-        close(sv[0]);
-    if (sv[1] >= 0)
-        close(sv[1]);
-    if (init_fd >= 0)
-        close(init_fd);
-    strv_free(cgroups);
-    rlx_buf_free(&msg);
-    rlx_seccomp_prog_free(&seccomp);
-    rlx_process_free(&proc);
-    rlx_spec_free(spec);
-    rlx_state_free(&st);
+        if (x->nsfds[i] >= 0)
+            close(x->nsfds[i]);
+    strv_free(x->cgroups);
+    rlx_seccomp_prog_free(&x->seccomp);
+    rlx_process_free(&x->proc);
+    rlx_spec_free(x->spec);
+    rlx_state_free(&x->st);
+    free(x->dir);
+}
+
+int rlx_container_exec(const struct rlx_global *g, const char *id, const struct rlx_exec_opts *o, rlx_error_t *err)
+{
+    struct exec_ctx x = {.g = g, .id = id, .o = o, .sv = {-1, -1}, .init_fd = -1, .master = -1, .sock = -1,
+                         .stay = !rlx_probe_subreaper()};
+    int ret = -1;
+
+    for (size_t i = 0; i < NS_COUNT; i++)
+        x.nsfds[i] = -1;
+    if (exec_load(&x, err) == 0 && exec_check(&x, err) == 0 && exec_spawn(&x, err) == 0 && exec_start(&x, err) == 0)
+        ret = o->detach ? 0 : exec_wait(&x, err);
+    exec_release(&x);
     return ret;
 }
