@@ -2,11 +2,9 @@
  * LinuxResources JSON (-r FILE, -r - for stdin) or runc's individual flags, written to the
  * container's cgroups through the same translation create uses. */
 #include "cli.h"
-#include "cgroup.h"
+#include "container.h"
 #include "resources.h"
 #include "spec.h"
-#include "state.h"
-#include "systemd_cgroup.h"
 #include "util.h"
 #include <errno.h>
 #include <getopt.h>
@@ -135,55 +133,57 @@ static int load_resources_json(const char *path, struct rlx_resources *r, rlx_er
     return ret;
 }
 
+static const struct option update_opts[] = {
+    {"resources", required_argument, NULL, 'r'}, {"blkio-weight", required_argument, NULL, 'B'},
+    {"cpu-period", required_argument, NULL, 'p'}, {"cpu-quota", required_argument, NULL, 'q'},
+    {"cpu-share", required_argument, NULL, 's'}, {"cpu-rt-period", required_argument, NULL, 'P'},
+    {"cpu-rt-runtime", required_argument, NULL, 'R'}, {"cpuset-cpus", required_argument, NULL, 'c'},
+    {"cpuset-mems", required_argument, NULL, 'm'}, {"memory", required_argument, NULL, 'M'},
+    {"memory-reservation", required_argument, NULL, 'V'}, {"memory-swap", required_argument, NULL, 'S'},
+    {"pids-limit", required_argument, NULL, 'L'}, {"cpu-burst", required_argument, NULL, 'x'},
+    {"cpu-idle", required_argument, NULL, 'x'}, {"l3-cache-schema", required_argument, NULL, 'x'},
+    {"mem-bw-schema", required_argument, NULL, 'x'}, {"kernel-memory", required_argument, NULL, 'K'},
+    {"kernel-memory-tcp", required_argument, NULL, 'x'}, {NULL, 0, NULL, 0},
+};
+
+/* One flag into r; what the flag names comes from argv (getopt's optind is past it). */
+static int parse_update_flag(int c, const char *flag, struct rlx_resources *r, rlx_error_t *err)
+{
+    switch (c) {
+    case 'B': return parse_int("--blkio-weight", optarg, &r->blkio_weight, err);
+    case 'p': return parse_int("--cpu-period", optarg, &r->cpu_period, err);
+    case 'q': return parse_int("--cpu-quota", optarg, &r->cpu_quota, err);
+    case 's': return parse_int("--cpu-share", optarg, &r->cpu_shares, err);
+    case 'P': return parse_int("--cpu-rt-period", optarg, &r->cpu_rt_period, err);
+    case 'R': return parse_int("--cpu-rt-runtime", optarg, &r->cpu_rt_runtime, err);
+    case 'c': free(r->cpu_cpus); r->cpu_cpus = xstrdup(optarg); return 0;
+    case 'm': free(r->cpu_mems); r->cpu_mems = xstrdup(optarg); return 0;
+    case 'M': return parse_bytes("--memory", optarg, &r->mem_limit, err);
+    case 'V': return parse_bytes("--memory-reservation", optarg, &r->mem_reservation, err);
+    case 'S': return parse_bytes("--memory-swap", optarg, &r->mem_swap, err);
+    case 'K': return parse_bytes("--kernel-memory", optarg, &r->mem_kernel, err);
+    case 'L': return parse_int("--pids-limit", optarg, &r->pids_limit, err);
+    case 'x': return rlx_error(err, 0, "update: %s is not supported by runlxc", flag);
+    default: return rlx_error(err, 0, "update: unknown or incomplete option '%s'", flag);
+    }
+}
+
 int cmd_update(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err)
 {
-    static const struct option opts[] = {
-        {"resources", required_argument, NULL, 'r'}, {"blkio-weight", required_argument, NULL, 'B'},
-        {"cpu-period", required_argument, NULL, 'p'}, {"cpu-quota", required_argument, NULL, 'q'},
-        {"cpu-share", required_argument, NULL, 's'}, {"cpu-rt-period", required_argument, NULL, 'P'},
-        {"cpu-rt-runtime", required_argument, NULL, 'R'}, {"cpuset-cpus", required_argument, NULL, 'c'},
-        {"cpuset-mems", required_argument, NULL, 'm'}, {"memory", required_argument, NULL, 'M'},
-        {"memory-reservation", required_argument, NULL, 'V'}, {"memory-swap", required_argument, NULL, 'S'},
-        {"pids-limit", required_argument, NULL, 'L'}, {"cpu-burst", required_argument, NULL, 'x'},
-        {"cpu-idle", required_argument, NULL, 'x'}, {"l3-cache-schema", required_argument, NULL, 'x'},
-        {"mem-bw-schema", required_argument, NULL, 'x'}, {"kernel-memory", required_argument, NULL, 'K'},
-        {"kernel-memory-tcp", required_argument, NULL, 'x'}, {NULL, 0, NULL, 0},
-    };
     struct rlx_resources r;
-    struct rlx_state st = {0};
-    struct rlx_cgroup_layout layout;
-    const char *json_path = NULL, *status;
-    cleanup_free char *dir = NULL;
-    cleanup_close int lock = -1;
-    bool any_flag = false, have_layout = false;
+    const char *json_path = NULL;
+    bool any_flag = false;
     int c, ret = -1;
 
     memset(&r, 0, sizeof(r));
     rlx_spec_parse_resources(&r, NULL, err);   /* everything unset */
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
-        int rr = 0;
+    while ((c = getopt_long(argc, argv, "r:", update_opts, NULL)) != -1) {
         any_flag = any_flag || c != 'r';
-        switch (c) {
-        case 'r': json_path = optarg; break;
-        case 'B': rr = parse_int("--blkio-weight", optarg, &r.blkio_weight, err); break;
-        case 'p': rr = parse_int("--cpu-period", optarg, &r.cpu_period, err); break;
-        case 'q': rr = parse_int("--cpu-quota", optarg, &r.cpu_quota, err); break;
-        case 's': rr = parse_int("--cpu-share", optarg, &r.cpu_shares, err); break;
-        case 'P': rr = parse_int("--cpu-rt-period", optarg, &r.cpu_rt_period, err); break;
-        case 'R': rr = parse_int("--cpu-rt-runtime", optarg, &r.cpu_rt_runtime, err); break;
-        case 'c': free(r.cpu_cpus); r.cpu_cpus = xstrdup(optarg); break;
-        case 'm': free(r.cpu_mems); r.cpu_mems = xstrdup(optarg); break;
-        case 'M': rr = parse_bytes("--memory", optarg, &r.mem_limit, err); break;
-        case 'V': rr = parse_bytes("--memory-reservation", optarg, &r.mem_reservation, err); break;
-        case 'S': rr = parse_bytes("--memory-swap", optarg, &r.mem_swap, err); break;
-        case 'K': rr = parse_bytes("--kernel-memory", optarg, &r.mem_kernel, err); break;
-        case 'L': rr = parse_int("--pids-limit", optarg, &r.pids_limit, err); break;
-        case 'x': rr = rlx_error(err, 0, "update: %s is not supported by runlxc", argv[optind - 1]); break;
-        default: rr = rlx_error(err, 0, "update: unknown or incomplete option '%s'", argv[optind - 1]); break;
-        }
-        if (rr < 0)
+        if (c == 'r')
+            json_path = optarg;
+        else if (parse_update_flag(c, argv[optind - 1], &r, err) < 0)
             goto out;
     }
     if (cli_expect_args("update", argc - optind, 1, 1, "[--resources FILE|-] [FLAGS] ID", err) < 0)
@@ -197,34 +197,8 @@ int cmd_update(const struct rlx_global *g, int argc, char **argv, rlx_error_t *e
         rlx_error(err, 0, "update: nothing to update (give --resources or a resource flag)");
         goto out;
     }
-    /* Lock, then read the state another command may just have changed (design note 19). */
-    lock = rlx_state_lock_load(g->root, argv[optind], &st, err);
-    if (lock < 0)
-        goto out;
-    dir = rlx_state_dir(g->root, argv[optind]);
-    status = rlx_state_status(dir, &st);
-    if (strcmp(status, "stopped") == 0 || strcmp(status, "creating") == 0) {
-        rlx_error(err, 0, "update: container '%s' is not running", argv[optind]);
-        goto out;
-    }
-    if (rlx_cgroup_layout_load(&layout) < 0) {
-        rlx_error(err, 0, "update: no cgroup hierarchy is mounted");
-        goto out;
-    }
-    have_layout = true;
-    if (st.systemd_unit) {
-        /* runc: the unit's properties first, so systemd never puts the old values back. */
-        struct rlx_sd *sd = rlx_sd_open(err);
-        int sr = sd ? rlx_sd_set_resources(sd, st.systemd_unit, &r, &layout, err) : -1;
-        rlx_sd_close(sd);
-        if (sr < 0)
-            goto out;
-    }
-    ret = rlx_resources_write(&r, &layout, st.cgroup_paths, err);
+    ret = rlx_container_update(g, argv[optind], &r, err);
 out:
-    if (have_layout)
-        rlx_cgroup_layout_free(&layout);
     rlx_resources_free(&r);
-    rlx_state_free(&st);
     return ret;
 }

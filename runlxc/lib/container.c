@@ -2,6 +2,7 @@
 #include "container.h"
 #include "cgroup.h"
 #include "hooks.h"
+#include "resources.h"
 #include "spec.h"
 #include "state.h"
 #include "systemd_cgroup.h"
@@ -223,4 +224,41 @@ int rlx_container_delete(const struct rlx_global *g, const char *id, bool force,
     rlx_state_free(&st);
     rlx_teardown_lxc_lockdir(g->root);
     return 0;
+}
+
+int rlx_container_update(const struct rlx_global *g, const char *id, const struct rlx_resources *r, rlx_error_t *err)
+{
+    struct rlx_state st = {0};
+    struct rlx_cgroup_layout layout;
+    cleanup_free char *dir = NULL;
+    cleanup_close int lock = -1;
+    const char *status;
+    int ret = -1;
+
+    /* Lock, then read the state another command may just have changed (design note 19). */
+    lock = rlx_state_lock_load(g->root, id, &st, err);
+    if (lock < 0)
+        return -1;
+    dir = rlx_state_dir(g->root, id);
+    status = rlx_state_status(dir, &st);
+    if (strcmp(status, "stopped") == 0 || strcmp(status, "creating") == 0) {
+        rlx_error(err, 0, "update: container '%s' is not running", id);
+        goto out;
+    }
+    if (rlx_cgroup_layout_load(&layout) < 0) {
+        rlx_error(err, 0, "update: no cgroup hierarchy is mounted");
+        goto out;
+    }
+    if (st.systemd_unit) {
+        /* runc: the unit's properties first, so systemd never puts the old values back. */
+        struct rlx_sd *sd = rlx_sd_open(err);
+        ret = sd ? rlx_sd_set_resources(sd, st.systemd_unit, r, &layout, err) : -1;
+        rlx_sd_close(sd);
+    }
+    if (!st.systemd_unit || ret == 0)
+        ret = rlx_resources_write(r, &layout, st.cgroup_paths, err);
+    rlx_cgroup_layout_free(&layout);
+out:
+    rlx_state_free(&st);
+    return ret;
 }

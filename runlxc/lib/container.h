@@ -35,6 +35,11 @@ int rlx_container_kill(const struct rlx_global *g, const char *id, int sig, bool
 /* force: kill a running container first; a missing container is then not an error. */
 int rlx_container_delete(const struct rlx_global *g, const char *id, bool force, rlx_error_t *err);
 
+struct rlx_resources;
+/* New resource limits for a created, running or paused container: the systemd unit's
+ * properties first (--systemd-cgroup), then its cgroup files. */
+int rlx_container_update(const struct rlx_global *g, const char *id, const struct rlx_resources *r, rlx_error_t *err);
+
 struct rlx_spec;
 /* The config.json saved in the state dir at create (the bundle's may have changed since). */
 struct rlx_spec *rlx_container_load_spec(const char *state_dir, const char *bundle, rlx_error_t *err);

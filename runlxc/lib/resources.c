@@ -180,18 +180,34 @@ static int apply_network(const struct rlx_resources *r, struct rlx_cg_sink *w, r
     return 0;
 }
 
-int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink, rlx_error_t *err)
+/* memory.swap: on cgroup v2 swap.max excludes the memory limit that v1's memsw includes. */
+static int apply_memory_swap(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
 {
-    struct rlx_cg_sink *w = sink;
-    const struct rlx_cgroup_layout *l = sink->layout;
-    char buf[128];
+    cleanup_free char *v = NULL;
+    if (r->mem_swap == RLX_UNSET)
+        return 0;
+    if (!rlx_cgroup_controller_is_v2(w->layout, "memory")) {
+        v = xasprintf("%lld", (long long)r->mem_swap);
+        return cg_set(w, "linux.resources.memory.swap", "memory", "memory.memsw.limit_in_bytes", NULL, v, err);
+    }
+    if (r->mem_limit == RLX_UNSET || r->mem_limit < 0 || r->mem_swap < 0)
+        v = num_or_max(r->mem_swap);
+    else if (r->mem_swap < r->mem_limit)
+        return rlx_error(err, 0, "linux.resources.memory.swap: must be at least memory.limit");
+    else
+        v = xasprintf("%lld", (long long)(r->mem_swap - r->mem_limit));
+    return cg_set(w, "linux.resources.memory.swap", "memory", NULL, "memory.swap.max", v, err);
+}
 
+static int apply_memory(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
+{
+    bool v2 = rlx_cgroup_controller_is_v2(w->layout, "memory");
+    char buf[128];
     if (r->mem_limit != RLX_UNSET) {
-        cleanup_free char *v2 = num_or_max(r->mem_limit);
+        cleanup_free char *max = num_or_max(r->mem_limit);
         snprintf(buf, sizeof(buf), "%lld", (long long)r->mem_limit);
-        if (cg_set(w, "linux.resources.memory.limit", "memory", "memory.limit_in_bytes",
-                   rlx_cgroup_controller_is_v2(l, "memory") ? "memory.max" : NULL,
-                   rlx_cgroup_controller_is_v2(l, "memory") ? v2 : buf, err) < 0)
+        if (cg_set(w, "linux.resources.memory.limit", "memory", "memory.limit_in_bytes", v2 ? "memory.max" : NULL,
+                   v2 ? max : buf, err) < 0)
             return -1;
     }
     if (r->mem_reservation != RLX_UNSET) {
@@ -200,23 +216,8 @@ int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink,
                    "memory.low", v, err) < 0)
             return -1;
     }
-    if (r->mem_swap != RLX_UNSET) {
-        if (rlx_cgroup_controller_is_v2(l, "memory")) {
-            cleanup_free char *v = NULL;
-            if (r->mem_limit == RLX_UNSET || r->mem_limit < 0 || r->mem_swap < 0)
-                v = num_or_max(r->mem_swap);
-            else if (r->mem_swap < r->mem_limit)
-                return rlx_error(err, 0, "linux.resources.memory.swap: must be at least memory.limit");
-            else
-                v = xasprintf("%lld", (long long)(r->mem_swap - r->mem_limit));
-            if (cg_set(w, "linux.resources.memory.swap", "memory", NULL, "memory.swap.max", v, err) < 0)
-                return -1;
-        } else {
-            snprintf(buf, sizeof(buf), "%lld", (long long)r->mem_swap);
-            if (cg_set(w, "linux.resources.memory.swap", "memory", "memory.memsw.limit_in_bytes", NULL, buf, err) < 0)
-                return -1;
-        }
-    }
+    if (apply_memory_swap(r, w, err) < 0)
+        return -1;
     if (r->mem_kernel != RLX_UNSET) {
         snprintf(buf, sizeof(buf), "%lld", (long long)r->mem_kernel);
         if (cg_set(w, "linux.resources.memory.kernel", "memory", "memory.kmem.limit_in_bytes", NULL, buf, err) < 0)
@@ -227,11 +228,18 @@ int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink,
         if (cg_set(w, "linux.resources.memory.swappiness", "memory", "memory.swappiness", NULL, buf, err) < 0)
             return -1;
     }
-    if (r->mem_disable_oom_killer &&
-        cg_set(w, "linux.resources.memory.disableOOMKiller", "memory", "memory.oom_control", NULL, "1", err) < 0)
-        return -1;
+    if (r->mem_disable_oom_killer)
+        return cg_set(w, "linux.resources.memory.disableOOMKiller", "memory", "memory.oom_control", NULL, "1", err);
+    return 0;
+}
+
+static int apply_cpu(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
+{
+    bool v2 = rlx_cgroup_controller_is_v2(w->layout, "cpu");
+    struct cg_pair rt = {"linux.resources.cpu.realtimePeriod", "cpu.rt_period_us", r->cpu_rt_period,
+                         "linux.resources.cpu.realtimeRuntime", "cpu.rt_runtime_us", r->cpu_rt_runtime};
+    char buf[128];
     if (r->cpu_shares != RLX_UNSET) {
-        bool v2 = rlx_cgroup_controller_is_v2(l, "cpu");
         long long sh = r->cpu_shares;
         /* The cgroup v2 weight range [1, 10000] maps from shares [2, 262144] (runc's formula). */
         if (v2)
@@ -242,7 +250,7 @@ int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink,
             return -1;
     }
     if (r->cpu_quota != RLX_UNSET || r->cpu_period != RLX_UNSET) {
-        if (rlx_cgroup_controller_is_v2(l, "cpu")) {
+        if (v2) {
             cleanup_free char *q = num_or_max(r->cpu_quota == RLX_UNSET ? -1 : r->cpu_quota);
             snprintf(buf, sizeof(buf), "%s %lld", q, (long long)(r->cpu_period == RLX_UNSET ? 100000 : r->cpu_period));
             if (cg_set(w, "linux.resources.cpu.quota", "cpu", NULL, "cpu.max", buf, err) < 0)
@@ -254,23 +262,55 @@ int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink,
                 return -1;
         }
     }
-    {
-        struct cg_pair rt = {"linux.resources.cpu.realtimePeriod", "cpu.rt_period_us", r->cpu_rt_period,
-                             "linux.resources.cpu.realtimeRuntime", "cpu.rt_runtime_us", r->cpu_rt_runtime};
-        if (cg_set_pair(w, &rt, err) < 0)
-            return -1;
-    }
+    return cg_set_pair(w, &rt, err);
+}
+
+static int apply_cpuset(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
+{
     if (r->cpu_cpus && *r->cpu_cpus &&
         cg_set(w, "linux.resources.cpu.cpus", "cpuset", "cpuset.cpus", "cpuset.cpus", r->cpu_cpus, err) < 0)
         return -1;
     if (r->cpu_mems && *r->cpu_mems &&
         cg_set(w, "linux.resources.cpu.mems", "cpuset", "cpuset.mems", "cpuset.mems", r->cpu_mems, err) < 0)
         return -1;
-    if (r->pids_limit != RLX_UNSET) {
-        cleanup_free char *v = num_or_max(r->pids_limit <= 0 ? -1 : r->pids_limit);
-        if (cg_set(w, "linux.resources.pids.limit", "pids", "pids.max", "pids.max", v, err) < 0)
-            return -1;
-    }
+    return 0;
+}
+
+static int apply_pids(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
+{
+    cleanup_free char *v = NULL;
+    if (r->pids_limit == RLX_UNSET)
+        return 0;
+    v = num_or_max(r->pids_limit <= 0 ? -1 : r->pids_limit);
+    return cg_set(w, "linux.resources.pids.limit", "pids", "pids.max", "pids.max", v, err);
+}
+
+static int apply_blkio_throttle(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
+{
+    static const char *const v1files[4] = {"blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
+                                           "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device"};
+    static const char *const v2keys[4] = {"rbps", "wbps", "riops", "wiops"};
+    bool v2 = rlx_cgroup_controller_is_v2(w->layout, "io");
+    char buf[128];
+    for (int k = 0; k < 4; k++)
+        for (size_t i = 0; i < r->n_throttle[k]; i++) {
+            const struct rlx_throttle *t = &r->throttle[k][i];
+            if (v2)
+                snprintf(buf, sizeof(buf), "%lld:%lld %s=%llu", (long long)t->major, (long long)t->minor, v2keys[k],
+                         (unsigned long long)t->rate);
+            else
+                snprintf(buf, sizeof(buf), "%lld:%lld %llu", (long long)t->major, (long long)t->minor,
+                         (unsigned long long)t->rate);
+            if (cg_set(w, "linux.resources.blockIO.throttle", v2 ? "io" : "blkio", v1files[k], "io.max", buf, err) < 0)
+                return -1;
+        }
+    return 0;
+}
+
+static int apply_blkio(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
+{
+    const struct rlx_cgroup_layout *l = w->layout;
+    char buf[128];
     if (r->blkio_weight != RLX_UNSET) {
         snprintf(buf, sizeof(buf), "%lld", (long long)r->blkio_weight);
         if (cg_set(w, "linux.resources.blockIO.weight", rlx_cgroup_controller_is_v2(l, "io") ? "io" : "blkio",
@@ -284,24 +324,12 @@ int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink,
         if (cg_set(w, "linux.resources.blockIO.leafWeight", "blkio", "blkio.leaf_weight", NULL, buf, err) < 0)
             return -1;
     }
-    {
-        static const char *const v1files[4] = {"blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
-                                               "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device"};
-        static const char *const v2keys[4] = {"rbps", "wbps", "riops", "wiops"};
-        bool v2 = rlx_cgroup_controller_is_v2(l, "io");
-        for (int k = 0; k < 4; k++)
-            for (size_t i = 0; i < r->n_throttle[k]; i++) {
-                const struct rlx_throttle *t = &r->throttle[k][i];
-                if (v2)
-                    snprintf(buf, sizeof(buf), "%lld:%lld %s=%llu", (long long)t->major, (long long)t->minor,
-                             v2keys[k], (unsigned long long)t->rate);
-                else
-                    snprintf(buf, sizeof(buf), "%lld:%lld %llu", (long long)t->major, (long long)t->minor,
-                             (unsigned long long)t->rate);
-                if (cg_set(w, "linux.resources.blockIO.throttle", v2 ? "io" : "blkio", v1files[k], "io.max", buf, err) < 0)
-                    return -1;
-            }
-    }
+    return apply_blkio_throttle(r, w, err);
+}
+
+static int apply_hugetlb(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
+{
+    char buf[32];
     for (size_t i = 0; i < r->n_hugepages; i++) {
         cleanup_free char *f1 = xasprintf("hugetlb.%s.limit_in_bytes", r->hugepages[i].page_size);
         cleanup_free char *f2 = xasprintf("hugetlb.%s.max", r->hugepages[i].page_size);
@@ -309,31 +337,47 @@ int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink,
         if (cg_set(w, "linux.resources.hugepageLimits", "hugetlb", f1, f2, buf, err) < 0)
             return -1;
     }
-    if (apply_network(r, w, err) < 0)
-        return -1;
-    /* runc (validate.go): unified keys need a cgroup v2 host; runlxc also takes them on
-     * hybrid hosts for controllers that live on the v2 hierarchy. */
-    if (r->unified && json_object_object_length(r->unified) > 0 && l->unified < 0)
+    return 0;
+}
+
+/* runc (validate.go): unified keys need a cgroup v2 host; runlxc also takes them on hybrid
+ * hosts for controllers that live on the v2 hierarchy. */
+static int apply_unified(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
+{
+    const struct rlx_cgroup_layout *l = w->layout;
+    if (r->unified == NULL)
+        return 0;
+    if (json_object_object_length(r->unified) > 0 && l->unified < 0)
         return rlx_error(err, 0, "linux.resources.unified: invalid configuration: cannot use unified on cgroup v1");
-    if (r->unified) {
-        json_object_object_foreach(r->unified, key, val) {
-            cleanup_free char *ctrl = xstrdup(key);
-            char *dot = strchr(ctrl, '.');
-            if (json_object_get_type(val) != json_type_string)
-                return rlx_error(err, 0, "linux.resources.unified.%s: expected a string", key);
-            if (dot == NULL || strchr(key, '/'))
-                return rlx_error(err, 0, "linux.resources.unified.%s: not a cgroup v2 file name", key);
-            *dot = '\0';
-            if (l->unified < 0 || (strcmp(ctrl, "cgroup") != 0 && !rlx_cgroup_controller_is_v2(l, ctrl)))
-                return rlx_error(err, 0, "linux.resources.unified.%s: controller '%s' is not on cgroup v2 on this host",
-                                 key, ctrl);
-            if (w->set(w, "linux.resources.unified", l->unified, key, json_object_get_string(val), err) < 0)
-                return -1;
-        }
+    json_object_object_foreach(r->unified, key, val) {
+        cleanup_free char *ctrl = xstrdup(key);
+        char *dot = strchr(ctrl, '.');
+        if (json_object_get_type(val) != json_type_string)
+            return rlx_error(err, 0, "linux.resources.unified.%s: expected a string", key);
+        if (dot == NULL || strchr(key, '/'))
+            return rlx_error(err, 0, "linux.resources.unified.%s: not a cgroup v2 file name", key);
+        *dot = '\0';
+        if (l->unified < 0 || (strcmp(ctrl, "cgroup") != 0 && !rlx_cgroup_controller_is_v2(l, ctrl)))
+            return rlx_error(err, 0, "linux.resources.unified.%s: controller '%s' is not on cgroup v2 on this host",
+                             key, ctrl);
+        if (w->set(w, "linux.resources.unified", l->unified, key, json_object_get_string(val), err) < 0)
+            return -1;
     }
     return 0;
 }
 
+/* One writer a controller, in runc's order of fields; each skips what the spec leaves unset. */
+static int (*const resource_writers[])(const struct rlx_resources *, struct rlx_cg_sink *, rlx_error_t *) = {
+    apply_memory, apply_cpu, apply_cpuset, apply_pids, apply_blkio, apply_hugetlb, apply_network, apply_unified,
+};
+
+int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink, rlx_error_t *err)
+{
+    for (size_t i = 0; i < sizeof(resource_writers) / sizeof(resource_writers[0]); i++)
+        if (resource_writers[i](r, sink, err) < 0)
+            return -1;
+    return 0;
+}
 
 struct file_sink {
     struct rlx_cg_sink base;

@@ -191,6 +191,40 @@ static int parse_caps(struct rlx_process *p, struct json_object *caps, rlx_error
     return 0;
 }
 
+/* process.user: ids in the container's user namespace, umask, additional groups. */
+static int parse_user(struct rlx_process *p, struct json_object *v, rlx_error_t *err)
+{
+    struct json_object *gids;
+    int64_t i64 = 0;
+    int r;
+    if (spec_get_int64(v, "uid", "process.user", &i64, err) < 0)
+        return -1;
+    if (i64 < 0 || i64 > UINT32_MAX - 1)
+        return rlx_error(err, 0, "process.user.uid: %lld out of range", (long long)i64);
+    p->uid = (uid_t)i64;
+    i64 = 0;
+    if (spec_get_int64(v, "gid", "process.user", &i64, err) < 0)
+        return -1;
+    if (i64 < 0 || i64 > UINT32_MAX - 1)
+        return rlx_error(err, 0, "process.user.gid: %lld out of range", (long long)i64);
+    p->gid = (gid_t)i64;
+    if (spec_get_int64(v, "umask", "process.user", &i64, err) > 0)
+        p->umask = (int)(i64 & 07777);
+    if ((r = spec_get_typed(v, "additionalGids", "process.user", json_type_array, &gids, err)) < 0)
+        return -1;
+    if (r > 0) {
+        p->n_additional_gids = json_object_array_length(gids);
+        p->additional_gids = xcalloc(p->n_additional_gids, sizeof(gid_t));
+        for (size_t i = 0; i < p->n_additional_gids; i++) {
+            struct json_object *g = json_object_array_get_idx(gids, i);
+            if (json_object_get_type(g) != json_type_int || json_object_get_int64(g) < 0)
+                return rlx_error(err, 0, "process.user.additionalGids[%zu]: expected a gid", i);
+            p->additional_gids[i] = (gid_t)json_object_get_int64(g);
+        }
+    }
+    return 0;
+}
+
 int rlx_spec_parse_process(struct rlx_process *p, struct json_object *o, rlx_error_t *err)
 {
     struct json_object *v;
@@ -225,36 +259,9 @@ int rlx_spec_parse_process(struct rlx_process *p, struct json_object *o, rlx_err
         return -1;
     if (p->cwd[0] != '/')
         return rlx_error(err, 0, "process.cwd: '%s' must be an absolute path", p->cwd);
-    if ((r = spec_get_typed(o, "user", "process", json_type_object, &v, err)) < 0)
+    if ((r = spec_get_typed(o, "user", "process", json_type_object, &v, err)) < 0 ||
+        (r > 0 && parse_user(p, v, err) < 0))
         return -1;
-    if (r > 0) {
-        struct json_object *gids;
-        if (spec_get_int64(v, "uid", "process.user", &i64, err) < 0)
-            return -1;
-        if (i64 < 0 || i64 > UINT32_MAX - 1)
-            return rlx_error(err, 0, "process.user.uid: %lld out of range", (long long)i64);
-        p->uid = (uid_t)i64;
-        i64 = 0;
-        if (spec_get_int64(v, "gid", "process.user", &i64, err) < 0)
-            return -1;
-        if (i64 < 0 || i64 > UINT32_MAX - 1)
-            return rlx_error(err, 0, "process.user.gid: %lld out of range", (long long)i64);
-        p->gid = (gid_t)i64;
-        if (spec_get_int64(v, "umask", "process.user", &i64, err) > 0)
-            p->umask = (int)(i64 & 07777);
-        if ((r = spec_get_typed(v, "additionalGids", "process.user", json_type_array, &gids, err)) < 0)
-            return -1;
-        if (r > 0) {
-            p->n_additional_gids = json_object_array_length(gids);
-            p->additional_gids = xcalloc(p->n_additional_gids, sizeof(gid_t));
-            for (size_t i = 0; i < p->n_additional_gids; i++) {
-                struct json_object *g = json_object_array_get_idx(gids, i);
-                if (json_object_get_type(g) != json_type_int || json_object_get_int64(g) < 0)
-                    return rlx_error(err, 0, "process.user.additionalGids[%zu]: expected a gid", i);
-                p->additional_gids[i] = (gid_t)json_object_get_int64(g);
-            }
-        }
-    }
     if ((r = spec_get_typed(o, "rlimits", "process", json_type_array, &v, err)) < 0)
         return -1;
     if (r > 0 && parse_rlimits(p, v, err) < 0)
@@ -341,14 +348,11 @@ static void bind_sources_from_bundle(struct rlx_spec *s, const char *bundle)
     }
 }
 
-struct rlx_spec *rlx_spec_parse(const char *text, const char *bundle, rlx_error_t *err)
+/* config.json as a JSON object, or an error with the line and column json-c stopped at. */
+static struct json_object *parse_document(const char *text, rlx_error_t *err)
 {
     struct json_tokener *tok = json_tokener_new();
-    struct json_object *root, *v;
-    struct rlx_spec *s;
-    int r;
-
-    root = json_tokener_parse_ex(tok, text, (int)strlen(text));
+    struct json_object *root = json_tokener_parse_ex(tok, text, (int)strlen(text));
     if (root == NULL || json_tokener_get_error(tok) != json_tokener_success) {
         enum json_tokener_error je = json_tokener_get_error(tok);
         size_t off = json_tokener_get_parse_end(tok), line = 1, col = 1;
@@ -374,75 +378,101 @@ struct rlx_spec *rlx_spec_parse(const char *text, const char *bundle, rlx_error_
         rlx_error(err, 0, "config.json: top level must be an object");
         return NULL;
     }
+    return root;
+}
 
-    s = xcalloc(1, sizeof(*s));
-    s->root = root;
-    if (spec_get_string(root, "ociVersion", "", true, &s->oci_version, err) < 0)
-        goto fail;
-    if ((r = spec_get_typed(root, "root", "", json_type_object, &v, err)) < 0)
-        goto fail;
-    if (r == 0) {
-        rlx_error(err, 0, "root: required field is missing");
-        goto fail;
-    }
+/* A required object member: missing is an error naming it (with why, for "linux"). */
+static int get_required_object(struct json_object *root, const char *key, const char *why, struct json_object **v,
+                               rlx_error_t *err)
+{
+    int r = spec_get_typed(root, key, "", json_type_object, v, err);
+    if (r == 0)
+        return rlx_error(err, 0, "%s: required field is missing%s", key, why);
+    return r < 0 ? -1 : 0;
+}
+
+/* root.path, relative to the bundle unless absolute. */
+static int parse_root(struct rlx_spec *s, struct json_object *root, const char *bundle, rlx_error_t *err)
+{
+    struct json_object *v;
+    if (get_required_object(root, "root", "", &v, err) < 0)
+        return -1;
     if (spec_get_string(v, "path", "root", true, &s->root_path, err) < 0 ||
         spec_get_bool(v, "readonly", "root", &s->root_readonly, err) < 0)
-        goto fail;
+        return -1;
     if (s->root_path[0] != '/' && bundle != NULL) {
         char *abs = xasprintf("%s/%s", bundle, s->root_path);
         free(s->root_path);
         s->root_path = abs;
     }
-    if (spec_get_string(root, "hostname", "", false, &s->hostname, err) < 0 ||
-        spec_get_string(root, "domainname", "", false, &s->domainname, err) < 0)
-        goto fail;
-    if ((r = spec_get_typed(root, "process", "", json_type_object, &v, err)) < 0)
-        goto fail;
-    if (r == 0) {
-        rlx_error(err, 0, "process: required field is missing");
-        goto fail;
-    }
-    if (rlx_spec_parse_process(&s->process, v, err) < 0)
-        goto fail;
-    if ((r = spec_get_typed(root, "mounts", "", json_type_array, &v, err)) < 0)
-        goto fail;
-    if (r > 0 && parse_mounts(s, v, err) < 0)
-        goto fail;
-    bind_sources_from_bundle(s, bundle);
-    if ((r = spec_get_typed(root, "hooks", "", json_type_object, &v, err)) < 0)
-        goto fail;
+    return 0;
+}
+
+static int parse_hooks(struct rlx_spec *s, struct json_object *root, rlx_error_t *err)
+{
+    struct json_object *v;
+    int r = spec_get_typed(root, "hooks", "", json_type_object, &v, err);
+    if (r < 0)
+        return -1;
     for (int k = 0; r > 0 && k < RLX_HOOK_KINDS; k++) {
         struct json_object *arr;
         cleanup_free char *path = xasprintf("hooks.%s", rlx_hook_names[k]);
         int rr = spec_get_typed(v, rlx_hook_names[k], "hooks", json_type_array, &arr, err);
-        if (rr < 0)
-            goto fail;
-        if (rr > 0 && spec_parse_hooks(&s->hooks[k], &s->n_hooks[k], arr, path, err) < 0)
-            goto fail;
+        if (rr < 0 || (rr > 0 && spec_parse_hooks(&s->hooks[k], &s->n_hooks[k], arr, path, err) < 0))
+            return -1;
     }
-    if ((r = spec_get_typed(root, "annotations", "", json_type_object, &v, err)) < 0)
-        goto fail;
-    if (r > 0) {
-        json_object_object_foreach(v, key, val) {
-            if (json_object_get_type(val) != json_type_string) {
-                rlx_error(err, 0, "annotations.%s: expected a string", key);
-                goto fail;
-            }
-        }
-        s->annotations = v;
+    return 0;
+}
+
+static int parse_annotations(struct rlx_spec *s, struct json_object *root, rlx_error_t *err)
+{
+    struct json_object *v;
+    int r = spec_get_typed(root, "annotations", "", json_type_object, &v, err);
+    if (r <= 0)
+        return r;
+    json_object_object_foreach(v, key, val) {
+        if (json_object_get_type(val) != json_type_string)
+            return rlx_error(err, 0, "annotations.%s: expected a string", key);
     }
-    if ((r = spec_get_typed(root, "linux", "", json_type_object, &v, err)) < 0)
-        goto fail;
-    if (r == 0) {
-        rlx_error(err, 0, "linux: required field is missing (runlxc runs Linux containers)");
-        goto fail;
+    s->annotations = v;
+    return 0;
+}
+
+/* The sections in the order their errors are reported. */
+static int parse_sections(struct rlx_spec *s, struct json_object *root, const char *bundle, rlx_error_t *err)
+{
+    struct json_object *v;
+    int r;
+    if (spec_get_string(root, "ociVersion", "", true, &s->oci_version, err) < 0 || parse_root(s, root, bundle, err) < 0)
+        return -1;
+    if (spec_get_string(root, "hostname", "", false, &s->hostname, err) < 0 ||
+        spec_get_string(root, "domainname", "", false, &s->domainname, err) < 0)
+        return -1;
+    if (get_required_object(root, "process", "", &v, err) < 0 || rlx_spec_parse_process(&s->process, v, err) < 0)
+        return -1;
+    if ((r = spec_get_typed(root, "mounts", "", json_type_array, &v, err)) < 0 || (r > 0 && parse_mounts(s, v, err) < 0))
+        return -1;
+    bind_sources_from_bundle(s, bundle);
+    if (parse_hooks(s, root, err) < 0 || parse_annotations(s, root, err) < 0)
+        return -1;
+    if (get_required_object(root, "linux", " (runlxc runs Linux containers)", &v, err) < 0)
+        return -1;
+    return spec_parse_linux(s, v, err);
+}
+
+struct rlx_spec *rlx_spec_parse(const char *text, const char *bundle, rlx_error_t *err)
+{
+    struct json_object *root = parse_document(text, err);
+    struct rlx_spec *s;
+    if (root == NULL)
+        return NULL;
+    s = xcalloc(1, sizeof(*s));
+    s->root = root;
+    if (parse_sections(s, root, bundle, err) < 0) {
+        rlx_spec_free(s);
+        return NULL;
     }
-    if (spec_parse_linux(s, v, err) < 0)
-        goto fail;
     return s;
-fail:
-    rlx_spec_free(s);
-    return NULL;
 }
 
 struct rlx_spec *rlx_spec_load(const char *bundle, rlx_error_t *err)

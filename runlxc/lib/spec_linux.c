@@ -207,112 +207,137 @@ static int parse_network(struct rlx_resources *r, struct json_object *net, rlx_e
     return 0;
 }
 
+static int parse_memory(struct rlx_resources *r, struct json_object *v, rlx_error_t *err)
+{
+    const char *p = "linux.resources.memory";
+    if (get_opt_int64(v, "limit", p, &r->mem_limit, err) < 0 ||
+        get_opt_int64(v, "reservation", p, &r->mem_reservation, err) < 0 ||
+        get_opt_int64(v, "swap", p, &r->mem_swap, err) < 0 ||
+        get_opt_int64(v, "kernel", p, &r->mem_kernel, err) < 0 ||
+        get_opt_int64(v, "swappiness", p, &r->mem_swappiness, err) < 0 ||
+        spec_get_bool(v, "disableOOMKiller", p, &r->mem_disable_oom_killer, err) < 0)
+        return -1;
+    if (r->mem_limit != RLX_UNSET && r->mem_limit != -1 && r->mem_limit < 4096 * 2)
+        return rlx_error(err, 0, "%s.limit: %lld bytes is too small", p, (long long)r->mem_limit);
+    if (r->mem_swappiness != RLX_UNSET && (r->mem_swappiness < 0 || r->mem_swappiness > 100))
+        return rlx_error(err, 0, "%s.swappiness: must be between 0 and 100", p);
+    return 0;
+}
+
+static int parse_cpu(struct rlx_resources *r, struct json_object *v, rlx_error_t *err)
+{
+    const char *p = "linux.resources.cpu";
+    if (get_opt_int64(v, "shares", p, &r->cpu_shares, err) < 0 ||
+        get_opt_int64(v, "quota", p, &r->cpu_quota, err) < 0 ||
+        get_opt_int64(v, "period", p, &r->cpu_period, err) < 0 ||
+        get_opt_int64(v, "realtimeRuntime", p, &r->cpu_rt_runtime, err) < 0 ||
+        get_opt_int64(v, "realtimePeriod", p, &r->cpu_rt_period, err) < 0 ||
+        spec_get_string(v, "cpus", p, false, &r->cpu_cpus, err) < 0 ||
+        spec_get_string(v, "mems", p, false, &r->cpu_mems, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int parse_pids(struct rlx_resources *r, struct json_object *v, rlx_error_t *err)
+{
+    if (spec_get_int64(v, "limit", "linux.resources.pids", &r->pids_limit, err) <= 0)
+        return rlx_error(err, 0, "linux.resources.pids.limit: required integer");
+    return 0;
+}
+
+static int parse_blkio(struct rlx_resources *r, struct json_object *v, rlx_error_t *err)
+{
+    const char *p = "linux.resources.blockIO";
+    if (get_opt_int64(v, "weight", p, &r->blkio_weight, err) < 0 ||
+        get_opt_int64(v, "leafWeight", p, &r->blkio_leaf_weight, err) < 0 ||
+        parse_throttle(r, 0, v, "throttleReadBpsDevice", err) < 0 ||
+        parse_throttle(r, 1, v, "throttleWriteBpsDevice", err) < 0 ||
+        parse_throttle(r, 2, v, "throttleReadIOPSDevice", err) < 0 ||
+        parse_throttle(r, 3, v, "throttleWriteIOPSDevice", err) < 0)
+        return -1;
+    if (r->blkio_weight != RLX_UNSET && (r->blkio_weight < 10 || r->blkio_weight > 1000))
+        return rlx_error(err, 0, "%s.weight: must be between 10 and 1000", p);
+    return parse_weight_devices(r, v, err);
+}
+
+static int parse_device_rule(struct rlx_device_rule *d, struct json_object *e, const char *p, rlx_error_t *err)
+{
+    cleanup_free char *type = NULL, *access = NULL;
+    d->major = d->minor = -1;
+    if (spec_get_bool(e, "allow", p, &d->allow, err) <= 0)
+        return rlx_error(err, 0, "%s.allow: required boolean", p);
+    if (spec_get_string(e, "type", p, false, &type, err) < 0 || spec_get_string(e, "access", p, false, &access, err) < 0 ||
+        spec_get_int64(e, "major", p, &d->major, err) < 0 || spec_get_int64(e, "minor", p, &d->minor, err) < 0)
+        return -1;
+    d->type = type ? type[0] : 'a';
+    if (type && (strlen(type) != 1 || strchr("acb", type[0]) == NULL))
+        return rlx_error(err, 0, "%s.type: '%s' is not one of a, c, b", p, type);
+    if (device_access(d->access, access) < 0)
+        return rlx_error(err, 0, "%s.access: '%s' has none of r, w, m", p, access);
+    return 0;
+}
+
+static int parse_device_rules(struct rlx_resources *r, struct json_object *arr, rlx_error_t *err)
+{
+    r->n_devices = json_object_array_length(arr);
+    r->devices = xcalloc(r->n_devices, sizeof(*r->devices));
+    for (size_t i = 0; i < r->n_devices; i++) {
+        cleanup_free char *p = xasprintf("linux.resources.devices[%zu]", i);
+        if (parse_device_rule(&r->devices[i], json_object_array_get_idx(arr, i), p, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int parse_hugepages(struct rlx_resources *r, struct json_object *arr, rlx_error_t *err)
+{
+    r->n_hugepages = json_object_array_length(arr);
+    r->hugepages = xcalloc(r->n_hugepages, sizeof(*r->hugepages));
+    for (size_t i = 0; i < r->n_hugepages; i++) {
+        struct json_object *e = json_object_array_get_idx(arr, i);
+        cleanup_free char *p = xasprintf("linux.resources.hugepageLimits[%zu]", i);
+        int64_t lim = -1;
+        if (spec_get_string(e, "pageSize", p, true, &r->hugepages[i].page_size, err) < 0 ||
+            spec_get_int64(e, "limit", p, &lim, err) <= 0)
+            return rlx_error(err, 0, "%s: pageSize and limit are required", p);
+        r->hugepages[i].limit = (uint64_t)lim;
+    }
+    return 0;
+}
+
+static int parse_rdma(struct rlx_resources *r, struct json_object *v, rlx_error_t *err)
+{
+    (void)r;
+    if (json_object_object_length(v) > 0)
+        return rlx_error(err, 0, "linux.resources.rdma: not supported by runlxc");
+    return 0;
+}
+
+/* The sections of linux.resources, in the order their errors are reported. */
+static const struct {
+    const char *key;
+    enum json_type type;
+    int (*parse)(struct rlx_resources *r, struct json_object *v, rlx_error_t *err);
+} resource_sections[] = {
+    {"memory", json_type_object, parse_memory},     {"cpu", json_type_object, parse_cpu},
+    {"pids", json_type_object, parse_pids},         {"blockIO", json_type_object, parse_blkio},
+    {"devices", json_type_array, parse_device_rules}, {"hugepageLimits", json_type_array, parse_hugepages},
+    {"network", json_type_object, parse_network},   {"rdma", json_type_object, parse_rdma},
+};
+
 int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *res, rlx_error_t *err)
 {
-    struct json_object *v, *arr;
-    int rr;
-
     r->mem_limit = r->mem_reservation = r->mem_swap = r->mem_kernel = r->mem_swappiness = RLX_UNSET;
     r->cpu_shares = r->cpu_quota = r->cpu_period = r->cpu_rt_runtime = r->cpu_rt_period = RLX_UNSET;
     r->pids_limit = r->blkio_weight = r->blkio_leaf_weight = r->net_classid = RLX_UNSET;
     if (res == NULL)
         return 0;
-    if ((rr = spec_get_typed(res, "memory", "linux.resources", json_type_object, &v, err)) < 0)
-        return -1;
-    if (rr > 0) {
-        const char *p = "linux.resources.memory";
-        if (get_opt_int64(v, "limit", p, &r->mem_limit, err) < 0 ||
-            get_opt_int64(v, "reservation", p, &r->mem_reservation, err) < 0 ||
-            get_opt_int64(v, "swap", p, &r->mem_swap, err) < 0 ||
-            get_opt_int64(v, "kernel", p, &r->mem_kernel, err) < 0 ||
-            get_opt_int64(v, "swappiness", p, &r->mem_swappiness, err) < 0 ||
-            spec_get_bool(v, "disableOOMKiller", p, &r->mem_disable_oom_killer, err) < 0)
-            return -1;
-        if (r->mem_limit != RLX_UNSET && r->mem_limit != -1 && r->mem_limit < 4096 * 2)
-            return rlx_error(err, 0, "%s.limit: %lld bytes is too small", p, (long long)r->mem_limit);
-        if (r->mem_swappiness != RLX_UNSET && (r->mem_swappiness < 0 || r->mem_swappiness > 100))
-            return rlx_error(err, 0, "%s.swappiness: must be between 0 and 100", p);
-    }
-    if ((rr = spec_get_typed(res, "cpu", "linux.resources", json_type_object, &v, err)) < 0)
-        return -1;
-    if (rr > 0) {
-        const char *p = "linux.resources.cpu";
-        if (get_opt_int64(v, "shares", p, &r->cpu_shares, err) < 0 ||
-            get_opt_int64(v, "quota", p, &r->cpu_quota, err) < 0 ||
-            get_opt_int64(v, "period", p, &r->cpu_period, err) < 0 ||
-            get_opt_int64(v, "realtimeRuntime", p, &r->cpu_rt_runtime, err) < 0 ||
-            get_opt_int64(v, "realtimePeriod", p, &r->cpu_rt_period, err) < 0 ||
-            spec_get_string(v, "cpus", p, false, &r->cpu_cpus, err) < 0 ||
-            spec_get_string(v, "mems", p, false, &r->cpu_mems, err) < 0)
+    for (size_t i = 0; i < sizeof(resource_sections) / sizeof(resource_sections[0]); i++) {
+        struct json_object *v;
+        int rr = spec_get_typed(res, resource_sections[i].key, "linux.resources", resource_sections[i].type, &v, err);
+        if (rr < 0 || (rr > 0 && resource_sections[i].parse(r, v, err) < 0))
             return -1;
     }
-    if ((rr = spec_get_typed(res, "pids", "linux.resources", json_type_object, &v, err)) < 0)
-        return -1;
-    if (rr > 0 && spec_get_int64(v, "limit", "linux.resources.pids", &r->pids_limit, err) <= 0)
-        return rlx_error(err, 0, "linux.resources.pids.limit: required integer");
-    if ((rr = spec_get_typed(res, "blockIO", "linux.resources", json_type_object, &v, err)) < 0)
-        return -1;
-    if (rr > 0) {
-        const char *p = "linux.resources.blockIO";
-        if (get_opt_int64(v, "weight", p, &r->blkio_weight, err) < 0 ||
-            get_opt_int64(v, "leafWeight", p, &r->blkio_leaf_weight, err) < 0 ||
-            parse_throttle(r, 0, v, "throttleReadBpsDevice", err) < 0 ||
-            parse_throttle(r, 1, v, "throttleWriteBpsDevice", err) < 0 ||
-            parse_throttle(r, 2, v, "throttleReadIOPSDevice", err) < 0 ||
-            parse_throttle(r, 3, v, "throttleWriteIOPSDevice", err) < 0)
-            return -1;
-        if (r->blkio_weight != RLX_UNSET && (r->blkio_weight < 10 || r->blkio_weight > 1000))
-            return rlx_error(err, 0, "%s.weight: must be between 10 and 1000", p);
-        if (parse_weight_devices(r, v, err) < 0)
-            return -1;
-    }
-    if ((rr = spec_get_typed(res, "devices", "linux.resources", json_type_array, &arr, err)) < 0)
-        return -1;
-    if (rr > 0) {
-        r->n_devices = json_object_array_length(arr);
-        r->devices = xcalloc(r->n_devices, sizeof(*r->devices));
-        for (size_t i = 0; i < r->n_devices; i++) {
-            struct json_object *e = json_object_array_get_idx(arr, i);
-            struct rlx_device_rule *d = &r->devices[i];
-            cleanup_free char *p = xasprintf("linux.resources.devices[%zu]", i);
-            cleanup_free char *type = NULL, *access = NULL;
-            d->major = d->minor = -1;
-            if (spec_get_bool(e, "allow", p, &d->allow, err) <= 0)
-                return rlx_error(err, 0, "%s.allow: required boolean", p);
-            if (spec_get_string(e, "type", p, false, &type, err) < 0 ||
-                spec_get_string(e, "access", p, false, &access, err) < 0 ||
-                spec_get_int64(e, "major", p, &d->major, err) < 0 || spec_get_int64(e, "minor", p, &d->minor, err) < 0)
-                return -1;
-            d->type = type ? type[0] : 'a';
-            if (type && (strlen(type) != 1 || strchr("acb", type[0]) == NULL))
-                return rlx_error(err, 0, "%s.type: '%s' is not one of a, c, b", p, type);
-            if (device_access(d->access, access) < 0)
-                return rlx_error(err, 0, "%s.access: '%s' has none of r, w, m", p, access);
-        }
-    }
-    if ((rr = spec_get_typed(res, "hugepageLimits", "linux.resources", json_type_array, &arr, err)) < 0)
-        return -1;
-    if (rr > 0) {
-        r->n_hugepages = json_object_array_length(arr);
-        r->hugepages = xcalloc(r->n_hugepages, sizeof(*r->hugepages));
-        for (size_t i = 0; i < r->n_hugepages; i++) {
-            struct json_object *e = json_object_array_get_idx(arr, i);
-            cleanup_free char *p = xasprintf("linux.resources.hugepageLimits[%zu]", i);
-            int64_t lim = -1;
-            if (spec_get_string(e, "pageSize", p, true, &r->hugepages[i].page_size, err) < 0 ||
-                spec_get_int64(e, "limit", p, &lim, err) <= 0)
-                return rlx_error(err, 0, "%s: pageSize and limit are required", p);
-            r->hugepages[i].limit = (uint64_t)lim;
-        }
-    }
-    if ((rr = spec_get_typed(res, "network", "linux.resources", json_type_object, &v, err)) < 0)
-        return -1;
-    if (rr > 0 && parse_network(r, v, err) < 0)
-        return -1;
-    if ((rr = spec_get_typed(res, "rdma", "linux.resources", json_type_object, &v, err)) < 0)
-        return -1;
-    if (rr > 0 && json_object_object_length(v) > 0)
-        return rlx_error(err, 0, "linux.resources.rdma: not supported by runlxc");
     if (spec_get_typed(res, "unified", "linux.resources", json_type_object, &r->unified, err) < 0)
         return -1;
     return 0;
