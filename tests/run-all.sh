@@ -94,6 +94,7 @@ for s in $suites; do
         RUNLXC=${RUNLXC:-$(command -v runlxc)} BUILD=$build run_tap reliability-killpoints "$top/tests/reliability/killpoints.sh"
         RUNLXC=${RUNLXC:-$(command -v runlxc)} run_tap reliability-parallel "$top/tests/reliability/parallel-load.sh" ;;
     unit)
+        run_tap unit-include-graph python3 "$top/tests/unit/include-graph.py" "$top"
         for t in "$build"/tests/unit/*_test "$build"/image-unpack/tests/*_test "$build"/convert/tests/*_test; do
             [ -x "$t" ] && run_tap "unit-$(basename "$t")" "$t"
         done ;;
