@@ -415,9 +415,13 @@ static int exec_spawn_by_agent(struct exec_ctx *x, const char *agent_path, rlx_e
 /* C enters the namespaces and forks runlxc-init (G); see the top of this file. */
 static int exec_spawn(struct exec_ctx *x, rlx_error_t *err)
 {
-    cleanup_free char *agent_path = xasprintf("%s/agent.sock", x->dir);
-    if (path_exists(agent_path))
-        return exec_spawn_by_agent(x, agent_path, err);
+    char *agent_path = xasprintf("%s/agent.sock", x->dir);
+    if (path_exists(agent_path)) {
+        int r = exec_spawn_by_agent(x, agent_path, err);
+        free(agent_path);
+        return r;
+    }
+    free(agent_path);   /* before the fork: C execs and never returns to free it */
     if (open_namespaces(x->st.pid, x->nsfds, err) < 0 || rlx_init_channel(&x->init_fd, x->sv, err) < 0)
         return -1;
     /* The process is reparented to us when C exits. */
