@@ -29,6 +29,11 @@ struct rlx_created {
 int rlx_container_create(const struct rlx_global *g, const char *id, const struct rlx_create_opts *o,
                          struct rlx_created *out, rlx_error_t *err);
 int rlx_container_start(const struct rlx_global *g, const char *id, rlx_error_t *err);
+/* create + start. Detached: 0 once it runs. Foreground (o->foreground is set): runlxc is the
+ * container's subreaper until it exits and returns its exit code (>= 0), after deleting it
+ * unless keep. -1 on an error, with nothing left behind. */
+int rlx_container_run(const struct rlx_global *g, const char *id, struct rlx_create_opts *o, bool detach, bool keep,
+                      rlx_error_t *err);
 /* kill without a signal: SIGTERM as runc, or a rich container's stop signal (rich.h). */
 #define RLX_DEFAULT_STOP_SIGNAL (-1)
 int rlx_container_kill(const struct rlx_global *g, const char *id, int sig, bool all, rlx_error_t *err);
