@@ -230,9 +230,10 @@ int rlx_container_update(const struct rlx_global *g, const char *id, const struc
 {
     struct rlx_state st = {0};
     struct rlx_cgroup_layout layout;
+    struct rlx_resources update;
     cleanup_free char *dir = NULL;
     cleanup_close int lock = -1;
-    const char *status;
+    const char *status, *ignored;
     int ret = -1;
 
     /* Lock, then read the state another command may just have changed (design note 19). */
@@ -249,14 +250,19 @@ int rlx_container_update(const struct rlx_global *g, const char *id, const struc
         rlx_error(err, 0, "update: no cgroup hierarchy is mounted");
         goto out;
     }
+    update = rlx_resources_for_update(r, &ignored);
+    if (ignored)
+        rlx_log(g, "warning", "update: %s ignored, as runc's update ignores it", ignored);
+    if (rlx_resources_ignored(r))
+        rlx_log(g, "warning", "%s", rlx_resources_ignored(r));
     if (st.systemd_unit) {
         /* runc: the unit's properties first, so systemd never puts the old values back. */
         struct rlx_sd *sd = rlx_sd_open(err);
-        ret = sd ? rlx_sd_set_resources(sd, st.systemd_unit, r, &layout, err) : -1;
+        ret = sd ? rlx_sd_set_resources(sd, st.systemd_unit, &update, &layout, err) : -1;
         rlx_sd_close(sd);
     }
     if (!st.systemd_unit || ret == 0)
-        ret = rlx_resources_write(r, &layout, st.cgroup_paths, err);
+        ret = rlx_resources_write(&update, &layout, st.cgroup_paths, err);
     rlx_cgroup_layout_free(&layout);
 out:
     rlx_state_free(&st);

@@ -408,7 +408,9 @@ static int lxc_sink_set(struct rlx_cg_sink *sink, const char *field, int h, cons
 static int tr_resources(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
                         rlx_error_t *err)
 {
-    struct lxc_sink sink = {{lxc_sink_set, ctx->layout}, c, ctx};
+    struct lxc_sink sink = {{lxc_sink_set, ctx->layout, NULL}, c, ctx};
+    if (rlx_resources_ignored(&s->resources))
+        strv_push(&c->warnings, rlx_resources_ignored(&s->resources));
     return rlx_resources_apply(&s->resources, &sink.base, err);
 }
 

@@ -143,7 +143,7 @@ static int apply_weight_devices(const struct rlx_resources *r, struct rlx_cg_sin
     char buf[96];
     for (size_t i = 0; i < r->n_weight_devices; i++) {
         const struct rlx_weight_device *d = &r->weight_devices[i];
-        if (d->weight != RLX_UNSET) {
+        if (d->weight != RLX_UNSET && d->weight != 0) {
             long long wt = d->weight;
             if (v2 && !bfq)
                 wt = 1 + (wt - 10) * 9999 / 990;
@@ -152,7 +152,7 @@ static int apply_weight_devices(const struct rlx_resources *r, struct rlx_cg_sin
                        bfq ? "io.bfq.weight" : "io.weight", buf, err) < 0)
                 return -1;
         }
-        if (d->leaf_weight != RLX_UNSET) {
+        if (d->leaf_weight != RLX_UNSET && d->leaf_weight != 0) {
             snprintf(buf, sizeof(buf), "%lld:%lld %lld", (long long)d->major, (long long)d->minor,
                      (long long)d->leaf_weight);
             if (cg_set(w, "linux.resources.blockIO.weightDevice", v2 ? "io" : "blkio", "blkio.leaf_weight_device",
@@ -180,49 +180,92 @@ static int apply_network(const struct rlx_resources *r, struct rlx_cg_sink *w, r
     return 0;
 }
 
-/* memory.swap: on cgroup v2 swap.max excludes the memory limit that v1's memsw includes. */
-static int apply_memory_swap(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
+static int set_number(struct rlx_cg_sink *w, const char *field, const char *v1file, int64_t v, rlx_error_t *err)
 {
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%lld", (long long)v);
+    return cg_set(w, field, "memory", v1file, NULL, buf, err);
+}
+
+/* The container's memory.limit_in_bytes now; a sink without current values (create's LXC keys,
+ * for a cgroup that does not exist yet) has none, and a new cgroup has no limit. */
+static uint64_t v1_current_memory_limit(struct rlx_cg_sink *w)
+{
+    int h = rlx_cgroup_layout_find(w->layout, "memory");
+    cleanup_free char *text = h >= 0 && w->read ? w->read(w, h, "memory.limit_in_bytes") : NULL;
+    return text ? strtoull(text, NULL, 10) : UINT64_MAX;
+}
+
+static bool v1_has_memsw(const struct rlx_cgroup_layout *l)
+{
+    int h = rlx_cgroup_layout_find(l, "memory");
+    cleanup_free char *probe = h >= 0 ? xasprintf("%s/memory.memsw.limit_in_bytes", l->h[h].mountpoint) : NULL;
+    return probe && path_exists(probe);
+}
+
+/* cgroup v1, as runc's setMemoryAndSwap (fs/memory.go): an unlimited memory without a swap
+ * takes memsw with it where the kernel has memsw; with both given, memsw goes first when it is
+ * unlimited or above the current limit, so that the kernel never sees memsw below memory. */
+static int apply_memory_v1(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
+{
+    static const char *const lim_field = "linux.resources.memory.limit", *swap_field = "linux.resources.memory.swap";
+    int64_t mem = r->mem_limit, swap = r->mem_swap;
+    bool swap_first = false;
+    if (mem == -1 && swap == RLX_UNSET && v1_has_memsw(w->layout))
+        swap = -1;
+    if (mem != RLX_UNSET && swap != RLX_UNSET)
+        swap_first = swap == -1 || v1_current_memory_limit(w) < (uint64_t)swap;
+    if (swap_first && set_number(w, swap_field, "memory.memsw.limit_in_bytes", swap, err) < 0)
+        return -1;
+    if (mem != RLX_UNSET && set_number(w, lim_field, "memory.limit_in_bytes", mem, err) < 0)
+        return -1;
+    if (!swap_first && swap != RLX_UNSET && set_number(w, swap_field, "memory.memsw.limit_in_bytes", swap, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* cgroup v2, as runc's ConvertMemorySwapToCgroupV2Value: swap.max excludes the memory that v1's
+ * memsw includes, so a swap needs a memory limit, and an unlimited memory without a swap takes
+ * swap with it. */
+static int apply_memory_v2(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
+{
+    int64_t mem = r->mem_limit, swap = r->mem_swap;
     cleanup_free char *v = NULL;
-    if (r->mem_swap == RLX_UNSET)
-        return 0;
-    if (!rlx_cgroup_controller_is_v2(w->layout, "memory")) {
-        v = xasprintf("%lld", (long long)r->mem_swap);
-        return cg_set(w, "linux.resources.memory.swap", "memory", "memory.memsw.limit_in_bytes", NULL, v, err);
+    if (mem != RLX_UNSET) {
+        cleanup_free char *max = num_or_max(mem);
+        if (cg_set(w, "linux.resources.memory.limit", "memory", NULL, "memory.max", max, err) < 0)
+            return -1;
     }
-    if (r->mem_limit == RLX_UNSET || r->mem_limit < 0 || r->mem_swap < 0)
-        v = num_or_max(r->mem_swap);
-    else if (r->mem_swap < r->mem_limit)
+    if (mem == -1 && swap == RLX_UNSET)
+        swap = -1;
+    if (swap == RLX_UNSET)
+        return 0;
+    if (swap == -1)
+        v = num_or_max(-1);
+    else if (mem == RLX_UNSET || mem == -1)
+        return rlx_error(err, 0, "linux.resources.memory.swap: unable to set swap limit without memory limit");
+    else if (swap < mem)
         return rlx_error(err, 0, "linux.resources.memory.swap: must be at least memory.limit");
     else
-        v = xasprintf("%lld", (long long)(r->mem_swap - r->mem_limit));
+        v = xasprintf("%lld", (long long)(swap - mem));
     return cg_set(w, "linux.resources.memory.swap", "memory", NULL, "memory.swap.max", v, err);
 }
 
 static int apply_memory(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
 {
-    bool v2 = rlx_cgroup_controller_is_v2(w->layout, "memory");
     char buf[128];
-    if (r->mem_limit != RLX_UNSET) {
-        cleanup_free char *max = num_or_max(r->mem_limit);
-        snprintf(buf, sizeof(buf), "%lld", (long long)r->mem_limit);
-        if (cg_set(w, "linux.resources.memory.limit", "memory", "memory.limit_in_bytes", v2 ? "memory.max" : NULL,
-                   v2 ? max : buf, err) < 0)
-            return -1;
-    }
+    if ((rlx_cgroup_controller_is_v2(w->layout, "memory") ? apply_memory_v2 : apply_memory_v1)(r, w, err) < 0)
+        return -1;
     if (r->mem_reservation != RLX_UNSET) {
-        cleanup_free char *v = num_or_max(r->mem_reservation);
+        /* v1 takes -1 for "no limit" and refuses "max" */
+        cleanup_free char *v = rlx_cgroup_controller_is_v2(w->layout, "memory")
+                                   ? num_or_max(r->mem_reservation)
+                                   : xasprintf("%lld", (long long)r->mem_reservation);
         if (cg_set(w, "linux.resources.memory.reservation", "memory", "memory.soft_limit_in_bytes",
                    "memory.low", v, err) < 0)
             return -1;
     }
-    if (apply_memory_swap(r, w, err) < 0)
-        return -1;
-    if (r->mem_kernel != RLX_UNSET) {
-        snprintf(buf, sizeof(buf), "%lld", (long long)r->mem_kernel);
-        if (cg_set(w, "linux.resources.memory.kernel", "memory", "memory.kmem.limit_in_bytes", NULL, buf, err) < 0)
-            return -1;
-    }
+    /* memory.kernel is ignored, as runc 1.1 ignores it (rlx_resources_ignored says so) */
     if (r->mem_swappiness != RLX_UNSET) {
         snprintf(buf, sizeof(buf), "%lld", (long long)r->mem_swappiness);
         if (cg_set(w, "linux.resources.memory.swappiness", "memory", "memory.swappiness", NULL, buf, err) < 0)
@@ -251,8 +294,13 @@ static int apply_cpu(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_e
     }
     if (r->cpu_quota != RLX_UNSET || r->cpu_period != RLX_UNSET) {
         if (v2) {
-            cleanup_free char *q = num_or_max(r->cpu_quota == RLX_UNSET ? -1 : r->cpu_quota);
-            snprintf(buf, sizeof(buf), "%s %lld", q, (long long)(r->cpu_period == RLX_UNSET ? 100000 : r->cpu_period));
+            /* runc (fs2/cpu.go): "max" unless a quota is given; the period only when given, the
+             * kernel keeps the current one otherwise. */
+            cleanup_free char *q = num_or_max(r->cpu_quota == RLX_UNSET || r->cpu_quota < 0 ? -1 : r->cpu_quota);
+            if (r->cpu_period == RLX_UNSET)
+                snprintf(buf, sizeof(buf), "%s", q);
+            else
+                snprintf(buf, sizeof(buf), "%s %lld", q, (long long)r->cpu_period);
             if (cg_set(w, "linux.resources.cpu.quota", "cpu", NULL, "cpu.max", buf, err) < 0)
                 return -1;
         } else {
@@ -281,7 +329,7 @@ static int apply_pids(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_
     cleanup_free char *v = NULL;
     if (r->pids_limit == RLX_UNSET)
         return 0;
-    v = num_or_max(r->pids_limit <= 0 ? -1 : r->pids_limit);
+    v = num_or_max(r->pids_limit < 0 ? -1 : r->pids_limit);
     return cg_set(w, "linux.resources.pids.limit", "pids", "pids.max", "pids.max", v, err);
 }
 
@@ -366,15 +414,61 @@ static int apply_unified(const struct rlx_resources *r, struct rlx_cg_sink *w, r
     return 0;
 }
 
+const char *rlx_resources_ignored(const struct rlx_resources *r)
+{
+    if (r->mem_kernel != RLX_UNSET && r->mem_kernel != 0)
+        return "linux.resources.memory.kernel: kernel memory settings are ignored, as runc 1.1 ignores them";
+    return NULL;
+}
+
+struct rlx_resources rlx_resources_for_update(const struct rlx_resources *r, const char **ignored)
+{
+    struct rlx_resources u = *r;    /* shallow: the arrays stay r's */
+    *ignored = NULL;
+    if ((r->mem_swappiness != RLX_UNSET && r->mem_swappiness != -1) || r->mem_disable_oom_killer)
+        *ignored = "linux.resources.memory.swappiness and disableOOMKiller";
+    else if (r->blkio_leaf_weight != RLX_UNSET && r->blkio_leaf_weight != 0)
+        *ignored = "linux.resources.blockIO.leafWeight";
+    else if (r->n_weight_devices || r->n_throttle[0] || r->n_throttle[1] || r->n_throttle[2] || r->n_throttle[3])
+        *ignored = "linux.resources.blockIO.weightDevice and throttle*";
+    else if (r->n_devices)
+        *ignored = "linux.resources.devices";
+    else if (r->n_hugepages)
+        *ignored = "linux.resources.hugepageLimits";
+    else if ((r->net_classid != RLX_UNSET && r->net_classid != 0) || r->n_net_priorities)
+        *ignored = "linux.resources.network";
+    u.mem_swappiness = u.blkio_leaf_weight = u.net_classid = RLX_UNSET;
+    u.mem_disable_oom_killer = false;
+    u.n_weight_devices = u.n_devices = u.n_hugepages = u.n_net_priorities = 0;
+    for (int k = 0; k < 4; k++)
+        u.n_throttle[k] = 0;
+    return u;
+}
+
 /* One writer a controller, in runc's order of fields; each skips what the spec leaves unset. */
 static int (*const resource_writers[])(const struct rlx_resources *, struct rlx_cg_sink *, rlx_error_t *) = {
     apply_memory, apply_cpu, apply_cpuset, apply_pids, apply_blkio, apply_hugetlb, apply_network, apply_unified,
 };
 
+/* runc 1.1 reads these zeros as "leave as is" (libcontainer/cgroups/fs, fs2 and systemd):
+ * Docker writes blockIO.weight 0 into every config.json, and its update passes 0 for every
+ * field the user did not name. Swappiness, hugepage limits and throttle rates of 0 are values. */
+static void unset_zeros(struct rlx_resources *r)
+{
+    int64_t *fields[] = {&r->mem_limit, &r->mem_reservation, &r->mem_swap, &r->mem_kernel, &r->cpu_shares,
+                         &r->cpu_quota, &r->cpu_period, &r->cpu_rt_runtime, &r->cpu_rt_period, &r->pids_limit,
+                         &r->blkio_weight, &r->blkio_leaf_weight, &r->net_classid};
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+        if (*fields[i] == 0)
+            *fields[i] = RLX_UNSET;
+}
+
 int rlx_resources_apply(const struct rlx_resources *r, struct rlx_cg_sink *sink, rlx_error_t *err)
 {
+    struct rlx_resources set = *r;     /* shallow: the arrays stay r's */
+    unset_zeros(&set);
     for (size_t i = 0; i < sizeof(resource_writers) / sizeof(resource_writers[0]); i++)
-        if (resource_writers[i](r, sink, err) < 0)
+        if (resource_writers[i](&set, sink, err) < 0)
             return -1;
     return 0;
 }
@@ -402,9 +496,21 @@ static int file_sink_set(struct rlx_cg_sink *sink, const char *field, int h, con
     return rlx_error(err, 0, "%s: the container has no cgroup in %s", field, sink->layout->h[h].mountpoint);
 }
 
+static char *file_sink_read(struct rlx_cg_sink *sink, int h, const char *file)
+{
+    struct file_sink *s = (struct file_sink *)sink;
+    cleanup_free char *prefix = xasprintf("%s/", sink->layout->h[h].mountpoint);
+    for (size_t i = 0; s->paths && s->paths[i]; i++)
+        if (strncmp(s->paths[i], prefix, strlen(prefix)) == 0) {
+            cleanup_free char *path = xasprintf("%s/%s", s->paths[i], file);
+            return read_file(path, NULL, NULL);
+        }
+    return NULL;
+}
+
 int rlx_resources_write(const struct rlx_resources *r, const struct rlx_cgroup_layout *l, char **paths,
                         rlx_error_t *err)
 {
-    struct file_sink sink = {{file_sink_set, l}, paths};
+    struct file_sink sink = {{file_sink_set, l, file_sink_read}, paths};
     return rlx_resources_apply(r, &sink.base, err);
 }

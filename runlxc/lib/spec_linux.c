@@ -172,8 +172,9 @@ static int parse_weight_devices(struct rlx_resources *r, struct json_object *blk
             return rlx_error(err, 0, "%s: major and minor are required", p);
         if (get_opt_int64(e, "weight", p, &w->weight, err) < 0 || get_opt_int64(e, "leafWeight", p, &w->leaf_weight, err) < 0)
             return -1;
-        if ((w->weight != RLX_UNSET && (w->weight < 10 || w->weight > 1000)) ||
-            (w->leaf_weight != RLX_UNSET && (w->leaf_weight < 10 || w->leaf_weight > 1000)))
+        /* 0 is runc's "leave as is" (resources.c) */
+        if ((w->weight != RLX_UNSET && w->weight != 0 && (w->weight < 10 || w->weight > 1000)) ||
+            (w->leaf_weight != RLX_UNSET && w->leaf_weight != 0 && (w->leaf_weight < 10 || w->leaf_weight > 1000)))
             return rlx_error(err, 0, "%s: weight and leafWeight must be between 10 and 1000", p);
     }
     return 0;
@@ -217,7 +218,8 @@ static int parse_memory(struct rlx_resources *r, struct json_object *v, rlx_erro
         get_opt_int64(v, "swappiness", p, &r->mem_swappiness, err) < 0 ||
         spec_get_bool(v, "disableOOMKiller", p, &r->mem_disable_oom_killer, err) < 0)
         return -1;
-    if (r->mem_limit != RLX_UNSET && r->mem_limit != -1 && r->mem_limit < 4096 * 2)
+    /* 0 is runc's "leave as is" (resources.c) */
+    if (r->mem_limit != RLX_UNSET && r->mem_limit != -1 && r->mem_limit != 0 && r->mem_limit < 4096 * 2)
         return rlx_error(err, 0, "%s.limit: %lld bytes is too small", p, (long long)r->mem_limit);
     if (r->mem_swappiness != RLX_UNSET && (r->mem_swappiness < 0 || r->mem_swappiness > 100))
         return rlx_error(err, 0, "%s.swappiness: must be between 0 and 100", p);
@@ -235,6 +237,13 @@ static int parse_cpu(struct rlx_resources *r, struct json_object *v, rlx_error_t
         spec_get_string(v, "cpus", p, false, &r->cpu_cpus, err) < 0 ||
         spec_get_string(v, "mems", p, false, &r->cpu_mems, err) < 0)
         return -1;
+    /* unsigned in the runtime spec: runc's decoder refuses a negative one */
+    if (r->cpu_shares != RLX_UNSET && r->cpu_shares < 0)
+        return rlx_error(err, 0, "%s.shares: must not be negative", p);
+    if (r->cpu_period != RLX_UNSET && r->cpu_period < 0)
+        return rlx_error(err, 0, "%s.period: must not be negative", p);
+    if (r->cpu_rt_period != RLX_UNSET && r->cpu_rt_period < 0)
+        return rlx_error(err, 0, "%s.realtimePeriod: must not be negative", p);
     return 0;
 }
 
@@ -255,8 +264,11 @@ static int parse_blkio(struct rlx_resources *r, struct json_object *v, rlx_error
         parse_throttle(r, 2, v, "throttleReadIOPSDevice", err) < 0 ||
         parse_throttle(r, 3, v, "throttleWriteIOPSDevice", err) < 0)
         return -1;
-    if (r->blkio_weight != RLX_UNSET && (r->blkio_weight < 10 || r->blkio_weight > 1000))
+    if (r->blkio_weight != RLX_UNSET && r->blkio_weight != 0 && (r->blkio_weight < 10 || r->blkio_weight > 1000))
         return rlx_error(err, 0, "%s.weight: must be between 10 and 1000", p);
+    if (r->blkio_leaf_weight != RLX_UNSET && r->blkio_leaf_weight != 0 &&
+        (r->blkio_leaf_weight < 10 || r->blkio_leaf_weight > 1000))
+        return rlx_error(err, 0, "%s.leafWeight: must be between 10 and 1000", p);
     return parse_weight_devices(r, v, err);
 }
 

@@ -104,6 +104,71 @@ static bool has_item(const struct rlx_lxcconf *c, const char *key, const char *v
     return false;
 }
 
+static bool has_key(const struct rlx_lxcconf *c, const char *key)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->keys[i], key) == 0)
+            return true;
+    return false;
+}
+
+/* spec_json with its linux.resources replaced */
+static char *with_resources(const char *resources)
+{
+    const char *at = strstr(spec_json, "\"resources\":");
+    return xasprintf("%.*s\"resources\":%s}}", (int)(at - spec_json), spec_json, resources);
+}
+
+/* Docker writes blockIO.weight 0 into every config.json and sends every field it does not set as
+ * 0; runc 1.1 leaves a cgroup file as it is for such a zero (fs, fs2 and systemd managers). */
+static void zero_values(void)
+{
+    static const char *const zeros = "{\"memory\":{\"limit\":0,\"reservation\":0,\"swap\":0,\"kernel\":0},"
+        "\"cpu\":{\"shares\":0,\"quota\":0,\"period\":0,\"realtimeRuntime\":0,\"realtimePeriod\":0,\"cpus\":\"\","
+        "\"mems\":\"\"},\"pids\":{\"limit\":0},\"blockIO\":{\"weight\":0,\"leafWeight\":0,"
+        "\"weightDevice\":[{\"major\":8,\"minor\":0,\"weight\":0,\"leafWeight\":0}]},\"network\":{\"classID\":0}}";
+    cleanup_free char *j = with_resources(zeros);
+    struct rlx_lxcconf c;
+    rlx_error_t err = NULL;
+    for (int v2 = 0; v2 < 2; v2++) {
+        bool any = false;
+        TAP_OK(build(&c, j, "5.0.2", v2, &err) == 0, "cgroup %s: a resources object of zeros is taken (%s)", v2 ? "v2" : "v1",
+               rlx_error_text(&err));
+        for (size_t i = 0; i < c.n; i++)
+            if (strncmp(c.keys[i], "lxc.cgroup", 10) == 0 && strstr(c.keys[i], "devices") == NULL &&
+                strstr(c.keys[i], ".dir") == NULL && strstr(c.keys[i], "relative") == NULL) {
+                printf("# unexpected %s = %s\n", c.keys[i], c.values[i]);
+                any = true;
+            }
+        TAP_OK(!any, "cgroup %s: zeros leave every cgroup file as it is", v2 ? "v2" : "v1");
+        rlx_lxcconf_free(&c);
+        rlx_error_release(&err);
+    }
+    {
+        cleanup_free char *q = with_resources("{\"cpu\":{\"quota\":20000}}");
+        TAP_OK(build(&c, q, "5.0.2", true, &err) == 0 && has_item(&c, "lxc.cgroup2.cpu.max", "20000"),
+               "cgroup v2: a quota without a period keeps the current period, as runc writes cpu.max");
+        rlx_lxcconf_free(&c);
+        rlx_error_release(&err);
+    }
+    {
+        cleanup_free char *m = with_resources("{\"memory\":{\"limit\":-1}}");
+        TAP_OK(build(&c, m, "5.0.2", true, &err) == 0 && has_item(&c, "lxc.cgroup2.memory.max", "max") &&
+                   has_item(&c, "lxc.cgroup2.memory.swap.max", "max"),
+               "cgroup v2: an unlimited memory without a swap takes swap.max with it, as runc");
+        rlx_lxcconf_free(&c);
+        rlx_error_release(&err);
+    }
+    {
+        cleanup_free char *m = with_resources("{\"memory\":{\"swap\":67108864}}");
+        TAP_OK(build(&c, m, "5.0.2", true, &err) < 0 &&
+                   strstr(rlx_error_text(&err), "unable to set swap limit without memory limit") != NULL,
+               "cgroup v2: a swap without a memory limit is refused as runc refuses it (%s)", rlx_error_text(&err));
+        rlx_lxcconf_free(&c);
+        rlx_error_release(&err);
+    }
+}
+
 int main(void)
 {
     struct rlx_lxcconf c;
@@ -128,7 +193,7 @@ int main(void)
     TAP_OK(has_item(&c, "lxc.cgroup.dir.container", "k8s/pod1"), "cgroupsPath");
     TAP_OK(has_item(&c, "lxc.cgroup.memory.limit_in_bytes", "268435456"), "memory limit on cgroup v1");
     TAP_OK(has_item(&c, "lxc.cgroup.cpu.cfs_quota_us", "50000") && has_item(&c, "lxc.cgroup.cpu.shares", "1024"), "cpu on v1");
-    TAP_OK(has_item(&c, "lxc.cgroup.pids.max", "max"), "pids limit 0 means unlimited");
+    TAP_OK(!has_key(&c, "lxc.cgroup.pids.max"), "pids limit 0 leaves pids.max as it is (runc 1.1's zero rule)");
     TAP_OK(has_item(&c, "lxc.cgroup.devices.deny", "a") && has_item(&c, "lxc.cgroup.devices.allow", "c 1:3 rwm"),
            "device rules: deny all, then the default allowed devices");
     TAP_OK(has_item(&c, "lxc.sysctl.net.core.somaxconn", "100"), "sysctl");
@@ -237,6 +302,7 @@ int main(void)
         free(lw);
         free(net);
     }
+    zero_values();
     golden();
     return tap_done();
 }
