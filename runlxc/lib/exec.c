@@ -163,27 +163,62 @@ static int load_process_file(const char *path, struct rlx_process *p, rlx_error_
     return r;
 }
 
+/* base joined with add and cleaned lexically ("." and ".." resolved, as Go's path.Join). */
+static char *cgroup_join(const char *base, const char *add)
+{
+    cleanup_free char *joined = xasprintf("%s/%s", base, add);
+    char *out = xcalloc(1, strlen(joined) + 2), *save = NULL;
+    size_t n = 0;
+    for (char *seg = strtok_r(joined, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+        if (strcmp(seg, ".") == 0)
+            continue;
+        if (strcmp(seg, "..") == 0) {
+            while (n > 0 && out[--n] != '/')
+                ;
+            out[n] = '\0';
+            continue;
+        }
+        n += (size_t)sprintf(out + n, "/%s", seg);
+    }
+    if (n == 0)
+        strcpy(out, "/");
+    return out;
+}
+
+/* --cgroup [CONTROLLER[,CONTROLLER]:]PATH, a sub-cgroup of the container's, as runc takes it
+ * (libcontainer's SubCgroupPaths): without controllers for every hierarchy, with them for the
+ * hierarchies of those controllers only; in runc's words where it is refused. */
 static char **exec_cgroup_paths(char **paths, const char *sub, rlx_error_t *err)
 {
+    const char *colon = sub ? strchr(sub, ':') : NULL, *add = colon ? colon + 1 : sub;
+    cleanup_free char *ctrl = colon ? xasprintf("/%.*s/", (int)(colon - sub), sub) : NULL;
     char **out = NULL;
-    const char *colon = sub ? strchr(sub, ':') : NULL;
+    bool matched = false;
     for (size_t i = 0; paths && paths[i]; i++) {
         cleanup_free char *p = NULL;
-        if (sub == NULL) {
-            p = xstrdup(paths[i]);
-        } else if (colon == NULL) {
-            p = xasprintf("%s/%s", paths[i], sub);
-        } else {
-            /* controller:path applies to the hierarchy whose directory names that controller */
-            cleanup_free char *ctrl = xasprintf("/%.*s/", (int)(colon - sub), sub);
-            p = strstr(paths[i], ctrl) ? xasprintf("%s/%s", paths[i], colon + 1) : xstrdup(paths[i]);
+        size_t blen = strlen(paths[i]);
+        if (sub == NULL || (ctrl && strstr(paths[i], ctrl) == NULL)) {
+            strv_push(&out, paths[i]);
+            continue;
         }
-        if (sub && (path_has_dotdot(sub) || !path_exists(p))) {
+        matched = true;
+        p = cgroup_join(paths[i], add);
+        if (strncmp(p, paths[i], blen) != 0 || (p[blen] != '\0' && p[blen] != '/')) {
             strv_free(out);
-            rlx_error(err, 0, "exec: --cgroup %s: %s is not a cgroup of this container", sub, p);
+            rlx_error(err, 0, "exec: %s is not a sub cgroup path", add);
+            return NULL;
+        }
+        if (!path_exists(p)) {
+            strv_free(out);
+            rlx_error(err, 0, "exec: error adding pid to cgroups: %s/cgroup.procs: no such file or directory", p);
             return NULL;
         }
         strv_push(&out, p);
+    }
+    if (ctrl && !matched) {
+        strv_free(out);
+        rlx_error(err, 0, "exec: unknown controller %.*s in --cgroup %s", (int)(colon - sub), sub, sub);
+        return NULL;
     }
     return out;
 }

@@ -419,3 +419,47 @@ with_v1_hierarchy() {
     [ "$status" -ne 0 ]
     assert_no_leftovers "$ID"
 }
+
+@test "exec --cgroup: sub-cgroups only, in runc's words: '..', a missing one, an unknown controller; a cleaned path joins (v1)" {
+    need_v1 memory
+    args sleep 1000
+    local rt out mine theirs
+    for rt in runc runlxc; do
+        cfg --arg p "/rlxexec-$rt-$$" '.linux.cgroupsPath = $p'
+        if [ $rt = runc ]; then rc create r1 </dev/null >"$T/c.out" 2>&1 || cat "$T/c.out"; rc start r1
+        else rl create "$ID" </dev/null >/dev/null 2>&1; rl start "$ID"; fi
+        mkdir "/sys/fs/cgroup/memory/rlxexec-$rt-$$/submem"
+    done
+    ex() { # RUNTIME CGROUP CMD...
+        if [ "$1" = runc ]; then rc exec --cgroup "$2" r1 "${@:3}"; else rl exec --cgroup "$2" "$ID" "${@:3}"; fi
+    }
+    for rt in runc runlxc; do
+        run ex $rt .. true
+        echo "$rt: $status $output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *" .. is not a sub cgroup path"* ]]
+        for sub in nonexistent cpu:nonexistent; do
+            run ex $rt $sub true
+            echo "$rt $sub: $status $output"
+            [ "$status" -ne 0 ]
+            [[ "$output" == *" adding pid "*"/nonexistent/cgroup.procs: no such file "* ]]
+        done
+        run ex $rt whaaat:/ true
+        echo "$rt: $status $output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"unknown controller "* ]]
+        run ex $rt / cat /proc/self/cgroup
+        echo "$rt: $status $output"
+        [ "$status" -eq 0 ]
+        grep -q ":memory:/rlxexec-$rt-$$\$" <<< "$output"
+        for sub in memory:submem memory:gone/../submem; do
+            run ex $rt $sub cat /proc/self/cgroup
+            echo "$rt $sub: $status $output"
+            [ "$status" -eq 0 ]
+            grep -q ":memory:/rlxexec-$rt-$$/submem\$" <<< "$output"
+        done
+    done
+    rc delete -f r1
+    rl delete -f "$ID"
+    [ ! -d "/sys/fs/cgroup/memory/rlxexec-runlxc-$$" ]
+}

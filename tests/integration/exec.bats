@@ -151,9 +151,12 @@ JSON
     rl update --memory 128m --pids-limit 50 "$ID"
     [ "$(cat /sys/fs/cgroup/memory$mem/memory.limit_in_bytes)" = 134217728 ]
     [ "$(cat /sys/fs/cgroup/pids$pids/pids.max)" = 50 ]
+    # pids.limit 0 leaves the limit as it is and -1 lifts it, as runc 1.1 (resources-zero.bats)
     echo '{"memory": {"limit": 67108864}, "pids": {"limit": 0}}' > "$T/res.json"
     rl update --resources "$T/res.json" --memory 1g "$ID"   # flags are ignored with --resources
     [ "$(cat /sys/fs/cgroup/memory$mem/memory.limit_in_bytes)" = 67108864 ]
+    [ "$(cat /sys/fs/cgroup/pids$pids/pids.max)" = 50 ]
+    echo '{"pids": {"limit": -1}}' | rl update -r - "$ID"
     [ "$(cat /sys/fs/cgroup/pids$pids/pids.max)" = max ]
     echo '{"cpu": {"shares": 256}}' | rl update -r - "$ID"
     local cpu; cpu=$(grep ':cpu:' /proc/$pid/cgroup | cut -d: -f3)

@@ -204,8 +204,11 @@ no_cgroups_named() {
     [ "$VM_CGROUP" = v1 ] && memfile=memory.limit_in_bytes
     [ "$(cat "$(cgfile "$pid" memory $memfile)")" = 100663296 ]
     [ "$(cat "$(cgfile "$pid" pids pids.max)")" = 50 ]
+    # pids.limit 0 leaves the limit as it is and -1 lifts it, as runc 1.1
     echo '{"memory": {"limit": 67108864}, "pids": {"limit": 0}}' | rl update -r - "$ID"
     [ "$(cat "$(cgfile "$pid" memory $memfile)")" = 67108864 ]
+    [ "$(cat "$(cgfile "$pid" pids pids.max)")" = 50 ]
+    echo '{"pids": {"limit": -1}}' | rl update -r - "$ID"
     [ "$(cat "$(cgfile "$pid" pids pids.max)")" = max ]
 }
 
