@@ -63,6 +63,24 @@ resources_for() {
     jq -cn --argjson v "$v" "{} | $path = \$v"
 }
 
+# OP (create_with or update_with) under runc and runlxc for every "PATH NORMAL" line of $2 at
+# the values "$3 ... NORMAL"; prints the differing cases and, last, the number of cases.
+compare_fields() {
+    local op=$1 fields=$2 path normal v n=0; shift 2
+    while read -r path normal; do
+        for v in "$@" "$normal"; do
+            local res ours theirs
+            res=$(resources_for "$path" "$v")
+            theirs=$($op runc "$res")
+            ours=$($op runlxc "$res")
+            n=$((n + 1))
+            [ "$ours" = "$theirs" ] ||
+                echo "$path=$v: runc [$(echo $theirs)] runlxc [$(echo $ours)] ($(tail -1 "$T/runlxc.out"))"
+        done
+    done <<< "$fields"
+    echo "$n cases"
+}
+
 # The fields of the table with a normal value each.
 FIELDS=".memory.limit 268435456
 .memory.reservation 134217728
@@ -78,22 +96,9 @@ FIELDS=".memory.limit 268435456
 .network.classID 1048577"
 
 @test "create: every linux.resources field unset, 0, -1 and normal gives runc's cgroup files (v1)" {
-    local path normal v diff="" n=0
-    while read -r path normal; do
-        for v in unset 0 -1 "$normal"; do
-            local res ours theirs
-            res=$(resources_for "$path" "$v")
-            theirs=$(create_with runc "$res")
-            ours=$(create_with runlxc "$res")
-            n=$((n + 1))
-            if [ "$ours" != "$theirs" ]; then
-                diff+="$path=$v: runc [$(echo $theirs)] runlxc [$(echo $ours)] ($(tail -1 "$T/runlxc.out"))"$'\n'
-            fi
-        done
-    done <<< "$FIELDS"
-    echo "$n cases"
-    [ -z "$diff" ] || { echo "$diff"; false; }
-    [ "$n" -eq 48 ]
+    run compare_fields create_with "$FIELDS" unset 0 -1
+    echo "$output"
+    [ "$output" = "48 cases" ]
 }
 
 @test "create: Docker's zero resources (memory, cpu, blockIO.weight, pids all 0) start as with runc" {
@@ -126,24 +131,11 @@ update_with() {
 
 @test "update -r: every field runc's update takes, at 0, -1 and normal, gives runc's cgroup files (v1)" {
     start_limited runc; start_limited runlxc
-    local path normal v diff="" n=0
-    # runc's update takes memory, cpu, blockIO.weight and pids (update.go); in its order here
-    while read -r path normal; do
-        for v in 0 -1 "$normal"; do
-            local res ours theirs
-            res=$(resources_for "$path" "$v")
-            theirs=$(update_with runc "$res")
-            ours=$(update_with runlxc "$res")
-            n=$((n + 1))
-            if [ "$ours" != "$theirs" ]; then
-                diff+="$path=$v: runc [$(echo $theirs)] runlxc [$(echo $ours)] ($(tail -1 "$T/runlxc.out"))"$'\n'
-            fi
-        done
-    done <<< "$(grep -v '^.network' <<< "$FIELDS")
-.memory.swap 536870912"
-    echo "$n cases"
-    [ -z "$diff" ] || { echo "$diff"; false; }
-    [ "$n" -eq 36 ]
+    # runc's update takes memory, cpu, blockIO.weight and pids (update.go)
+    run compare_fields update_with "$(grep -v '^.network' <<< "$FIELDS")
+.memory.swap 536870912" 0 -1
+    echo "$output"
+    [ "$output" = "36 cases" ]
 }
 
 @test "update: Docker's full resources object with zeros changes nothing, as with runc; flags at 0 too" {
