@@ -54,11 +54,12 @@ int rlx_create_load(struct rlx_create *c, rlx_error_t *err)
 
 /* ---- check --------------------------------------------------------------------------- */
 
+/* runlxc-init needs a /proc: a proc mount, or a bind of a proc filesystem (rootless-style
+ * configs without a pid namespace bind the host's), as runc takes both. */
 static bool spec_mounts_proc(const struct rlx_spec *s)
 {
     for (size_t i = 0; i < s->n_mounts; i++)
-        if (strcmp(s->mounts[i].destination, "/proc") == 0 && s->mounts[i].type &&
-            strcmp(s->mounts[i].type, "proc") == 0)
+        if (strcmp(s->mounts[i].destination, "/proc") == 0 && rlx_mount_is_proc(&s->mounts[i]))
             return true;
     return false;
 }
@@ -128,9 +129,12 @@ int rlx_create_check(struct rlx_create *c, rlx_error_t *err)
         return -1;
     if (c->n_ttys > 0 && rlx_ttys_open(spec, c->n_ttys, &c->ttys, err) < 0)
         return -1;
+    /* the mounts first: a /proc that is no proc filesystem gets runc's words there */
+    if (rlx_mounts_prepare(spec, err) < 0)
+        return -1;
     if (!spec_mounts_proc(spec))
         return rlx_error(err, 0, "mounts: runlxc needs a proc filesystem mounted at /proc in the container");
-    if (rlx_mounts_prepare(spec, err) < 0 || check_terminal_flags(c->o, spec, err) < 0 ||
+    if (check_terminal_flags(c->o, spec, err) < 0 ||
         check_preserved_fds(c->listen_fds + c->o->preserve_fds, err) < 0 ||
         rlx_check_process_kernel(&spec->process, spec->has_seccomp, err) < 0)
         return -1;

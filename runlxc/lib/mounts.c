@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #define MAX_LINKS 255   /* as securejoin */
@@ -121,9 +122,21 @@ static int check_proc_destination(const struct rlx_spec *s, size_t idx, char *co
     return 0;
 }
 
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+
+bool rlx_mount_is_proc(const struct rlx_mount *m)
+{
+    struct statfs fs;
+    if (m->type && strcmp(m->type, "proc") == 0)
+        return true;
+    return rlx_mount_is_bind(m) && m->source && statfs(m->source, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
+}
+
 /* runc's checkProcMount (CVE-2019-16884, CVE-2019-19921): nothing is mounted inside /proc
  * but the files lxcfs emulates, so that no mount can redirect what the runtime reads or writes
- * there (LSM attributes, oom_score_adj, sysctls); /proc itself only takes a proc mount. */
+ * there (LSM attributes, oom_score_adj, sysctls); /proc itself only takes a proc filesystem. */
 static int check_inside_proc(const struct rlx_mount *m, size_t idx, rlx_error_t *err)
 {
     static const char *const lxcfs_files[] = {
@@ -131,7 +144,7 @@ static int check_inside_proc(const struct rlx_mount *m, size_t idx, rlx_error_t 
         "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid", NULL};
     const char *d = m->resolved;
     if (strcmp(d, "/proc") == 0) {
-        if (m->type && strcmp(m->type, "proc") == 0)
+        if (rlx_mount_is_proc(m))
             return 0;
         return rlx_error(err, 0, "mounts[%zu].destination: \"%s\" cannot be mounted because it is not of type proc",
                          idx, m->destination);

@@ -13,5 +13,7 @@ int rlx_mounts_prepare(struct rlx_spec *s, rlx_error_t *err);
  * once a component is missing, or is one of stop (destinations of earlier mounts, which hide
  * what is below them on disk), the rest is taken as written. NULL with errno ELOOP. */
 char *rlx_resolve_in_root(const char *root, const char *dest, char *const *stop, size_t n_stop);
+/* A proc filesystem: a proc mount, or a bind of one (runc's isProc: statfs of the source). */
+bool rlx_mount_is_proc(const struct rlx_mount *m);
 
 #endif

@@ -208,3 +208,31 @@ dev_listing() {
     [ "$output" = "$(printf '%s\n' '/rro/x ro' '/rro/inner/x ro' '/rro/later-rw/x rw' '/rro/later-ro/x ro' '/sp ace/x ro')" ]
     [ "$output" = "$expected" ]
 }
+
+@test "mounts: without a pid namespace, /proc may be a bind of the host's /proc (rootless-style), as runc takes it" {
+    cfg '.linux.namespaces |= map(select(.type != "pid"))
+         | .mounts |= map(if .destination == "/proc"
+                          then {"destination": "/proc", "type": "bind", "source": "/proc", "options": ["rbind", "nosuid", "noexec", "nodev"]}
+                          else . end)'
+    # the host's processes are visible, and /proc/self is the payload
+    args sh -c 'head -1 /proc/self/status; [ -d /proc/1 ] && echo host-init-visible; grep -c . /proc/self/cmdline'
+    run_beside_runc
+    [ "${lines[0]}" = "Name:	head" ]
+    [ "$output" = "$expected" ]
+    assert_no_leftovers "$ID"
+}
+
+@test "mounts: /proc as a bind of a directory that is not a proc filesystem is refused as runc refuses it" {
+    mkdir -p "$T/fakeproc"
+    cfg --arg s "$T/fakeproc" '.mounts |= map(if .destination == "/proc"
+                          then {"destination": "/proc", "type": "bind", "source": $s, "options": ["rbind"]} else . end)'
+    run runc_ run "$ID-runc"
+    echo "runc: $status $output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *'/proc'*'cannot be mounted because it is not of type proc'* ]]
+    run rl run "$ID"
+    echo "runlxc: $status $output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *'/proc'*'cannot be mounted because it is not of type proc'* ]]
+    assert_no_leftovers "$ID"
+}
