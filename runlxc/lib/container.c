@@ -253,8 +253,8 @@ int rlx_container_update(const struct rlx_global *g, const char *id, const struc
     update = rlx_resources_for_update(r, &ignored);
     if (ignored)
         rlx_log(g, "warning", "update: %s ignored, as runc's update ignores it", ignored);
-    if (rlx_resources_ignored(r))
-        rlx_log(g, "warning", "%s", rlx_resources_ignored(r));
+    if ((ignored = rlx_resources_ignored(r)) != NULL)
+        rlx_log(g, "warning", "%s", ignored);
     if (st.systemd_unit) {
         /* runc: the unit's properties first, so systemd never puts the old values back. */
         struct rlx_sd *sd = rlx_sd_open(err);

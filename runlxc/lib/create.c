@@ -445,13 +445,6 @@ static void create_undo(struct rlx_create *c)
     }
 }
 
-static void close_fd(int *fd)
-{
-    if (*fd >= 0)
-        close(*fd);
-    *fd = -1;
-}
-
 /* Frees the context on every path. The locks go last but one: liblxc's lock dir of the root
  * can only be pruned once this create no longer holds the root's lock. */
 static void create_release(struct rlx_create *c, bool failed)
@@ -460,7 +453,7 @@ static void create_release(struct rlx_create *c, bool failed)
                   &c->root_lock};
     rlx_ttys_close(&c->ttys);
     for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-        close_fd(fds[i]);
+        rlx_closep(fds[i]);
     if (failed && c->made_dir)
         rlx_teardown_lxc_lockdir(c->g->root);
     strv_free(c->monitor_cg);

@@ -529,11 +529,9 @@ static void exec_release(struct exec_ctx *x)
     if (x->blocked)
         sigprocmask(SIG_SETMASK, &x->saved, NULL);
     for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-        if (*fds[i] >= 0)
-            close(*fds[i]);
+        rlx_closep(fds[i]);
     for (size_t i = 0; i < NS_COUNT; i++)
-        if (x->nsfds[i] >= 0)
-            close(x->nsfds[i]);
+        rlx_closep(&x->nsfds[i]);
     strv_free(x->cgroups);
     rlx_seccomp_prog_free(&x->seccomp);
     rlx_process_free(&x->proc);

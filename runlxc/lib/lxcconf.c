@@ -409,8 +409,9 @@ static int tr_resources(struct rlx_lxcconf *c, const struct rlx_spec *s, const s
                         rlx_error_t *err)
 {
     struct lxc_sink sink = {{lxc_sink_set, ctx->layout, NULL}, c, ctx};
-    if (rlx_resources_ignored(&s->resources))
-        strv_push(&c->warnings, rlx_resources_ignored(&s->resources));
+    const char *ignored = rlx_resources_ignored(&s->resources);
+    if (ignored)
+        strv_push(&c->warnings, ignored);
     return rlx_resources_apply(&s->resources, &sink.base, err);
 }
 

@@ -22,6 +22,13 @@ static bool v2_delegated(const struct rlx_cgroup_layout *l, const char *controll
     return false;
 }
 
+/* Whether hierarchy h (-1: none) shows file at its root: the files only some kernels have. */
+static bool root_has_file(const struct rlx_cgroup_layout *l, int h, const char *file)
+{
+    cleanup_free char *probe = h >= 0 ? xasprintf("%s/%s", l->h[h].mountpoint, file) : NULL;
+    return probe && path_exists(probe);
+}
+
 /* Sets controller file values: v1 or v2 spelling chosen by where the controller lives.
  * A NULL spelling for the host's version means the field cannot be honoured here. */
 static int cg_set(struct rlx_cg_sink *w, const char *field, const char *controller, const char *v1file,
@@ -45,16 +52,14 @@ static int cg_set(struct rlx_cg_sink *w, const char *field, const char *controll
         return rlx_error(err, 0, "%s: not supported on cgroup v1", field);
     /* BFQ's weights are not shown at the root, its statistics are. */
     if (strncmp(v1file, "blkio.bfq.weight", 16) == 0) {
-        cleanup_free char *probe = xasprintf("%s/blkio.bfq.io_service_bytes", l->h[h].mountpoint);
-        if (!path_exists(probe))
+        if (!root_has_file(l, h, "blkio.bfq.io_service_bytes"))
             return rlx_error(err, 0, "%s: this kernel has no %s (no BFQ I/O scheduler)", field, v1file);
         return w->set(w, field, h, v1file, value, err);
     }
     /* Files that only some kernels (or configs) have: check at the hierarchy root. */
     if (strstr(v1file, "memsw") || strstr(v1file, "kmem") || strncmp(v1file, "blkio.", 6) == 0 ||
         strncmp(v1file, "cpu.rt_", 7) == 0 || strncmp(v1file, "hugetlb.", 8) == 0) {
-        cleanup_free char *probe = xasprintf("%s/%s", l->h[h].mountpoint, v1file);
-        if (!path_exists(probe))
+        if (!root_has_file(l, h, v1file))
             return rlx_error(err, 0, "%s: this kernel has no %s", field, v1file);
     }
     return w->set(w, field, h, v1file, value, err);
@@ -107,9 +112,7 @@ static char *num_or_max(int64_t v)
  * BFQ scheduler's blkio.bfq.weight(_device). */
 static const char *v1_blkio_weight_file(const struct rlx_cgroup_layout *l, bool per_device)
 {
-    int h = rlx_cgroup_layout_find(l, "blkio");
-    cleanup_free char *probe = h >= 0 ? xasprintf("%s/blkio.weight", l->h[h].mountpoint) : NULL;
-    if (probe && path_exists(probe))
+    if (root_has_file(l, rlx_cgroup_layout_find(l, "blkio"), "blkio.weight"))
         return per_device ? "blkio.weight_device" : "blkio.weight";
     return per_device ? "blkio.bfq.weight_device" : "blkio.bfq.weight";
 }
@@ -180,7 +183,8 @@ static int apply_network(const struct rlx_resources *r, struct rlx_cg_sink *w, r
     return 0;
 }
 
-static int set_number(struct rlx_cg_sink *w, const char *field, const char *v1file, int64_t v, rlx_error_t *err)
+/* A number into a cgroup v1 file of the memory controller. */
+static int set_v1_memory(struct rlx_cg_sink *w, const char *field, const char *v1file, int64_t v, rlx_error_t *err)
 {
     char buf[32];
     snprintf(buf, sizeof(buf), "%lld", (long long)v);
@@ -196,13 +200,6 @@ static uint64_t v1_current_memory_limit(struct rlx_cg_sink *w)
     return text ? strtoull(text, NULL, 10) : UINT64_MAX;
 }
 
-static bool v1_has_memsw(const struct rlx_cgroup_layout *l)
-{
-    int h = rlx_cgroup_layout_find(l, "memory");
-    cleanup_free char *probe = h >= 0 ? xasprintf("%s/memory.memsw.limit_in_bytes", l->h[h].mountpoint) : NULL;
-    return probe && path_exists(probe);
-}
-
 /* cgroup v1, as runc's setMemoryAndSwap (fs/memory.go): an unlimited memory without a swap
  * takes memsw with it where the kernel has memsw; with both given, memsw goes first when it is
  * unlimited or above the current limit, so that the kernel never sees memsw below memory. */
@@ -211,15 +208,16 @@ static int apply_memory_v1(const struct rlx_resources *r, struct rlx_cg_sink *w,
     static const char *const lim_field = "linux.resources.memory.limit", *swap_field = "linux.resources.memory.swap";
     int64_t mem = r->mem_limit, swap = r->mem_swap;
     bool swap_first = false;
-    if (mem == -1 && swap == RLX_UNSET && v1_has_memsw(w->layout))
+    if (mem == -1 && swap == RLX_UNSET &&
+        root_has_file(w->layout, rlx_cgroup_layout_find(w->layout, "memory"), "memory.memsw.limit_in_bytes"))
         swap = -1;
     if (mem != RLX_UNSET && swap != RLX_UNSET)
         swap_first = swap == -1 || v1_current_memory_limit(w) < (uint64_t)swap;
-    if (swap_first && set_number(w, swap_field, "memory.memsw.limit_in_bytes", swap, err) < 0)
+    if (swap_first && set_v1_memory(w, swap_field, "memory.memsw.limit_in_bytes", swap, err) < 0)
         return -1;
-    if (mem != RLX_UNSET && set_number(w, lim_field, "memory.limit_in_bytes", mem, err) < 0)
+    if (mem != RLX_UNSET && set_v1_memory(w, lim_field, "memory.limit_in_bytes", mem, err) < 0)
         return -1;
-    if (!swap_first && swap != RLX_UNSET && set_number(w, swap_field, "memory.memsw.limit_in_bytes", swap, err) < 0)
+    if (!swap_first && swap != RLX_UNSET && set_v1_memory(w, swap_field, "memory.memsw.limit_in_bytes", swap, err) < 0)
         return -1;
     return 0;
 }
@@ -253,24 +251,20 @@ static int apply_memory_v2(const struct rlx_resources *r, struct rlx_cg_sink *w,
 
 static int apply_memory(const struct rlx_resources *r, struct rlx_cg_sink *w, rlx_error_t *err)
 {
-    char buf[128];
-    if ((rlx_cgroup_controller_is_v2(w->layout, "memory") ? apply_memory_v2 : apply_memory_v1)(r, w, err) < 0)
+    bool v2 = rlx_cgroup_controller_is_v2(w->layout, "memory");
+    if ((v2 ? apply_memory_v2 : apply_memory_v1)(r, w, err) < 0)
         return -1;
     if (r->mem_reservation != RLX_UNSET) {
         /* v1 takes -1 for "no limit" and refuses "max" */
-        cleanup_free char *v = rlx_cgroup_controller_is_v2(w->layout, "memory")
-                                   ? num_or_max(r->mem_reservation)
-                                   : xasprintf("%lld", (long long)r->mem_reservation);
+        cleanup_free char *v = v2 ? num_or_max(r->mem_reservation) : xasprintf("%lld", (long long)r->mem_reservation);
         if (cg_set(w, "linux.resources.memory.reservation", "memory", "memory.soft_limit_in_bytes",
                    "memory.low", v, err) < 0)
             return -1;
     }
     /* memory.kernel is ignored, as runc 1.1 ignores it (rlx_resources_ignored says so) */
-    if (r->mem_swappiness != RLX_UNSET) {
-        snprintf(buf, sizeof(buf), "%lld", (long long)r->mem_swappiness);
-        if (cg_set(w, "linux.resources.memory.swappiness", "memory", "memory.swappiness", NULL, buf, err) < 0)
-            return -1;
-    }
+    if (r->mem_swappiness != RLX_UNSET &&
+        set_v1_memory(w, "linux.resources.memory.swappiness", "memory.swappiness", r->mem_swappiness, err) < 0)
+        return -1;
     if (r->mem_disable_oom_killer)
         return cg_set(w, "linux.resources.memory.disableOOMKiller", "memory", "memory.oom_control", NULL, "1", err);
     return 0;
@@ -478,34 +472,34 @@ struct file_sink {
     char **paths;
 };
 
+/* The container's directory in hierarchy h, or NULL. */
+static const char *file_sink_dir(const struct file_sink *s, int h)
+{
+    cleanup_free char *prefix = xasprintf("%s/", s->base.layout->h[h].mountpoint);
+    for (size_t i = 0; s->paths && s->paths[i]; i++)
+        if (strncmp(s->paths[i], prefix, strlen(prefix)) == 0)
+            return s->paths[i];
+    return NULL;
+}
+
 static int file_sink_set(struct rlx_cg_sink *sink, const char *field, int h, const char *file, const char *value,
                          rlx_error_t *err)
 {
-    struct file_sink *s = (struct file_sink *)sink;
-    cleanup_free char *prefix = xasprintf("%s/", sink->layout->h[h].mountpoint);
-    for (size_t i = 0; s->paths && s->paths[i]; i++) {
-        if (strncmp(s->paths[i], prefix, strlen(prefix)) != 0)
-            continue;
-        {
-            cleanup_free char *path = xasprintf("%s/%s", s->paths[i], file);
-            if (write_file(path, value, err) < 0)
-                return rlx_error_wrap(err, "%s", field);
-            return 0;
-        }
-    }
-    return rlx_error(err, 0, "%s: the container has no cgroup in %s", field, sink->layout->h[h].mountpoint);
+    const char *dir = file_sink_dir((struct file_sink *)sink, h);
+    cleanup_free char *path = NULL;
+    if (dir == NULL)
+        return rlx_error(err, 0, "%s: the container has no cgroup in %s", field, sink->layout->h[h].mountpoint);
+    path = xasprintf("%s/%s", dir, file);
+    if (write_file(path, value, err) < 0)
+        return rlx_error_wrap(err, "%s", field);
+    return 0;
 }
 
 static char *file_sink_read(struct rlx_cg_sink *sink, int h, const char *file)
 {
-    struct file_sink *s = (struct file_sink *)sink;
-    cleanup_free char *prefix = xasprintf("%s/", sink->layout->h[h].mountpoint);
-    for (size_t i = 0; s->paths && s->paths[i]; i++)
-        if (strncmp(s->paths[i], prefix, strlen(prefix)) == 0) {
-            cleanup_free char *path = xasprintf("%s/%s", s->paths[i], file);
-            return read_file(path, NULL, NULL);
-        }
-    return NULL;
+    const char *dir = file_sink_dir((struct file_sink *)sink, h);
+    cleanup_free char *path = dir ? xasprintf("%s/%s", dir, file) : NULL;
+    return path ? read_file(path, NULL, NULL) : NULL;
 }
 
 int rlx_resources_write(const struct rlx_resources *r, const struct rlx_cgroup_layout *l, char **paths,

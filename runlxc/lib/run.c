@@ -13,14 +13,20 @@
 #define PR_SET_CHILD_SUBREAPER 36
 #endif
 
-/* A start that failed leaves nothing: the created container goes with --force. */
-static int start_or_remove(const struct rlx_global *g, const char *id, rlx_error_t *err)
+/* A run that failed after create leaves nothing: the container goes with --force (the
+ * caller reports the first error, not this one's). */
+static void remove_created(const struct rlx_global *g, const char *id)
 {
     rlx_error_t e = NULL;
-    if (rlx_container_start(g, id, err) == 0)
-        return 0;
     rlx_container_delete(g, id, true, &e);
     rlx_error_release(&e);
+}
+
+static int start_or_remove(const struct rlx_global *g, const char *id, rlx_error_t *err)
+{
+    if (rlx_container_start(g, id, err) == 0)
+        return 0;
+    remove_created(g, id);
     return -1;
 }
 
@@ -51,10 +57,8 @@ static int run_foreground(const struct rlx_global *g, const char *id, struct rlx
         goto out;
     sfd = signalfd(-1, &all, SFD_CLOEXEC);
     if (sfd < 0) {
-        rlx_error_t e = NULL;
         rlx_error(err, errno, "signalfd");
-        rlx_container_delete(g, id, true, &e);
-        rlx_error_release(&e);
+        remove_created(g, id);
         goto out;
     }
     if (start_or_remove(g, id, err) < 0) {
