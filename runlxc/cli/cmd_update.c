@@ -143,7 +143,7 @@ static const struct option update_opts[] = {
     {"pids-limit", required_argument, NULL, 'L'}, {"cpu-burst", required_argument, NULL, 'x'},
     {"cpu-idle", required_argument, NULL, 'x'}, {"l3-cache-schema", required_argument, NULL, 'x'},
     {"mem-bw-schema", required_argument, NULL, 'x'}, {"kernel-memory", required_argument, NULL, 'K'},
-    {"kernel-memory-tcp", required_argument, NULL, 'x'}, {NULL, 0, NULL, 0},
+    {"kernel-memory-tcp", required_argument, NULL, 'T'}, {NULL, 0, NULL, 0},
 };
 
 /* One flag into r; what the flag names comes from argv (getopt's optind is past it). */
@@ -162,6 +162,7 @@ static int parse_update_flag(int c, const char *flag, struct rlx_resources *r, r
     case 'V': return parse_bytes("--memory-reservation", optarg, &r->mem_reservation, err);
     case 'S': return parse_bytes("--memory-swap", optarg, &r->mem_swap, err);
     case 'K': return parse_bytes("--kernel-memory", optarg, &r->mem_kernel, err);
+    case 'T': return parse_bytes("--kernel-memory-tcp", optarg, &r->mem_kernel_tcp, err);
     case 'L': return parse_int("--pids-limit", optarg, &r->pids_limit, err);
     case 'x': return rlx_error(err, 0, "update: %s is not supported by runlxc", flag);
     default: return rlx_error(err, 0, "update: unknown or incomplete option '%s'", flag);

@@ -418,7 +418,7 @@ static int tr_resources(struct rlx_lxcconf *c, const struct rlx_spec *s, const s
 /* The devices runc always allows (libcontainer/specconv AllowedDevices). */
 static const char *const default_device_rules[] = {
     "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:8 rwm", "c 1:7 rwm", "c 5:0 rwm", "c 1:5 rwm", "c 1:9 rwm",
-    "c 5:1 rwm", "c 136:* rwm", "c 5:2 rwm", "c 10:200 rwm", NULL,
+    "c 136:* rwm", "c 5:2 rwm", "c 10:200 rwm", NULL,
 };
 
 static int tr_device_rules(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
@@ -429,8 +429,17 @@ static int tr_device_rules(struct rlx_lxcconf *c, const struct rlx_spec *s, cons
     enum rlx_key prefix = v2 ? K_CGROUP_V2 : K_CGROUP_V1;
     char rule[96];
 
-    if (r->n_devices == 0 && s->n_devices == 0)
+    /* runc's device rules start from "deny all" (its emulator's white-list mode) whatever the
+     * spec lists, and end with its default devices; linux.devices only makes nodes, the
+     * cgroup does not allow them (runc's createDevices). Without a device controller to
+     * enforce them (no v1 devices hierarchy, not pure v2) only the spec's rules are kept,
+     * for what liblxc can do with them. */
+    bool enforce = ctx->layout->mode == RLX_CGROUP_V2 || !v2;
+    if (r->n_devices == 0 && !enforce)
         return 0;
+    if (enforce && (r->n_devices == 0 || r->devices[0].type != 'a') &&
+        add_prefixed(c, ctx, prefix, "devices.deny", "a", "linux.resources.devices", err) < 0)
+        return -1;
     for (size_t i = 0; i < r->n_devices; i++) {
         const struct rlx_device_rule *d = &r->devices[i];
         if (d->type == 'a')
@@ -450,15 +459,6 @@ static int tr_device_rules(struct rlx_lxcconf *c, const struct rlx_spec *s, cons
     for (size_t i = 0; default_device_rules[i]; i++)
         if (add_prefixed(c, ctx, prefix, "devices.allow", default_device_rules[i], "linux.resources.devices", err) < 0)
             return -1;
-    for (size_t i = 0; i < s->n_devices; i++) {
-        const struct rlx_device *d = &s->devices[i];
-        if (d->type == 'p')
-            continue;
-        snprintf(rule, sizeof(rule), "%c %lld:%lld rwm", d->type == 'u' ? 'c' : d->type, (long long)d->major,
-                 (long long)d->minor);
-        if (add_prefixed(c, ctx, prefix, "devices.allow", rule, "linux.devices", err) < 0)
-            return -1;
-    }
     return 0;
 }
 

@@ -261,7 +261,14 @@ static int apply_memory(const struct rlx_resources *r, struct rlx_cg_sink *w, rl
                    "memory.low", v, err) < 0)
             return -1;
     }
-    /* memory.kernel is ignored, as runc 1.1 ignores it (rlx_resources_ignored says so) */
+    /* memory.kernel is ignored, as runc 1.1 ignores it (rlx_resources_ignored says so). The
+     * spec keeps kernelTCP (a limit of socket buffers, not kernel memory at large): applied
+     * as crun applies it, on v1 where the kernel has the file; v2 has no such limit. */
+    if (r->mem_kernel_tcp != RLX_UNSET && !v2 &&
+        root_has_file(w->layout, rlx_cgroup_layout_find(w->layout, "memory"), "memory.kmem.tcp.limit_in_bytes") &&
+        set_v1_memory(w, "linux.resources.memory.kernelTCP", "memory.kmem.tcp.limit_in_bytes", r->mem_kernel_tcp,
+                      err) < 0)
+        return -1;
     if (r->mem_swappiness != RLX_UNSET &&
         set_v1_memory(w, "linux.resources.memory.swappiness", "memory.swappiness", r->mem_swappiness, err) < 0)
         return -1;
@@ -449,7 +456,7 @@ static int (*const resource_writers[])(const struct rlx_resources *, struct rlx_
  * field the user did not name. Swappiness, hugepage limits and throttle rates of 0 are values. */
 static void unset_zeros(struct rlx_resources *r)
 {
-    int64_t *fields[] = {&r->mem_limit, &r->mem_reservation, &r->mem_swap, &r->mem_kernel, &r->cpu_shares,
+    int64_t *fields[] = {&r->mem_limit, &r->mem_reservation, &r->mem_swap, &r->mem_kernel, &r->mem_kernel_tcp, &r->cpu_shares,
                          &r->cpu_quota, &r->cpu_period, &r->cpu_rt_runtime, &r->cpu_rt_period, &r->pids_limit,
                          &r->blkio_weight, &r->blkio_leaf_weight, &r->net_classid};
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)

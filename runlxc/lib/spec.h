@@ -104,7 +104,7 @@ struct rlx_idmap {
 
 #define RLX_UNSET INT64_MIN
 struct rlx_resources {
-    int64_t mem_limit, mem_reservation, mem_swap, mem_kernel, mem_swappiness;
+    int64_t mem_limit, mem_reservation, mem_swap, mem_kernel, mem_kernel_tcp, mem_swappiness;
     bool mem_disable_oom_killer;
     int64_t cpu_shares, cpu_quota, cpu_period, cpu_rt_runtime, cpu_rt_period;
     char *cpu_cpus, *cpu_mems;

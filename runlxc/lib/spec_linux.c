@@ -215,6 +215,7 @@ static int parse_memory(struct rlx_resources *r, struct json_object *v, rlx_erro
         get_opt_int64(v, "reservation", p, &r->mem_reservation, err) < 0 ||
         get_opt_int64(v, "swap", p, &r->mem_swap, err) < 0 ||
         get_opt_int64(v, "kernel", p, &r->mem_kernel, err) < 0 ||
+        get_opt_int64(v, "kernelTCP", p, &r->mem_kernel_tcp, err) < 0 ||
         get_opt_int64(v, "swappiness", p, &r->mem_swappiness, err) < 0 ||
         spec_get_bool(v, "disableOOMKiller", p, &r->mem_disable_oom_killer, err) < 0)
         return -1;
@@ -339,7 +340,7 @@ static const struct {
 
 int rlx_spec_parse_resources(struct rlx_resources *r, struct json_object *res, rlx_error_t *err)
 {
-    r->mem_limit = r->mem_reservation = r->mem_swap = r->mem_kernel = r->mem_swappiness = RLX_UNSET;
+    r->mem_limit = r->mem_reservation = r->mem_swap = r->mem_kernel = r->mem_kernel_tcp = r->mem_swappiness = RLX_UNSET;
     r->cpu_shares = r->cpu_quota = r->cpu_period = r->cpu_rt_runtime = r->cpu_rt_period = RLX_UNSET;
     r->pids_limit = r->blkio_weight = r->blkio_leaf_weight = r->net_classid = RLX_UNSET;
     if (res == NULL)

@@ -222,10 +222,59 @@ subcgroups_then_delete() {
         theirs=$(grep '^c 1:1 ' /sys/fs/cgroup/devices/r1/devices.list)
         ours=$(grep '^c 1:1 ' /sys/fs/cgroup/devices/$ID/devices.list)
         echo "$a: runc '$theirs' runlxc '$ours'"
-        [ -n "$ours" ] && [ "$ours" = "$theirs" ]
+        [ -n "$ours" ]
+        [ "$ours" = "$theirs" ]
         rc delete -f r1
         rl delete --force "$ID"
     done
+    assert_no_leftovers "$ID"
+}
+
+# A node in linux.devices is made, but only the cgroup's rules say whether it may be used: runc
+# starts its rules from "deny all" (with or without linux.resources.devices) and appends its
+# default devices, never the listed nodes. /dev/kmsg (c 1:11) is not a default device and
+# writing it needs no capability, so only the device cgroup can refuse the write.
+@test "devices: a node listed in linux.devices is made but the cgroup denies it, as runc does, with and without rules" {
+    need_v1 devices
+    local rules out
+    cfg '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 438}]'
+    cp "$B/config.json" "$T/base.json"
+    for rules in '[{"allow": false, "access": "rwm"}]' null; do
+        jq --argjson r "$rules" '.linux.resources.devices = $r | if $r == null then del(.linux.resources.devices) else . end' \
+            "$T/base.json" > "$B/config.json"
+        args sh -c 'stat -c "%t:%T" /dev/kmsg; (echo runlxc-devices-test > /dev/kmsg) 2>&1 && echo write-ok'
+        out=$(rc run r1 </dev/null 2>&1) || true   # the payload ends with the failed write
+        echo "rules $rules: runc: $out"
+        [ "$out" = "$(printf '1:b\nsh: can'"'"'t create /dev/kmsg: Operation not permitted')" ]
+        run rl run "$ID"
+        echo "rules $rules: runlxc: $output"
+        [ "$output" = "$out" ]
+        # the whole rule list, beside runc's (the kernel keeps it in the order written)
+        args sleep 100
+        rc run -d r1 </dev/null >/dev/null 2>&1
+        rl run -d "$ID"
+        diff <(sort /sys/fs/cgroup/devices/r1/devices.list) <(sort "/sys/fs/cgroup/devices/$ID/devices.list")
+        rc delete -f r1
+        rl delete --force "$ID"
+    done
+    assert_no_leftovers "$ID"
+}
+
+# update writes no device rule (runc's update has no device fields and its transition is
+# empty): the container never has more access than before, during or after.
+@test "devices: update leaves the device rules as they were, the listed node still denied" {
+    need_v1 devices
+    cfg '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 438}]'
+    args sleep 100
+    rl run -d "$ID"
+    local before; before=$(cat "/sys/fs/cgroup/devices/$ID/devices.list")
+    rl update --memory 64M --pids-limit 50 "$ID"
+    echo '{"memory": {"limit": 33554432}, "cpu": {"shares": 512}}' | rl update -r - "$ID"
+    [ "$(cat "/sys/fs/cgroup/devices/$ID/devices.list")" = "$before" ]
+    run rl exec "$ID" sh -c 'echo runlxc-devices-test > /dev/kmsg'
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"not permitted"* ]]
+    rl delete --force "$ID"
     assert_no_leftovers "$ID"
 }
 

@@ -164,3 +164,39 @@ update_with() {
     [ "$ours" = "$theirs" ]
     grep -q 'memory.memsw.limit_in_bytes=9223372036854771712' <<< "$ours"
 }
+
+# memory.kernelTCP is a limit of TCP socket buffers that the spec keeps (it deprecates only
+# memory.kernel). runc 1.1 ignores both with a warning; crun writes kernelTCP on v1 where the
+# kernel has the file, and runlxc does as crun (a zero stays runc's "leave as is").
+@test "memory.kernelTCP: written to memory.kmem.tcp.limit_in_bytes as crun writes it, at create and update" {
+    [ -f /sys/fs/cgroup/memory/memory.kmem.tcp.limit_in_bytes ] || skip "this kernel has no v1 kmem.tcp files"
+    command -v crun >/dev/null || skip "crun is not installed"
+    local v theirs ours file=memory.kmem.tcp.limit_in_bytes
+    for v in 33554432 -1; do
+        jq --argjson v "$v" --arg p "/rlxktcp-crun-$$" '.linux.cgroupsPath = $p | .linux.resources = {"memory": {"kernelTCP": $v}}' \
+            "$T/base.json" > "$B/config.json"
+        # crun refuses a hybrid host: it runs where the cgroup2 mount is hidden
+        theirs=$(unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; cd "$1" && crun --root "$2" create "$3" </dev/null >/dev/null &&
+            cat "/sys/fs/cgroup/memory/rlxktcp-crun-$4/$5"; crun --root "$2" delete -f "$3"' sh "$B" "$T/crun" "k$$" "$$" "$file")
+        jq --arg p "/rlxktcp-runlxc-$$" '.linux.cgroupsPath = $p' "$B/config.json" > "$B/c.json" && mv "$B/c.json" "$B/config.json"
+        runtime runlxc create "z-runlxc-$$" </dev/null
+        ours=$(cat "/sys/fs/cgroup/memory/rlxktcp-runlxc-$$/$file")
+        echo "kernelTCP $v: crun $theirs runlxc $ours"
+        [ -n "$ours" ]
+        [ "$ours" = "$theirs" ]
+        runtime runlxc delete -f "z-runlxc-$$"
+    done
+    [ "$ours" = 9223372036854771712 ]   # -1: unlimited
+    runtime runc create "z-runc-$$" </dev/null >"$T/runc.out" 2>&1
+    grep -q "Kernel memory settings are ignored" "$T/runc.out"
+    runtime runc delete -f "z-runc-$$"
+    # 0 is runc's "leave as is" for every memory field (crun writes a limit of 0 bytes)
+    jq '.linux.resources.memory.kernelTCP = 0' "$B/config.json" > "$B/c.json" && mv "$B/c.json" "$B/config.json"
+    runtime runlxc create "z-runlxc-$$" </dev/null
+    [ "$(cat "/sys/fs/cgroup/memory/rlxktcp-runlxc-$$/$file")" = 9223372036854771712 ]
+    # update: runc's flag and -r take it too; a zero leaves it as it is
+    runtime runlxc update --kernel-memory-tcp 64M "z-runlxc-$$"
+    [ "$(cat "/sys/fs/cgroup/memory/rlxktcp-runlxc-$$/$file")" = 67108864 ]
+    echo '{"memory": {"kernelTCP": 0}}' | runtime runlxc update -r - "z-runlxc-$$"
+    [ "$(cat "/sys/fs/cgroup/memory/rlxktcp-runlxc-$$/$file")" = 67108864 ]
+}

@@ -119,6 +119,44 @@ static char *with_resources(const char *resources)
     return xasprintf("%.*s\"resources\":%s}}", (int)(at - spec_json), spec_json, resources);
 }
 
+/* runc's device rules start from "deny all" with or without linux.resources.devices and never
+ * allow what linux.devices lists (the node is made, the cgroup decides). */
+static void device_rules(void)
+{
+    static const char *const res[] = {"{}", "{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}",
+                                      "{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]}"};
+    for (size_t r = 0; r < sizeof(res) / sizeof(res[0]); r++)
+        for (int v2 = 0; v2 < 2; v2++) {
+            cleanup_free char *body = xasprintf("%s,\"devices\":[{\"path\":\"/dev/kmsg\",\"type\":\"c\","
+                                                "\"major\":1,\"minor\":11}]", res[r]);
+            cleanup_free char *j = with_resources(body);
+            const char *deny = v2 ? "lxc.cgroup2.devices.deny" : "lxc.cgroup.devices.deny";
+            const char *allow = v2 ? "lxc.cgroup2.devices.allow" : "lxc.cgroup.devices.allow";
+            struct rlx_lxcconf c;
+            rlx_error_t err = NULL;
+            const char *first = NULL, *first_value = NULL;
+            TAP_OK(build(&c, j, "5.0.2", v2, &err) == 0, "devices %s %s: built (%s)", res[r], v2 ? "v2" : "v1",
+                   rlx_error_text(&err));
+            for (size_t i = 0; i < c.n && first == NULL; i++)
+                if (strstr(c.keys[i], ".devices.")) {
+                    first = c.keys[i];
+                    first_value = c.values[i];
+                }
+            /* the spec's own "allow all" (privileged) comes first and is not preceded by a deny */
+            bool want_allow = r == 2;
+            TAP_OK(first && strcmp(first, want_allow ? allow : deny) == 0 && strcmp(first_value, "a") == 0,
+                   "devices %s %s: the first rule is \"%s a\" (got %s = %s)", res[r], v2 ? "v2" : "v1",
+                   want_allow ? "allow" : "deny", first ? first : "none", first_value ? first_value : "");
+            TAP_OK(!has_item(&c, allow, "c 1:11 rwm"), "devices %s %s: the node linux.devices lists is not allowed",
+                   res[r], v2 ? "v2" : "v1");
+            TAP_OK(has_item(&c, allow, "c 1:3 rwm") && !has_item(&c, allow, "c 5:1 rwm"),
+                   "devices %s %s: runc 1.1's default devices are allowed, /dev/console's 5:1 is not one of them",
+                   res[r], v2 ? "v2" : "v1");
+            rlx_lxcconf_free(&c);
+            rlx_error_release(&err);
+        }
+}
+
 /* Docker writes blockIO.weight 0 into every config.json and sends every field it does not set as
  * 0; runc 1.1 leaves a cgroup file as it is for such a zero (fs, fs2 and systemd managers). */
 static void zero_values(void)
@@ -303,6 +341,7 @@ int main(void)
         free(net);
     }
     zero_values();
+    device_rules();
     golden();
     return tap_done();
 }

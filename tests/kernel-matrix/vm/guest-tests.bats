@@ -212,6 +212,33 @@ no_cgroups_named() {
     [ "$(cat "$(cgfile "$pid" pids pids.max)")" = max ]
 }
 
+# The device cgroup (v1 devices.list, v2 liblxc's eBPF program) starts from "deny all" as
+# runc's does, with or without linux.resources.devices, and a node in linux.devices is made
+# but not allowed; update leaves the rules alone. /dev/kmsg (c 1:11) is no default device and
+# writing it needs no capability, so only the device cgroup can refuse the write.
+@test "devices: a listed node is made but denied, with and without rules, also after update" {
+    local rules
+    cfg '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 438}]'
+    cp "$B/config.json" "$T/base.json"
+    for rules in '[{"allow": false, "access": "rwm"}]' null; do
+        jq --argjson r "$rules" '.linux.resources.devices = $r | if $r == null then del(.linux.resources.devices) else . end' \
+            "$T/base.json" > "$B/config.json"
+        args sleep 1000
+        rl run -d "$ID"
+        run rl exec "$ID" sh -c 'stat -c "%t:%T" /dev/kmsg; head -c1 /dev/zero | wc -c; echo runlxc-devices-test > /dev/kmsg'
+        echo "rules $rules: $output"
+        [ "$status" -ne 0 ]
+        [ "${lines[0]}" = 1:b ]
+        [ "${lines[1]}" = 1 ]
+        [[ "$output" == *"can't create /dev/kmsg: Operation not permitted"* ]]
+        rl update --pids-limit 50 "$ID"
+        run rl exec "$ID" sh -c 'echo runlxc-devices-test > /dev/kmsg'
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"Operation not permitted"* ]]
+        rl delete --force "$ID"
+    done
+}
+
 @test "the memory limit is enforced: a process over it is killed by the kernel" {
     cfg '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
     # busybox sort holds its whole input (one 100 MB line) in memory

@@ -171,6 +171,13 @@ create_in_slice() {
         [ "$(sort "$(cgdir "$(state_field "$ID" pid)" devices)/devices.list")" = "$fs" ]
     fi
     blocked
+    # update sets the unit's properties (systemd writes its cgroup view again) and the files:
+    # the device rules stay as they were, the container gains no access
+    sd update --memory 64M --pids-limit 50 "$ID"
+    if [ "$VM_CGROUP" != v2 ]; then
+        [ "$(sort "$(cgdir "$(state_field "$ID" pid)" devices)/devices.list")" = "$fs" ]
+    fi
+    blocked
     rl delete --force "$ID-fs"
     sd delete --force "$ID"
     unit_gone "$unit"
