@@ -645,6 +645,20 @@ int main(int argc, char **argv)
     run(data, len, fifo_fd, agent_fd);
 }
 
+/* A cwd outside our root (a directory fd of the host's, CVE-2024-21626) shows as
+ * "(unreachable)/..." or as ENOENT. Checked before the filter is loaded where it can be (a
+ * profile may refuse getcwd); after the user's own chdir it runs under the filter without
+ * no_new_privs, and a refused getcwd fails as runc's verifyCwd fails. */
+static void check_cwd_inside(const char *cwd)
+{
+    char here[4096];
+    const char *got = getcwd(here, sizeof(here));
+    if (got == NULL && errno != ENOENT)
+        fail("process.cwd: failed to verify that %s is inside the container: %s", cwd, strerror(errno));
+    if (got == NULL || here[0] != '/')
+        fail("process.cwd: %s is outside the container", cwd);
+}
+
 static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, int agent_fd)
 {
     struct init_cfg c;
@@ -696,16 +710,15 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
     cwd_pending = chdir(c.cwd) < 0;
     if (cwd_pending && errno != EACCES && errno != EPERM)
         fail("process.cwd: chdir %s: %s", c.cwd, strerror(errno));
+    if (!cwd_pending)
+        check_cwd_inside(c.cwd);    /* before the filter, which may refuse getcwd */
     if (!c.nnp)
         load_seccomp(&c);   /* needs CAP_SYS_ADMIN without no_new_privs */
     setup_identity(&c);
-    if (cwd_pending && chdir(c.cwd) < 0)
-        fail("process.cwd: chdir %s: %s", c.cwd, strerror(errno));
-    {
-        /* A cwd outside our root shows as "(unreachable)/..." or not at all. */
-        char here[4096];
-        if (getcwd(here, sizeof(here)) == NULL || here[0] != '/')
-            fail("process.cwd: %s is outside the container", c.cwd);
+    if (cwd_pending) {
+        if (chdir(c.cwd) < 0)
+            fail("process.cwd: chdir %s: %s", c.cwd, strerror(errno));
+        check_cwd_inside(c.cwd);
     }
     exe = resolve_exec(&c);
     /* A filter with a listener is loaded while the channel to runlxc is still open. */
@@ -721,17 +734,19 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
 
     if (fifo_fd >= 0)
         wait_for_start(fifo_fd);
+    /* Nothing of runlxc may reach the payload (nor the hooks): only stdio and the preserved
+     * fds stay. */
+    rlx_close_fds_from(3 + c.preserve);
+    /* With no_new_privs the filter comes as late as it can, but before the startContainer
+     * hooks, which run under it as in runc: a profile that kills a syscall the hook makes
+     * kills the hook. */
+    if (c.nnp && !notify)
+        load_seccomp(&c);
     if (c.n_hooks) {
         rlx_error_t err = NULL;
         if (rlx_hooks_run(c.hooks, c.n_hooks, "startContainer", state ? state : "{}", &err) < 0)
             fail("%s", rlx_error_text(&err));
     }
-    /* Nothing of runlxc may reach the payload: only stdio and the preserved fds stay. */
-    rlx_close_fds_from(3 + c.preserve);
-    /* With no_new_privs the filter comes last, as runc loads it: a profile needs to allow
-     * nothing of runlxc's own setup, only execve. */
-    if (c.nnp && !notify)
-        load_seccomp(&c);
     execve(exe, c.args, c.env ? c.env : (char *[]){NULL});
     fprintf(stderr, "runlxc-init: exec %s: %s\n", exe, strerror(errno));
     _exit(errno == ENOENT ? 127 : 126);

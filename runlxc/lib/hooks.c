@@ -1,5 +1,6 @@
 #include "hooks.h"
 #include "util.h"
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -55,7 +56,11 @@ static int run_one(const struct rlx_hook *h, const char *state_json, rlx_error_t
         return 0;
     if (WIFEXITED(status))
         return rlx_error(err, 0, "%s exited with status %d", h->path, WEXITSTATUS(status));
-    return rlx_error(err, 0, "%s killed by signal %d", h->path, WTERMSIG(status));
+    /* runc's words (Go's "signal: bad system call"): tests and scripts look for them */
+    char name[64];
+    snprintf(name, sizeof(name), "%s", strsignal(WTERMSIG(status)));
+    name[0] = (char)tolower((unsigned char)name[0]);
+    return rlx_error(err, 0, "%s killed by signal %d: signal: %s", h->path, WTERMSIG(status), name);
 }
 
 int rlx_hooks_run(const struct rlx_hook *hooks, size_t n, const char *kind, const char *state_json,

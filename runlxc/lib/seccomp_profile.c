@@ -1,4 +1,5 @@
 #include "seccomp_profile.h"
+#include "seccomp_enosys.h"
 #include "probe.h"
 #include "spec.h"
 #include "syscalls.h"
@@ -160,8 +161,7 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, struct json_ob
     return 0;
 }
 
-static int build_ctx(scmp_filter_ctx ctx, struct json_object *sc, uint32_t def, unsigned *flags, int *highest,
-                     rlx_error_t *err)
+static int build_ctx(scmp_filter_ctx ctx, struct json_object *sc, uint32_t def, unsigned *flags, rlx_error_t *err)
 {
     struct json_object *v;
     int r;
@@ -226,8 +226,6 @@ static int build_ctx(scmp_filter_ctx ctx, struct json_object *sc, uint32_t def, 
             if (nr == __NR_SCMP_ERROR)
                 continue;
             known++;
-            if (nr > *highest)
-                *highest = nr;
             if (action == def)
                 continue;
             if (add_rule(ctx, action, nr, args, np, err) < 0)
@@ -240,25 +238,53 @@ static int build_ctx(scmp_filter_ctx ctx, struct json_object *sc, uint32_t def, 
     return 0;
 }
 
-/* runc's rule: a syscall newer than every one the profile names gets ENOSYS rather than the
- * default action, so that libc falls back to the older call it replaces (clone3 -> clone,
- * faccessat2 -> faccessat) instead of failing with EPERM. Not when the default lets calls
- * through anyway. */
-static int add_enosys_for_newer(scmp_filter_ctx ctx, uint32_t def, int highest, rlx_error_t *err)
+/* The architectures of runc's -ENOSYS stub with the highest syscall number the profile
+ * names for each (seccomp_enosys.c). runc adds no stub when the default action lets calls
+ * through (allow, log, trace) or already is ENOSYS. Unlike runc, a profile without
+ * "architectures" gets the stub for the native one: runc's would give clone3 the default
+ * action there, and glibc's threads fail with EPERM instead of falling back to clone. */
+static size_t enosys_archs(struct json_object *sc, uint32_t def, struct rlx_enosys_arch *out, size_t max)
 {
-    if (def == SCMP_ACT_ALLOW || def == SCMP_ACT_LOG || highest < 0)
+    struct json_object *archs = NULL, *rules = NULL;
+    uint32_t toks[64];
+    size_t n_toks = 0, n = 0;
+    if (def == SCMP_ACT_ALLOW || def == SCMP_ACT_LOG || (def & 0xffff0000U) == SCMP_ACT_TRACE(0) ||
+        def == SCMP_ACT_ERRNO(ENOSYS))
         return 0;
-    for (int nr = highest + 1; nr < highest + 1024; nr++) {
-        char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-        int r;
-        if (name == NULL)
-            continue;
-        free(name);
-        r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
-        if (r < 0 && r != -EACCES && r != -EEXIST)
-            return rlx_error(err, -r, "linux.seccomp: ENOSYS for syscall %d, newer than the profile", nr);
+    json_object_object_get_ex(sc, "architectures", &archs);
+    json_object_object_get_ex(sc, "syscalls", &rules);
+    for (size_t i = 0; archs && i < json_object_array_length(archs) && n_toks < 64; i++)
+        toks[n_toks++] = arch_token(json_object_get_string(json_object_array_get_idx(archs, i)) ?: "");
+    if (n_toks == 0)
+        toks[n_toks++] = seccomp_arch_native();
+    for (size_t a = 0; a < n_toks; a++) {
+        bool x32 = toks[a] == SCMP_ARCH_X32;
+        uint32_t audit = x32 ? SCMP_ARCH_X86_64 : toks[a];
+        size_t at = 0;
+        long hi = -1;
+        while (at < n && out[at].audit != audit)
+            at++;
+        if (at == n) {
+            if (n == max)
+                continue;
+            out[n++] = (struct rlx_enosys_arch){audit, -1, -1};
+        }
+        for (size_t r = 0; rules && r < json_object_array_length(rules); r++) {
+            struct json_object *names = NULL;
+            json_object_object_get_ex(json_object_array_get_idx(rules, r), "names", &names);
+            for (size_t k = 0; names && k < json_object_array_length(names); k++) {
+                int nr = seccomp_syscall_resolve_name_arch(toks[a],
+                                                           json_object_get_string(json_object_array_get_idx(names, k)) ?: "");
+                if (nr >= 0 && nr > hi)
+                    hi = nr;
+            }
+        }
+        if (x32)
+            out[at].highest_x32 = hi;
+        else
+            out[at].highest = hi;
     }
-    return 0;
+    return n;
 }
 
 /* listenerPath and listenerMetadata: where the listener of SCMP_ACT_NOTIFY rules goes (runc
@@ -283,7 +309,8 @@ int rlx_seccomp_build(struct json_object *sc, struct rlx_seccomp_prog *out, rlx_
 {
     scmp_filter_ctx ctx;
     uint32_t def;
-    int fd = -1, r = -1, highest = -1;
+    int fd = -1, r = -1;
+    struct rlx_enosys_arch archs[32];
     struct stat st;
 
     memset(out, 0, sizeof(*out));
@@ -294,8 +321,7 @@ int rlx_seccomp_build(struct json_object *sc, struct rlx_seccomp_prog *out, rlx_
         return rlx_error(err, 0, "linux.seccomp: libseccomp cannot make a filter with this default action");
     /* The BPF is loaded by runlxc-init, not by libseccomp: no_new_privs is the spec's business. */
     seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-    if (build_ctx(ctx, sc, def, &out->flags, &highest, err) < 0 || add_enosys_for_newer(ctx, def, highest, err) < 0 ||
-        listener_target(sc, out, err) < 0)
+    if (build_ctx(ctx, sc, def, &out->flags, err) < 0 || listener_target(sc, out, err) < 0)
         goto out;
     fd = rlx_memfd_create("runlxc-seccomp", 1 /* MFD_CLOEXEC */);
     if (fd < 0) {
@@ -324,7 +350,7 @@ int rlx_seccomp_build(struct json_object *sc, struct rlx_seccomp_prog *out, rlx_
         rlx_error(err, errno, "linux.seccomp: read the filter");
         goto out;
     }
-    r = 0;
+    r = rlx_seccomp_enosys_patch(archs, enosys_archs(sc, def, archs, 32), &out->bpf, &out->len);
 out:
     if (fd >= 0)
         close(fd);

@@ -330,6 +330,91 @@ C
     done
 }
 
+# runc's -ENOSYS stub covers every number above the profile's newest for the architecture of
+# the call, also numbers no libseccomp knows (runc's own "seccomp -ENOSYS handling" test calls
+# syscall 1000), whatever the default action that is not "allow" (errno, kill, trap).
+@test "seccomp: a syscall number no libseccomp knows gets ENOSYS under any blocking default action (as runc)" {
+    have_runc
+    command -v musl-gcc >/dev/null || skip "musl-gcc is not installed"
+    cat > "$T/probe.c" <<'C'
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+int main(void)
+{
+    long r = syscall(1000, 0xdeadbeef, 0xcafefeed, 0x1337);
+    printf("syscall 1000: %s\n", r < 0 ? strerror(errno) : "allowed");
+    r = syscall(435 /* clone3 */, NULL, 0);
+    printf("clone3: %s\n", r < 0 ? strerror(errno) : "allowed");
+    return 0;
+}
+C
+    musl-gcc -static -o "$B/rootfs/probe" "$T/probe.c"
+    args /probe
+    local def rt
+    for def in SCMP_ACT_ERRNO SCMP_ACT_KILL SCMP_ACT_KILL_PROCESS SCMP_ACT_TRAP; do
+        cfg --argjson a "$SECCOMP_ALLOW" --arg d "$def" '.process.noNewPrivileges = true | .linux.seccomp = {"defaultAction": $d,
+            "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+            "syscalls": [{"names": $a, "action": "SCMP_ACT_ALLOW"}]}'
+        for rt in "$RUNLXC --root $ROOT" "runc --root $RUNC_ROOT"; do
+            run bash -c "cd $B && $rt run $ID"
+            echo "$def: $rt: $status: $output"
+            [ "$status" -eq 0 ]
+            [ "${lines[0]}" = "syscall 1000: Function not implemented" ]
+            [ "${lines[1]}" = "clone3: Function not implemented" ]
+        done
+    done
+}
+
+# runc loads the filter before the startContainer hooks run (without no_new_privs before it
+# drops privileges, with it just before its exec.fifo wait): a profile that kills a syscall
+# the hook makes kills the hook, and the container fails (runc's seccomp.bats).
+@test "seccomp: startContainer hooks run under the container's filter, with and without no_new_privs (as runc)" {
+    have_runc
+    args /bin/true
+    local nnp rt
+    for nnp in true false; do
+        cfg --argjson n "$nnp" '.process.noNewPrivileges = $n | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+            "architectures": ["SCMP_ARCH_X86", "SCMP_ARCH_X32"], "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_KILL"}]}
+            | .hooks = {"startContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "mkdir /dev/shm/foo"]}]}'
+        for rt in "$RUNLXC --root $ROOT" "runc --root $RUNC_ROOT"; do
+            run bash -c "cd $B && $rt run $ID"
+            echo "nnp $nnp: $rt: $status: $output"
+            [ "$status" -ne 0 ]
+            [[ "$output" == *"error running"*"hook"* ]]
+            [[ "$output" == *"bad system call"* ]]
+            [ ! -d "$B/rootfs/dev/shm/foo" ]
+            bash -c "cd $B && $rt delete -f $ID" >/dev/null 2>&1 || true
+        done
+    done
+    assert_no_leftovers "$ID"
+}
+
+# A profile that refuses getcwd: runc checks nothing of its own after a no_new_privs filter is
+# loaded, and neither does runlxc (its check that the cwd is inside the root comes first).
+# Without no_new_privs the filter comes before the user's chdir; Debian's runc 1.1.5 (with
+# the CVE-2024-21626 fix) then fails its own getcwd ("failed to verify if current working
+# directory is safe"); runlxc checks while root's chdir holds, before the filter, and runs.
+@test "seccomp: a profile that refuses getcwd runs its payload, as under runc" {
+    have_runc
+    args sh -c 'echo payload-ran; pwd'
+    cfg '.process.cwd = "/tmp" | .process.noNewPrivileges = true | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+        "syscalls": [{"names": ["getcwd"], "action": "SCMP_ACT_ERRNO"}]}'
+    local rt
+    for rt in "$RUNLXC --root $ROOT" "runc --root $RUNC_ROOT"; do
+        run bash -c "cd $B && $rt run $ID"
+        echo "$rt: $status: $output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = payload-ran ]
+    done
+    cfg '.process.noNewPrivileges = false'
+    run --separate-stderr rl run "$ID"
+    echo "no_new_privs false: $status: $output $stderr"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = payload-ran ]
+}
+
 # crun ignores SELinux labels where SELinux is off (engines set them on every host configured
 # for it); runlxc warns and runs, as it does (issue 12.10).
 @test "selinux: labels on a host without SELinux are ignored with a warning, the container runs" {
