@@ -180,6 +180,10 @@ int main(int argc, char **argv)
     for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
         if (strcmp(commands[c].name, argv[i]) != 0)
             continue;
+        if (g.debug) {
+            const char *lxc = rlx_lxc_version();
+            rlx_log(&g, "debug", "command %s (runlxc %s, liblxc %s)", argv[i], PACKAGE_VERSION, lxc ? lxc : "not loaded");
+        }
         r = commands[c].run(&g, argc - i, argv + i, &err);
         if (r < 0) {
             rlx_log(&g, "error", "%s", rlx_error_text(&err));

@@ -735,8 +735,14 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
     if (fifo_fd >= 0)
         wait_for_start(fifo_fd);
     /* Nothing of runlxc may reach the payload (nor the hooks): only stdio and the preserved
-     * fds stay. */
-    rlx_close_fds_from(3 + c.preserve);
+     * fds stay, and the exec fifo (close-on-exec), which `runlxc start` waits on until the
+     * payload's exec, after the hooks. */
+    if (fifo_fd >= 0 && fifo_fd != 3 + c.preserve) {
+        if (dup2(fifo_fd, 3 + c.preserve) < 0 || fcntl(3 + c.preserve, F_SETFD, FD_CLOEXEC) < 0)
+            fail("keep the exec fifo: %s", strerror(errno));
+        fifo_fd = 3 + c.preserve;
+    }
+    rlx_close_fds_from(3 + c.preserve + (fifo_fd >= 0));
     /* With no_new_privs the filter comes as late as it can, but before the startContainer
      * hooks, which run under it as in runc: a profile that kills a syscall the hook makes
      * kills the hook. */

@@ -201,6 +201,22 @@ static char *lxc_log_reason(const char *state_dir)
     return NULL;
 }
 
+/* --debug: liblxc's own log of the start (at DEBUG level then) goes into runlxc's, as runc's
+ * debug log carries its nsexec lines. */
+static void forward_lxc_log(const struct rlx_create *c)
+{
+    cleanup_free char *path = NULL, *text = NULL;
+    char *line, *save = NULL;
+    rlx_error_t e = NULL;
+    if (!c->g->debug)
+        return;
+    path = xasprintf("%s/lxc.log", c->state_dir);
+    text = read_file(path, NULL, &e);
+    rlx_error_release(&e);
+    for (line = text ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
+        rlx_log(c->g, "debug", "liblxc: %s", line);
+}
+
 /* init (or liblxc before it) failed: a hook's error, else liblxc's first logged one. */
 static int report_start_failure(const struct rlx_create *c, rlx_error_t *err)
 {
@@ -246,6 +262,9 @@ static int wait_for_init(struct rlx_create *c, rlx_error_t *err)
         c->agent_fd = -1;
     }
     type = rlx_init_handshake(c->sv[0], c->o->console_socket, &c->out->pty_master, &agent, &c->init_pid, err);
+    forward_lxc_log(c);
+    if (type == 0)
+        rlx_log(c->g, "debug", "init: closing the pipe to signal completion (runlxc-init %d is ready)", (int)c->init_pid);
     if (type == -1)
         return -1;
     if (type == -2)
@@ -481,15 +500,29 @@ static int listen_fds_count(void)
     return atoi(n) > 0 ? atoi(n) : 0;
 }
 
-typedef int (*create_stage)(struct rlx_create *c, rlx_error_t *err);
+/* A stage, and what --debug says as it begins: runc's words where runc's debug log has a line
+ * for the same moment (scripts and runc's debug.bats look for them). */
+struct create_stage {
+    int (*run)(struct rlx_create *c, rlx_error_t *err);
+    const char *debug;
+};
 
 int rlx_container_create(const struct rlx_global *g, const char *id, const struct rlx_create_opts *o,
                          struct rlx_created *out, rlx_error_t *err)
 {
-    static const create_stage stages[] = {
-        rlx_create_load,   rlx_create_check, rlx_create_plan, make_state_dir, make_cgroup_places,
-        make_state_files,  record_creating,  spawn_monitor,   wait_for_init,  hand_off_init,
-        adopt_init,        record_created,
+    static const struct create_stage stages[] = {
+        {rlx_create_load, "create: load the bundle's config.json"},
+        {rlx_create_check, "create: check the spec against this host"},
+        {rlx_create_plan, "create: plan the LXC configuration"},
+        {make_state_dir, "create: make the state dir"},
+        {make_cgroup_places, "create: check the cgroups' places"},
+        {make_state_files, "create: write the state files"},
+        {record_creating, "create: record the container as creating"},
+        {spawn_monitor, "=> nsexec container setup: the monitor has liblxc clone the container's process"},
+        {wait_for_init, "child process in init(): runlxc-init takes its configuration"},
+        {hand_off_init, "create: hand init over to its parent"},
+        {adopt_init, "create: adopt init (cgroups, systemd scope)"},
+        {record_created, "create: record the container as created"},
     };
     struct rlx_create c = {
         .g = g, .id = id, .o = o, .out = out, .listen_fds = listen_fds_count(),
@@ -500,8 +533,10 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
     int r = 0;
 
     *out = (struct rlx_created){.pid = 0, .pty_master = -1, .reaper = 0, .rich = {RLX_INIT_NONE, 0}};
-    for (size_t i = 0; r == 0 && i < sizeof(stages) / sizeof(stages[0]); i++)
-        r = stages[i](&c, err);
+    for (size_t i = 0; r == 0 && i < sizeof(stages) / sizeof(stages[0]); i++) {
+        rlx_log(g, "debug", "%s (container %s)", stages[i].debug, id);
+        r = stages[i].run(&c, err);
+    }
     if (r < 0)
         create_undo(&c);
     create_release(&c, r < 0);

@@ -415,6 +415,56 @@ C
     [ "${lines[0]}" = payload-ran ]
 }
 
+# runc's debug.bats: --debug writes debug lines in logrus's format to stderr, or only to --log
+# when given (text, or JSON with --log-format json), with lines for the container's setup
+# ("nsexec container setup"), init's start ("child process in init()") and its completion
+# ("init: closing the pipe to signal completion"). exec logs its setup the same way.
+debug_words() {
+    [[ "$1" == *"nsexec container setup"* ]]
+    [[ "$1" == *"child process in init()"* ]]
+    [[ "$1" == *"init: closing the pipe to signal completion"* ]]
+}
+@test "--debug and --log: debug lines in runc's format on stderr or only in the log file, text and JSON, run and exec (as runc)" {
+    have_runc
+    args /bin/echo "Hello World"
+    local rt name
+    for rt in "$RUNLXC --root $ROOT" "runc --root $RUNC_ROOT"; do
+        name=${rt%% *}; name=${name##*/}
+        run --separate-stderr bash -c "cd $B && exec $rt --debug run $ID"
+        echo "$name --debug: $status: $output"
+        [ "$status" -eq 0 ]
+        [ "$output" = "Hello World" ]
+        [[ "$stderr" == *'level=debug msg="'* ]]
+        debug_words "$stderr"
+        run bash -c "cd $B && exec $rt --log $T/$name.log --debug run $ID"
+        [ "$status" -eq 0 ]
+        [[ "$output" != *"level=debug"* ]]
+        grep -q '^time="[0-9T:Z.+-]*" level=debug msg=' "$T/$name.log"
+        debug_words "$(cat "$T/$name.log")"
+        run bash -c "cd $B && exec $rt --log $T/$name.json --log-format json --debug run $ID"
+        [ "$status" -eq 0 ]
+        [[ "$output" != *"level"* ]]
+        grep -q '"level":"debug"' "$T/$name.json"
+        jq -e 'select(.level == "debug") | .msg' "$T/$name.json" >/dev/null
+        debug_words "$(cat "$T/$name.json")"
+        # without --debug: no debug line anywhere
+        run bash -c "cd $B && exec $rt --log $T/$name.quiet run $ID"
+        [ "$status" -eq 0 ]
+        ! grep -q "level=debug" "$T/$name.quiet"
+        # exec
+        args sleep 100
+        bash -c "cd $B && exec $rt run -d $ID" </dev/null >/dev/null 2>&1
+        run bash -c "cd $B && exec $rt --log $T/$name.exec --debug exec $ID echo exec-ran"
+        echo "$name exec: $status: $output"
+        [ "$status" -eq 0 ]
+        [ "$output" = exec-ran ]
+        grep -q "level=debug.*nsexec container setup" "$T/$name.exec"
+        bash -c "cd $B && exec $rt delete -f $ID"
+        args /bin/echo "Hello World"
+    done
+    assert_no_leftovers "$ID"
+}
+
 # crun ignores SELinux labels where SELinux is off (engines set them on every host configured
 # for it); runlxc warns and runs, as it does (issue 12.10).
 @test "selinux: labels on a host without SELinux are ignored with a warning, the container runs" {
