@@ -284,7 +284,9 @@ static int send_listener(const struct rlx_seccomp_agent *a, int fd, pid_t pid, r
     json_object_object_add(o, "pid", json_object_new_int(pid));
     json_object_object_add(o, "metadata", json_object_new_string(a->prog->listener_metadata ?: ""));
     json_object_object_add(o, "state", state);
-    r = rlx_unix_send_fd("linux.seccomp.listenerPath", a->prog->listener_path, fd,
+    /* runc's words for an agent that is not there */
+    r = rlx_unix_send_fd("linux.seccomp.listenerPath: failed to connect with seccomp agent specified in the seccomp "
+                         "profile: dial unix", a->prog->listener_path, fd,
                          json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), err);
     json_object_put(o);
     return r;

@@ -542,7 +542,12 @@ debug_words() {
         "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}'
     run rl create "$ID" </dev/null
     [ "$status" -eq 1 ]
-    [[ "$output" == *"linux.seccomp.listenerPath $T/nobody.sock"* ]]
+    # runc: "failed to connect with seccomp agent specified in the seccomp profile: dial unix PATH: ..."
+    [[ "$output" == *"linux.seccomp.listenerPath: failed to connect with seccomp agent specified in the seccomp profile: dial unix $T/nobody.sock"* ]]
+    if command -v runc >/dev/null; then
+        run bash -c "cd $B && runc --root $T/runc-notify run $ID-runc"
+        [[ "$output" == *"failed to connect with seccomp agent specified in the seccomp profile: dial unix $T/nobody.sock"* ]]
+    fi
     assert_no_leftovers "$ID"
 }
 

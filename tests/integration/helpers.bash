@@ -86,6 +86,28 @@ cap_line() {
     printf '%s: %016x\n' "$1" $(( 0x$hex & ((1 << (last + 1)) - 1) ))
 }
 
+# The runtime under test, run inside a container: /usr read-only (its libraries) and the
+# prefix it was installed under (its runlxc-init) bound at the same paths; RT_INSIDE is the
+# binary's path there. Not /usr/local/bin/runlxc by name: a tree configured with another
+# prefix (the VM lane's) has it elsewhere.
+runtime_inside() {
+    RT_INSIDE=$(readlink -f "$(command -v "$RUNLXC")")
+    local prefix; prefix=$(dirname "$(dirname "$RT_INSIDE")")
+    cfg '.mounts += [{"destination": "/usr", "type": "bind", "source": "/usr", "options": ["rbind", "ro"]}]'
+    case $prefix/ in
+    /usr/*) ;;
+    *) cfg --arg p "$prefix" '.mounts += [{"destination": $p, "type": "bind", "source": $p, "options": ["rbind", "ro"]}]' ;;
+    esac
+}
+
+# /nnp in the bundle's rootfs: prints "NoNewPrivs: N" from prctl(PR_GET_NO_NEW_PRIVS), which
+# kernels before 4.10 answer though their /proc/PID/status has no such line.
+nnp_probe() {
+    local p=${NNP_PROBE:-$TOP/tests/helpers/nnp-probe}
+    [ -x "$p" ] || { echo "$p is not built (make build-tests)"; return 1; }
+    cp "$p" "$B/rootfs/nnp"
+}
+
 state_field() { rl state "$1" | jq -r ".$2"; }
 
 # run_with_console ID OUT [create flags...]: create ID with --console-socket (runc's protocol,

@@ -344,9 +344,9 @@ PY
     # The same binary inside a container whose profile answers ENOSYS, as an old kernel would.
     rm -rf "$B/rootfs/lib" "$B/rootfs/lib64"
     ln -s usr/lib "$B/rootfs/lib"; ln -s usr/lib64 "$B/rootfs/lib64"
-    cfg '.mounts += [{"destination": "/usr", "type": "bind", "source": "/usr", "options": ["rbind", "ro"]}]
-         | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["setns", "memfd_create"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}'
-    args /usr/local/bin/runlxc check --format json
+    cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["setns", "memfd_create"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}'
+    runtime_inside
+    args "$RT_INSIDE" check --format json
     run rl run "$ID"
     echo "$output"
     echo "$output" | jq -e --argjson o "$outer" '.features["setns: mnt"] == false and .features["setns: net"] == false and .features["memfd_create"] == false and .features["execveat"] == $o.features["execveat"]'
@@ -360,16 +360,16 @@ PY
     cp "$B/config.json" "$T/inner/config.json"
     rm -rf "$B/rootfs/lib" "$B/rootfs/lib64"
     ln -s usr/lib "$B/rootfs/lib"; ln -s usr/lib64 "$B/rootfs/lib64"
-    cfg --arg t "$T/inner" '.mounts += [{"destination": "/usr", "type": "bind", "source": "/usr", "options": ["rbind", "ro"]},
-                                        {"destination": "/inner", "type": "bind", "source": $t, "options": ["rbind"]}]
+    cfg --arg t "$T/inner" '.mounts += [{"destination": "/inner", "type": "bind", "source": $t, "options": ["rbind"]}]
          | .root.readonly = false
          | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
              {"names": ["prctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 22, "args": [{"index": 0, "value": 22, "op": "SCMP_CMP_EQ"}]},
              {"names": ["prctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 22, "args": [{"index": 0, "value": 39, "op": "SCMP_CMP_EQ"}]}]}'
-    args sh -c '/usr/local/bin/runlxc --root /tmp/st create --bundle /inner c1; echo "rc=$?"
+    runtime_inside
+    args sh -c '"$1" --root /tmp/st create --bundle /inner c1; echo "rc=$?"
                 sed -i "s/\"noNewPrivileges\": true/\"noNewPrivileges\": false/" /inner/config.json
                 sed -i "s/\"linux\": {/\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\"},/" /inner/config.json
-                /usr/local/bin/runlxc --root /tmp/st create --bundle /inner c1; echo "rc=$?"; ls /tmp/st 2>/dev/null | wc -l'
+                "$1" --root /tmp/st create --bundle /inner c1; echo "rc=$?"; ls /tmp/st 2>/dev/null | wc -l' sh "$RT_INSIDE"
     run rl run "$ID"
     echo "$output"
     [[ "${lines[0]}" == *"process.noNewPrivileges: this kernel has no no_new_privs"* ]]

@@ -204,6 +204,8 @@ T=$R/opt/runlxc
 mkdir -p "$T/scripts" "$T/tests/integration" "$T/tests/kernel-matrix/vm"
 cp "$top/scripts/mkbundle.sh" "$T/scripts/"
 cp "$top/tests/integration/helpers.bash" "$T/tests/integration/"
+mkdir -p "$T/tests/helpers"
+cp "$top/tests/helpers/nnp-probe" "$T/tests/helpers/" || die "tests/helpers/nnp-probe is not built (make build-tests)"
 # the project's suites, with the tests skip.list names for this run's tags turned into skips;
 # tags: the cgroup mode, and v1-nomemcg for v1 on a kernel whose config (beside the image)
 # says it has no cgroup v1 memory controller
