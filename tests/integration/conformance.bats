@@ -295,6 +295,24 @@ signal_reaches_payload() {
     [ "$output" = /private ]
 }
 
+# /probe under a profile that allows only SECCOMP_ALLOW, with default action $1, run by runlxc
+# and by runc: each exits 0 and prints the lines $2...
+probe_under_profile() {
+    local def=$1 rt i
+    shift
+    cfg --argjson a "$SECCOMP_ALLOW" --arg d "$def" '.process.noNewPrivileges = true | .process.args = ["/probe"]
+        | .linux.seccomp = {"defaultAction": $d, "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+        "syscalls": [{"names": $a, "action": "SCMP_ACT_ALLOW"}]}'
+    for rt in "$RUNLXC --root $ROOT" "runc --root $RUNC_ROOT"; do
+        run bash -c "cd $B && $rt run $ID"
+        echo "$def: $rt: $status: $output"
+        [ "$status" -eq 0 ]
+        for ((i = 1; i <= $#; i++)); do
+            [ "${lines[i - 1]}" = "${!i}" ]
+        done
+    done
+}
+
 # runc answers ENOSYS, not the default action, for a syscall newer than every one the profile
 # names, so that libc falls back (clone3 -> clone) (issue 12.7).
 @test "seccomp: a syscall newer than the profile's newest gets ENOSYS, others the default action (as runc)" {
@@ -316,18 +334,7 @@ int main(void)
 }
 C
     musl-gcc -static -o "$B/rootfs/probe" "$T/probe.c"
-    cfg --argjson a "$SECCOMP_ALLOW" '.process.noNewPrivileges = true | .linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO",
-        "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
-        "syscalls": [{"names": $a, "action": "SCMP_ACT_ALLOW"}]}'
-    args /probe
-    local rt
-    for rt in "$RUNLXC --root $ROOT" "runc --root $RUNC_ROOT"; do
-        run bash -c "cd $B && $rt run $ID"
-        echo "$rt: $status: $output"
-        [ "$status" -eq 0 ]
-        [ "${lines[0]}" = "clone3: Function not implemented" ]
-        [ "${lines[1]}" = "getcwd: Operation not permitted" ]
-    done
+    probe_under_profile SCMP_ACT_ERRNO "clone3: Function not implemented" "getcwd: Operation not permitted"
 }
 
 # runc's -ENOSYS stub covers every number above the profile's newest for the architecture of
@@ -351,19 +358,9 @@ int main(void)
 }
 C
     musl-gcc -static -o "$B/rootfs/probe" "$T/probe.c"
-    args /probe
-    local def rt
+    local def
     for def in SCMP_ACT_ERRNO SCMP_ACT_KILL SCMP_ACT_KILL_PROCESS SCMP_ACT_TRAP; do
-        cfg --argjson a "$SECCOMP_ALLOW" --arg d "$def" '.process.noNewPrivileges = true | .linux.seccomp = {"defaultAction": $d,
-            "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
-            "syscalls": [{"names": $a, "action": "SCMP_ACT_ALLOW"}]}'
-        for rt in "$RUNLXC --root $ROOT" "runc --root $RUNC_ROOT"; do
-            run bash -c "cd $B && $rt run $ID"
-            echo "$def: $rt: $status: $output"
-            [ "$status" -eq 0 ]
-            [ "${lines[0]}" = "syscall 1000: Function not implemented" ]
-            [ "${lines[1]}" = "clone3: Function not implemented" ]
-        done
+        probe_under_profile "$def" "syscall 1000: Function not implemented" "clone3: Function not implemented"
     done
 }
 
