@@ -89,6 +89,7 @@ int rlx_seccomp_enosys_patch(const struct rlx_enosys_arch *archs, size_t n_archs
     }
     if (used == 0) {
         free(starts);
+        free(s.v);
         return 0;
     }
     starts[used] = s.n;    /* after the last block: the jump over the ENOSYS return */
