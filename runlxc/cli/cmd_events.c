@@ -49,7 +49,7 @@ int cmd_events(const struct rlx_global *g, int argc, char **argv, rlx_error_t *e
     struct rlx_state st;
     cleanup_free char *dir = NULL;
     const char *id;
-    uint64_t ooms;
+    struct rlx_oom_watch oom;
     int c;
 
     optind = 1;
@@ -79,20 +79,15 @@ int cmd_events(const struct rlx_global *g, int argc, char **argv, rlx_error_t *e
         rlx_state_free(&st);
         return 0;
     }
-    ooms = rlx_stats_oom_kills(st.cgroup_paths);
+    rlx_oom_watch_open(&oom, st.cgroup_paths);
     while (rlx_state_init_alive(&st)) {
-        uint64_t now_ooms;
         emit("stats", id, rlx_stats_collect(st.cgroup_paths));
-        /* Check for OOM kills more often than stats are printed. */
-        for (long waited = 0; waited < interval_ms && rlx_state_init_alive(&st); waited += 100) {
-            nanosleep(&(struct timespec){0, 100000000}, NULL);
-            now_ooms = rlx_stats_oom_kills(st.cgroup_paths);
-            if (now_ooms > ooms) {
+        /* OOMs are watched for more often than stats are printed. */
+        for (long waited = 0; waited < interval_ms && rlx_state_init_alive(&st); waited += 100)
+            if (rlx_oom_watch_wait(&oom, st.cgroup_paths, 100))
                 emit("oom", id, NULL);
-                ooms = now_ooms;
-            }
-        }
     }
+    rlx_oom_watch_close(&oom);
     rlx_state_free(&st);
     return 0;
 }

@@ -1,7 +1,11 @@
 #include "stats.h"
 #include "cgroup.h"
 #include "util.h"
+#include <fcntl.h>
 #include <json-c/json.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -171,4 +175,61 @@ uint64_t rlx_stats_oom_kills(char **paths)
     n = kv_get(o, "oom_kill");
     json_object_put(o);
     return n;
+}
+
+void rlx_oom_watch_open(struct rlx_oom_watch *w, char **paths)
+{
+    cleanup_free char *control = NULL;
+    cleanup_close int fd = -1;
+    char *slash;
+    *w = (struct rlx_oom_watch){-1, rlx_cgroup_find_file(paths, "memory.oom_control"), 0};
+    /* the event_control of the memory hierarchy: the one beside memory.oom_control */
+    if (w->oom_control && (slash = strrchr(w->oom_control, '/')) != NULL)
+        control = xasprintf("%.*s/cgroup.event_control", (int)(slash - w->oom_control), w->oom_control);
+    if (control && (fd = open(w->oom_control, O_RDONLY | O_CLOEXEC)) >= 0 &&
+        (w->efd = eventfd(0, EFD_CLOEXEC)) >= 0) {
+        char line[64];
+        snprintf(line, sizeof(line), "%d %d", w->efd, fd);
+        rlx_error_t e = NULL;
+        if (write_file(control, line, &e) == 0)
+            return;
+        rlx_error_release(&e);
+        close(w->efd);
+        w->efd = -1;
+    }
+    free(w->oom_control);
+    w->oom_control = NULL;
+    w->kills = rlx_stats_oom_kills(paths);
+}
+
+bool rlx_oom_watch_wait(struct rlx_oom_watch *w, char **paths, int ms)
+{
+    uint64_t n;
+    if (w->efd < 0) {
+        nanosleep(&(struct timespec){ms / 1000, (long)(ms % 1000) * 1000000}, NULL);
+        n = rlx_stats_oom_kills(paths);
+        if (n <= w->kills)
+            return false;
+        w->kills = n;
+        return true;
+    }
+    if (poll(&(struct pollfd){w->efd, POLLIN, 0}, 1, ms) != 1 || read(w->efd, &n, sizeof(n)) != sizeof(n))
+        return false;
+    /* The kernel also signals the eventfd when the cgroup goes away: that is no OOM, and
+     * nothing more will come. */
+    if (access(w->oom_control, F_OK) == 0)
+        return true;
+    close(w->efd);
+    w->efd = -1;
+    w->kills = UINT64_MAX;
+    return false;
+}
+
+void rlx_oom_watch_close(struct rlx_oom_watch *w)
+{
+    if (w->efd >= 0)
+        close(w->efd);
+    free(w->oom_control);
+    w->efd = -1;
+    w->oom_control = NULL;
 }
