@@ -1,5 +1,6 @@
 /* start, kill and delete: each works from the state dir alone (create is in create.c). */
 #include "container.h"
+#include "bind_staging.h"
 #include "cgroup.h"
 #include "hooks.h"
 #include "resources.h"
@@ -198,6 +199,7 @@ int rlx_container_delete(const struct rlx_global *g, const char *id, bool force,
             lock = rlx_state_lock(dir, &lerr);
             rlx_error_release(&lerr);
             delete_damaged(g, id, dir);
+            rlx_bind_staging_remove(g->root, id);   /* a create killed while they were staged */
             close(lock);
             lock = -1;
             rlx_teardown_lxc_lockdir(g->root);
@@ -221,6 +223,7 @@ int rlx_container_delete(const struct rlx_global *g, const char *id, bool force,
     rlx_teardown_systemd_unit(g, st.systemd_unit);
     run_hooks_warn(g, dir, &st, RLX_HOOK_POSTSTOP, "stopped");
     rm_rf(dir);
+    rlx_bind_staging_remove(g->root, id);
     rlx_state_free(&st);
     rlx_teardown_lxc_lockdir(g->root);
     return 0;

@@ -1,6 +1,7 @@
 /* `runlxc create`: the stages that make the container (create.h; load, check and plan are in
  * create_plan.c) and the one undo that takes down what they made. */
 #include "create.h"
+#include "bind_staging.h"
 #include "init_launch.h"
 #include "initmsg.h"
 #include "lxcfs.h"
@@ -150,6 +151,22 @@ static int spawn_monitor(struct rlx_create *c, rlx_error_t *err)
     c->sv[1] = -1;
     close(c->init_fd);
     c->init_fd = -1;
+    return 0;
+}
+
+/* Bind sources the container's root cannot look up, bound where it can (bind_staging.h);
+ * taken down as soon as init has reported (liblxc's child mounted them by then). */
+static int stage_bind_sources(struct rlx_create *c, rlx_error_t *err)
+{
+    return rlx_bind_staging_make(c->g->root, c->id, c->spec, &c->conf, &c->staged_binds, err);
+}
+
+static int unstage_bind_sources(struct rlx_create *c, rlx_error_t *err)
+{
+    (void)err;
+    if (c->staged_binds)
+        rlx_bind_staging_remove(c->g->root, c->id);
+    c->staged_binds = false;
     return 0;
 }
 
@@ -438,6 +455,8 @@ static void create_undo(struct rlx_create *c)
 {
     if (c->monitor > 0)
         rlx_monitor_retire(c->monitor, c->sv[0]);
+    if (c->staged_binds)
+        rlx_bind_staging_remove(c->g->root, c->id);
     if (c->made_dir && c->st.cgroup_paths) {
         rlx_teardown_leftovers(c->state_dir, c->st.cgroup_paths,
                                c->st.monitor_cgroup_paths ? c->st.monitor_cgroup_paths : c->monitor_cg, c->init_pid);
@@ -518,8 +537,10 @@ int rlx_container_create(const struct rlx_global *g, const char *id, const struc
         {make_cgroup_places, "create: check the cgroups' places"},
         {make_state_files, "create: write the state files"},
         {record_creating, "create: record the container as creating"},
+        {stage_bind_sources, "create: stage bind sources the container's root cannot reach"},
         {spawn_monitor, "=> nsexec container setup: the monitor has liblxc clone the container's process"},
         {wait_for_init, "child process in init(): runlxc-init takes its configuration"},
+        {unstage_bind_sources, "create: take the staged bind sources down"},
         {hand_off_init, "create: hand init over to its parent"},
         {adopt_init, "create: adopt init (cgroups, systemd scope)"},
         {record_created, "create: record the container as created"},

@@ -51,6 +51,7 @@ struct rlx_create {
     char **monitor_cg;                  /* where liblxc puts (then put) its monitor */
     char **expected_monitor_cg;
     bool monitor_cg_gone;
+    bool staged_binds;                  /* bind sources staged for liblxc's child (bind_staging.h) */
 
     /* spawn and hand-off */
     int sv[2];                          /* create's end, the monitor's (init's) end */

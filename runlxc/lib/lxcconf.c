@@ -226,7 +226,7 @@ static int tr_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
 
 /* ---- mounts ---------------------------------------------------------------------------- */
 
-static void fstab_escape(char *out, size_t size, const char *in)
+void rlx_lxcconf_fstab_escape(char *out, size_t size, const char *in)
 {
     size_t o = 0;
     for (; *in && o + 5 < size; in++) {
@@ -332,8 +332,8 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
             strcat(opts, ",");
         strcat(opts, "bind");
     }
-    fstab_escape(src, sizeof(src), m->source && *m->source ? m->source : type);
-    fstab_escape(dst, sizeof(dst), (m->resolved ? m->resolved : m->destination) + 1);
+    rlx_lxcconf_fstab_escape(src, sizeof(src), m->source && *m->source ? m->source : type);
+    rlx_lxcconf_fstab_escape(dst, sizeof(dst), (m->resolved ? m->resolved : m->destination) + 1);
     line = xasprintf("%s %s %s %s%screate=%s 0 0", src, *dst ? dst : ".", type, opts, *opts ? "," : "", create);
     if (add_key(c, ctx, K_MOUNT_ENTRY, line, "mounts", err) < 0)
         return -1;

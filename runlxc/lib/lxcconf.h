@@ -42,6 +42,8 @@ void rlx_lxcconf_free(struct rlx_lxcconf *c);
 /* "key = value\n" lines, as liblxc's save_config writes them (for debugging and golden tests). */
 char *rlx_lxcconf_format(const struct rlx_lxcconf *c);
 const char *rlx_lxcconf_get(const struct rlx_lxcconf *c, const char *key);
+/* A path as a field of lxc.mount.entry: space, tab, newline and backslash as \ooo. */
+void rlx_lxcconf_fstab_escape(char *out, size_t size, const char *in);
 /* Appends key = value as given (copies both), without the dialect's spelling. */
 void rlx_lxcconf_add(struct rlx_lxcconf *c, const char *key, const char *value);
 

@@ -124,3 +124,39 @@ void rlx_userns_maps_free(struct rlx_userns_maps *m)
     free(m->gid);
     memset(m, 0, sizeof(*m));
 }
+
+static bool root_of(const struct rlx_idmap *m, size_t n, uint32_t *host)
+{
+    for (size_t i = 0; i < n; i++)
+        if (m[i].container_id == 0 && m[i].size > 0) {
+            *host = m[i].host_id;
+            return true;
+        }
+    return false;
+}
+
+bool rlx_userns_host_root(const struct rlx_spec *s, uid_t *uid, gid_t *gid)
+{
+    uint32_t u, g;
+    if (!root_of(s->uid_mappings, s->n_uid_mappings, &u) || !root_of(s->gid_mappings, s->n_gid_mappings, &g))
+        return false;
+    *uid = (uid_t)u;
+    *gid = (gid_t)g;
+    return true;
+}
+
+bool rlx_userns_can_reach(const char *path, uid_t uid, gid_t gid)
+{
+    cleanup_free char *dir = xstrdup(path);
+    for (char *slash = strrchr(dir, '/'); slash; slash = strrchr(dir, '/')) {
+        struct stat st;
+        mode_t need;
+        *slash = '\0';
+        if (stat(*dir ? dir : "/", &st) < 0)
+            return false;
+        need = st.st_uid == uid ? S_IXUSR : st.st_gid == gid ? S_IXGRP : S_IXOTH;
+        if (!(st.st_mode & need))
+            return false;
+    }
+    return true;
+}

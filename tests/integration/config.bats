@@ -410,6 +410,37 @@ MAPPED_ROOT='.linux.namespaces += [{"type": "user"}]
     [ "${lines[1]}" = 0 ]
 }
 
+# runc opens a bind source before it enters the user namespace, so a source below a
+# directory only host root may search is mounted; liblxc mounts as the container's root, so
+# runlxc binds such a source where that root can reach it first (bind_staging.c), and takes
+# that bind down once init reported, or when create fails.
+@test "user namespace: a bind source below a directory only host root may search is mounted, as runc mounts it; nothing stays" {
+    require_feature "user namespaces"
+    ensure_subids
+    chmod 711 "$T"
+    mkdir -p "$T/priv/in ner"
+    chmod 700 "$T/priv"
+    echo secret-ok > "$T/priv/in ner/f"
+    local mnt='.mounts += [{"destination": "/mnt/s", "type": "bind", "source": $p, "options": ["rbind", "ro"]}]'
+    run_as_mapped_root 'cat /mnt/s/f' --arg p "$T/priv/in ner" "$MAPPED_ROOT | $mnt"
+    [ "$(head -1 "$T/out")" = secret-ok ]
+    [ ! -e "$ROOT/.bind-sources@" ]
+    ! grep -q 'bind-sources@' /proc/self/mountinfo
+    rl delete --force "$ID"
+    if command -v runc >/dev/null; then
+        args cat /mnt/s/f
+        run bash -c "cd $B && runc --root $T/runc-state run $ID-runc </dev/null"
+        [ "$output" = secret-ok ]
+    fi
+    # a create that fails after the staging (the payload is not there) leaves nothing of it
+    args /no-such-binary
+    run rl create "$ID"
+    [ "$status" -ne 0 ]
+    [ ! -e "$ROOT/.bind-sources@" ]
+    ! grep -q 'bind-sources@' /proc/self/mountinfo
+    assert_no_leftovers "$ID"
+}
+
 @test "user namespace: the ttys of org.runlxc.ttys belong to the container's root, and what it writes reaches runlxc console" {
     require_feature "user namespaces"
     ensure_subids

@@ -2,6 +2,9 @@
 #include <stdlib.h>
 #include "tap.h"
 #include "userns.h"
+#include "util.h"
+#include <sys/stat.h>
+#include <unistd.h>
 
 int main(void)
 {
@@ -30,5 +33,40 @@ int main(void)
     TAP_OK(rlx_idmaps_parse("0 100000 0\n", &m, &n) < 0 && m == NULL, "a zero-sized range");
     TAP_OK(rlx_idmaps_parse("0 1 1\nx\n", &m, &n) < 0 && m == NULL && n == 0, "garbage after a good line");
     TAP_OK(rlx_idmaps_parse("0 4294967296 1\n", &m, &n) < 0, "a host id beyond 32 bits");
+    {
+        /* search permission on each directory above the path, for the ids given */
+        char top[] = "/tmp/runlxc-reach.XXXXXX";
+        TAP_OK(mkdtemp(top) != NULL, "a temporary directory");
+        cleanup_free char *priv = xasprintf("%s/priv", top), *in = xasprintf("%s/priv/in", top);
+        cleanup_free char *open_dir = xasprintf("%s/open", top), *open_in = xasprintf("%s/open/in", top);
+        mkdir(priv, 0700);
+        mkdir(in, 0755);
+        mkdir(open_dir, 0711);
+        mkdir(open_in, 0700);
+        chmod(top, 0711);
+        TAP_OK(!rlx_userns_can_reach(in, 100000, 100000), "below a 0700 directory of root: not reachable by 100000");
+        TAP_OK(rlx_userns_can_reach(open_in, 100000, 100000), "below 0711 directories: reachable (the path's own mode does not count)");
+        TAP_OK(rlx_userns_can_reach(in, 0, 0) == true, "root owns the 0700 directory: reachable by 0");
+        chown(priv, 100000, 0);
+        TAP_OK(rlx_userns_can_reach(in, 100000, 100000), "the 0700 directory owned by 100000: reachable by it");
+        rmdir(in);
+        rmdir(priv);
+        rmdir(open_in);
+        rmdir(open_dir);
+        rmdir(top);
+    }
+    {
+        struct rlx_spec s = {0};
+        struct rlx_idmap u[] = {{1, 200000, 10}, {0, 100000, 1}}, g[] = {{0, 300000, 65536}};
+        uid_t uid;
+        gid_t gid;
+        s.uid_mappings = u;
+        s.n_uid_mappings = 2;
+        TAP_OK(!rlx_userns_host_root(&s, &uid, &gid), "no gid mapping: no host root");
+        s.gid_mappings = g;
+        s.n_gid_mappings = 1;
+        TAP_OK(rlx_userns_host_root(&s, &uid, &gid) && uid == 100000 && gid == 300000,
+               "the host ids of container id 0 (%u:%u)", (unsigned)uid, (unsigned)gid);
+    }
     return tap_done();
 }
