@@ -182,6 +182,7 @@ const char *const rlx_feature_names[F_COUNT] = {
     [F_PIDFD] = "pidfd_open", [F_CLONE3] = "clone3", [F_OPEN_TREE] = "open_tree/move_mount",
     [F_SETGROUPS_FILE] = "/proc/PID/setgroups", [F_DEVPTS_NEWINSTANCE] = "devpts newinstance",
     [F_OVERLAY] = "overlay filesystem", [F_AMBIENT] = "ambient capabilities",
+    [F_SECCOMP_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
 };
 
 /* Is the syscall there? Called with arguments it must reject: ENOSYS means absent. */
@@ -257,6 +258,8 @@ unsigned long rlx_probe_features(void)
         bits |= 1UL << F_USERNS;
     if (rlx_probe_ambient_caps())
         bits |= 1UL << F_AMBIENT;
+    if (rlx_probe_seccomp_action(0x80000000U /* SECCOMP_RET_KILL_PROCESS */))
+        bits |= 1UL << F_SECCOMP_KILL_PROCESS;
     if (prctl(37 /* PR_GET_CHILD_SUBREAPER */, &x, 0, 0, 0) == 0)
         bits |= 1UL << F_SUBREAPER;
     fd = rlx_memfd_create("runlxc-probe", 1);
@@ -315,14 +318,19 @@ bool rlx_probe_seccomp_filter(void)
     return prctl(PR_SET_SECCOMP, 2 /* SECCOMP_MODE_FILTER */, NULL, 0, 0) < 0 && errno == EFAULT;
 }
 
-bool rlx_probe_seccomp_notify(void)
+bool rlx_probe_seccomp_action(uint32_t kernel_action)
 {
 #ifdef SYS_seccomp
-    /* SECCOMP_GET_ACTION_AVAIL of SECCOMP_RET_USER_NOTIF: 0 from Linux 5.0, EOPNOTSUPP before,
-     * ENOSYS or EINVAL on kernels without seccomp(2) or that operation. */
-    uint32_t action = 0x7fc00000U;
-    return syscall(SYS_seccomp, 2 /* SECCOMP_GET_ACTION_AVAIL */, 0, &action) == 0;
+    /* SECCOMP_GET_ACTION_AVAIL: 0 for an action the kernel has, EOPNOTSUPP for one it lacks,
+     * ENOSYS or EINVAL on kernels without seccomp(2) or that operation (before 4.14). */
+    return syscall(SYS_seccomp, 2 /* SECCOMP_GET_ACTION_AVAIL */, 0, &kernel_action) == 0;
 #else
+    (void)kernel_action;
     return false;
 #endif
+}
+
+bool rlx_probe_seccomp_notify(void)
+{
+    return rlx_probe_seccomp_action(0x7fc00000U /* SECCOMP_RET_USER_NOTIF, Linux 5.0 */);
 }

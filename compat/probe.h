@@ -2,6 +2,7 @@
 #ifndef RUNLXC_PROBE_H
 #define RUNLXC_PROBE_H
 #include <stdbool.h>
+#include <stdint.h>
 
 #define RLX_MAX_HIERARCHIES 32
 
@@ -42,6 +43,10 @@ bool rlx_probe_no_new_privs(void);
 bool rlx_probe_seccomp_filter(void);
 /* User notification of seccomp filters (SCMP_ACT_NOTIFY, Linux 5.0). */
 bool rlx_probe_seccomp_notify(void);
+/* Whether the kernel has a filter's return action (SECCOMP_GET_ACTION_AVAIL, Linux 4.14: the
+ * kernels before it have neither that operation nor KILL_PROCESS and LOG, libseccomp then
+ * refuses them, and runc with it). */
+bool rlx_probe_seccomp_action(uint32_t kernel_action);
 /* PR_SET_CHILD_SUBREAPER (Linux 3.4): without it runlxc keeps a minimal parent per container. */
 bool rlx_probe_subreaper(void);
 /* open_tree(2)/move_mount(2) (Linux 5.2): mounts cloned on the host and moved into a container. */
@@ -55,7 +60,7 @@ enum rlx_feature {
     F_SETNS_NET, F_SETNS_IPC, F_SETNS_UTS, F_SETNS_PID, F_SETNS_MNT, F_SETNS_CGROUP,
     F_USERNS, F_CGROUPNS, F_TIMENS, F_SUBREAPER, F_NO_NEW_PRIVS, F_SECCOMP_FILTER, F_MEMFD,
     F_EXECVEAT, F_PIDFD, F_CLONE3, F_OPEN_TREE, F_SETGROUPS_FILE, F_DEVPTS_NEWINSTANCE, F_OVERLAY, F_AMBIENT,
-    F_COUNT
+    F_SECCOMP_KILL_PROCESS, F_COUNT
 };
 extern const char *const rlx_feature_names[F_COUNT];
 /* Bit i set when feature i works here. */

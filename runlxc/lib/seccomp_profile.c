@@ -81,14 +81,22 @@ static int parse_action(struct json_object *o, const char *action_key, const cha
         *out = SCMP_ACT_ERRNO((uint16_t)eret);
     else if (strcmp(act, "SCMP_ACT_KILL") == 0 || strcmp(act, "SCMP_ACT_KILL_THREAD") == 0)
         *out = SCMP_ACT_KILL_THREAD;
-    else if (strcmp(act, "SCMP_ACT_KILL_PROCESS") == 0)
+    else if (strcmp(act, "SCMP_ACT_KILL_PROCESS") == 0) {
+        /* libseccomp refuses an action the running kernel lacks (and runc fails with it):
+         * say which, naming the field */
+        if (!rlx_probe_seccomp_action(0x80000000U /* SECCOMP_RET_KILL_PROCESS */))
+            return rlx_error(err, 0, "%s.%s: this kernel has no SCMP_ACT_KILL_PROCESS (Linux 4.14)", path, action_key);
         *out = SCMP_ACT_KILL_PROCESS;
+    }
     else if (strcmp(act, "SCMP_ACT_TRAP") == 0)
         *out = SCMP_ACT_TRAP;
     else if (strcmp(act, "SCMP_ACT_TRACE") == 0)
         *out = SCMP_ACT_TRACE((uint16_t)eret);
-    else if (strcmp(act, "SCMP_ACT_LOG") == 0)
+    else if (strcmp(act, "SCMP_ACT_LOG") == 0) {
+        if (!rlx_probe_seccomp_action(0x7ffc0000U /* SECCOMP_RET_LOG */))
+            return rlx_error(err, 0, "%s.%s: this kernel has no SCMP_ACT_LOG (Linux 4.14)", path, action_key);
         *out = SCMP_ACT_LOG;
+    }
     else if (strcmp(act, "SCMP_ACT_NOTIFY") == 0) {
 #ifdef SCMP_ACT_NOTIFY
         if (strcmp(action_key, "defaultAction") == 0)

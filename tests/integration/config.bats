@@ -350,10 +350,19 @@ SH
     [ "${lines[1]}" = usr1=1 ]
 }
 
+# SCMP_ACT_KILL_PROCESS and SECCOMP_GET_ACTION_AVAIL are Linux 4.14's: before it libseccomp
+# refuses the action (runc fails with it), and runlxc says so naming the field.
 @test "seccomp: a profile that blocks a syscall the payload uses kills it with SIGSYS" {
     require_feature "seccomp filters"
     cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_KILL_PROCESS"}]}'
     args sh -c 'echo before; exec mkdir /tmp/y'
+    if ! feature SCMP_ACT_KILL_PROCESS; then
+        run --separate-stderr rl run "$ID"
+        [ "$status" -eq 1 ]
+        [[ "$stderr" == *"linux.seccomp.syscalls[0].action: this kernel has no SCMP_ACT_KILL_PROCESS (Linux 4.14)"* ]]
+        assert_no_leftovers "$ID"
+        cfg '.linux.seccomp.syscalls[0].action = "SCMP_ACT_KILL"'
+    fi
     run rl run "$ID"
     [ "$status" -eq 159 ]   # 128 + SIGSYS
     [ "$output" = before ]

@@ -45,6 +45,7 @@
 #define NR_OPENAT 257
 #define NR_UNSHARE 272
 #define NR_SETNS 308
+#define NR_SECCOMP 317
 
 struct profile {
     const char *name;
@@ -58,23 +59,27 @@ struct profile {
     unsigned cap_last;             /* PR_CAPBSET_READ/DROP above this: EINVAL; 0: no rule */
     int tmpfile_eisdir;            /* O_TMPFILE unknown */
     int hide_cgroup2, hide_overlay, hide_sys_user, cap_last_file; /* mount-namespace masks */
+    unsigned seccomp_max_op;       /* seccomp(2) operations above it: EINVAL; 0: no rule */
 };
 
 /* Rules of kernels.md 2.2 (x86_64). cap_last_file: 1 = show cap_last, -1 = file absent. */
 static const struct profile profiles[] = {
     {"centos6", "2.6.32 vanilla", 298, {0}, NEWUSER | NEWCGROUP, NEWUSER | NEWPID | NEWCGROUP | NEWTIME, 0,
-     34, {0}, 1, 33, 1, 1, 1, 1, -1},
+     34, {0}, 1, 33, 1, 1, 1, 1, -1, 0},
     {"rhel6", "2.6.32-642 (RHEL 6.8, setns and no_new_privs backported)", 311, {0}, NEWUSER | NEWCGROUP,
-     NEWUSER | NEWCGROUP | NEWTIME, NEWUSER | NEWCGROUP | NEWTIME, 34, {38, 39, 0}, 1, 33, 1, 1, 1, 1, 1},
+     NEWUSER | NEWCGROUP | NEWTIME, NEWUSER | NEWCGROUP | NEWTIME, 34, {38, 39, 0}, 1, 33, 1, 1, 1, 1, 1, 0},
     {"rhel7", "3.10.0-1160 (RHEL 7.9, user namespaces off)", 331, {322, 327, 328, 0}, NEWUSER | NEWCGROUP,
-     NEWUSER | NEWCGROUP | NEWTIME, NEWCGROUP | NEWTIME, 44, {47, 52, 53, PR_SET_PTRACER_OPT, 0}, 0, 36, 0, 1, 0, 1, 1},
+     NEWUSER | NEWCGROUP | NEWTIME, NEWCGROUP | NEWTIME, 44, {47, 52, 53, PR_SET_PTRACER_OPT, 0}, 0, 36, 0, 1, 0, 1, 1,
+     1},
+    /* seccomp(2)'s SECCOMP_GET_ACTION_AVAIL (op 2) is 4.14's: before it, KILL_PROCESS and LOG
+     * do not exist and libseccomp refuses them */
     {"linux-4.4", "4.4 vanilla", 325, {0}, NEWCGROUP, NEWCGROUP | NEWTIME, NEWCGROUP | NEWTIME, 47,
-     {PR_SET_PTRACER_OPT, 0}, 0, 37, 0, 1, 0, 1, 1},
+     {PR_SET_PTRACER_OPT, 0}, 0, 37, 0, 1, 0, 1, 1, 1},
     /* For the VM lane: a real 6.x kernel as it was before 5.2 in one respect only, to run the
      * lxcfs remount through its relay there (max_nr above every syscall: no other limit). */
     {"no-open-tree", "this host's kernel without open_tree/move_mount (as before 5.2)", 1023, {428, 429, 0}, 0, 0,
-     0, 0, {0}, 0, 0, 0, 0, 0, 0, 0},
-    {"modern", "this host's kernel, unfiltered", 0, {0}, 0, 0, 0, 0, {0}, 0, 0, 0, 0, 0, 0, 0},
+     0, 0, {0}, 0, 0, 0, 0, 0, 0, 0, 0},
+    {"modern", "this host's kernel, unfiltered", 0, {0}, 0, 0, 0, 0, {0}, 0, 0, 0, 0, 0, 0, 0, 0},
 };
 
 /* A tiny classic-BPF assembler with symbolic jump targets. */
@@ -182,6 +187,16 @@ static void build(struct prog *p, const struct profile *pr)
         flag_rule(p, NR_OPENAT, 2, O_TMPFILE_BIT, EISDIR);
     }
     prctl_rule(p, pr);
+    if (pr->seccomp_max_op && pr->max_nr >= NR_SECCOMP) {
+        int next = new_label(p), einval = new_label(p);
+        ld(p, offsetof(struct seccomp_data, nr));
+        jmp(p, BPF_JEQ, NR_SECCOMP, -1, next);
+        ld(p, ARG_LO(0));
+        jmp(p, BPF_JGT, pr->seccomp_max_op, einval, next);
+        place(p, einval);
+        ret(p, ERR(EINVAL));
+        place(p, next);
+    }
     ret(p, SECCOMP_RET_ALLOW);
     place(p, enosys);
     ret(p, ERR(ENOSYS));
