@@ -36,6 +36,8 @@ static const char *const consequence[F_COUNT] = {
     [F_OVERLAY] = "no overlay mounts in config.json",
     [F_AMBIENT] = "a root payload gets its bounding set at exec, others lose every capability: "
                   "process.capabilities other than that are refused",
+    [F_SECCOMP_KILL_PROCESS] = "seccomp profiles with SCMP_ACT_KILL_PROCESS or SCMP_ACT_LOG are refused, as runc's "
+                               "libseccomp refuses them",
 };
 
 int cmd_check(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err)
