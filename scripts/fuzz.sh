@@ -30,7 +30,8 @@ flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 libs=($(pkg-config --libs json-c libcap libseccomp) -ldl)
 runtime=(runlxc/lib/error.c runlxc/lib/util.c runlxc/lib/spec.c runlxc/lib/spec_linux.c runlxc/lib/spec_default.c runlxc/lib/lxcconf.c
          runlxc/lib/mounts.c runlxc/lib/userns.c runlxc/lib/resources.c runlxc/lib/stats.c runlxc/lib/state.c runlxc/lib/cgroup.c
-         runlxc/lib/hooks.c runlxc/lib/signals.c runlxc/lib/initmsg.c runlxc/lib/seccomp_profile.c runlxc/lib/log.c lxcfs-integration/lxcfs.c
+         runlxc/lib/hooks.c runlxc/lib/signals.c runlxc/lib/initmsg.c runlxc/lib/seccomp_profile.c runlxc/lib/seccomp_enosys.c
+         runlxc/lib/log.c lxcfs-integration/lxcfs.c
          compat/dialect.c compat/liblxc_load.c compat/probe.c compat/syscalls.c)
 unpack=(image-unpack/util.c image-unpack/safepath.c image-unpack/pathset.c image-unpack/blob.c image-unpack/source.c
         image-unpack/layout.c image-unpack/pipeline.c image-unpack/layer.c image-unpack/whiteout.c image-unpack/user.c

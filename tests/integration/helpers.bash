@@ -89,9 +89,10 @@ cap_line() {
 # The runtime under test, run inside a container: /usr read-only (its libraries) and the
 # prefix it was installed under (its runlxc-init) bound at the same paths; RT_INSIDE is the
 # binary's path there. Not /usr/local/bin/runlxc by name: a tree configured with another
-# prefix (the VM lane's) has it elsewhere.
+# prefix (the VM lane's) has it elsewhere. Under a personality $RUNLXC is the matrix's
+# wrapper: the binary it wraps is RUNLXC_HOST.
 runtime_inside() {
-    RT_INSIDE=$(readlink -f "$(command -v "$RUNLXC")")
+    RT_INSIDE=$(readlink -f "$(command -v "${RUNLXC_HOST:-$RUNLXC}")")
     local prefix; prefix=$(dirname "$(dirname "$RT_INSIDE")")
     cfg '.mounts += [{"destination": "/usr", "type": "bind", "source": "/usr", "options": ["rbind", "ro"]}]'
     case $prefix/ in
