@@ -10,21 +10,6 @@
 #include "mountpoints.h"
 #include "util.h"
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape(char *s)
-{
-    char *o = s;
-    for (char *p = s; *p; p++) {
-        if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
-            *o++ = (char)(((p[1] - '0') << 6) | ((p[2] - '0') << 3) | (p[3] - '0'));
-            p += 3;
-        } else {
-            *o++ = *p;
-        }
-    }
-    *o = 0;
-}
-
 static int cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -46,7 +31,7 @@ int mountpoints_below(const char *root, struct mountpoints *m, rlx_error_t *err)
             tok = strtok_r(NULL, " ", &save);
         if (!tok)
             continue;
-        unescape(tok);
+        octal_unescape(tok);   /* mountinfo escapes space, tab, newline and backslash */
         /* "/" as root: everything but "/" itself is below it */
         if (rlen == 1 ? tok[1] != 0 : strncmp(tok, root, rlen) == 0 && tok[rlen] == '/') {
             if (mountpoints_has(m, tok))

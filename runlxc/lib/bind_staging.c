@@ -24,21 +24,11 @@ static char *bind_source(const char *key, const char *value, const char **rest)
 {
     size_t kl = strlen(key), sl = strcspn(value, " ");
     char opts[4096] = "", *src;
-    size_t o = 0;
     if (kl < 11 || strcmp(key + kl - 11, "mount.entry") != 0 || value[0] != '/' ||
         sscanf(value + sl, " %*s %*s %4095s", opts) != 1 || strstr(opts, "bind") == NULL)
         return NULL;
-    src = xmalloc(sl + 1);
-    for (size_t i = 0; i < sl; i++) {
-        unsigned c;
-        if (value[i] == '\\' && i + 3 < sl && sscanf(value + i + 1, "%3o", &c) == 1) {
-            src[o++] = (char)c;
-            i += 3;
-        } else {
-            src[o++] = value[i];
-        }
-    }
-    src[o] = '\0';
+    src = xstrndup(value, sl);
+    octal_unescape(src);
     *rest = value + sl;
     return src;
 }

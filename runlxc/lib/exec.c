@@ -549,17 +549,18 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
     for (size_t i = 0; i < NS_COUNT; i++)
         x.nsfds[i] = -1;
     rlx_log(g, "debug", "exec: load container %s's state and the process", id);
-    if (exec_load(&x, err) == 0 && exec_check(&x, err) == 0) {
+    bool ok = exec_load(&x, err) == 0 && exec_check(&x, err) == 0;
+    if (ok)
         rlx_log(g, "debug", "=> nsexec container setup: exec enters container %s (pid %d)", id, (int)x.st.pid);
-        if (exec_spawn(&x, err) == 0) {
-            rlx_log(g, "debug", "child process in init(): runlxc-init takes the process's configuration");
-            if (exec_start(&x, err) == 0) {
-                rlx_log(g, "debug", "init: closing the pipe to signal completion (process %d started)", (int)x.pid);
-                ret = o->detach ? 0 : exec_wait(&x, err);
-                if (!o->detach)
-                    rlx_log(g, "debug", "exec: process %d exited with status %d", (int)x.pid, ret);
-            }
-        }
+    if (ok && (ok = exec_spawn(&x, err) == 0))
+        rlx_log(g, "debug", "child process in init(): runlxc-init takes the process's configuration");
+    if (ok && (ok = exec_start(&x, err) == 0))
+        rlx_log(g, "debug", "init: closing the pipe to signal completion (process %d started)", (int)x.pid);
+    if (ok && o->detach)
+        ret = 0;
+    else if (ok) {
+        ret = exec_wait(&x, err);
+        rlx_log(g, "debug", "exec: process %d exited with status %d", (int)x.pid, ret);
     }
     exec_release(&x);
     return ret;

@@ -59,6 +59,9 @@ int rm_rf(const char *path);
 /* Drops leading blanks and trailing blanks and line ends, in place; returns the start. */
 char *str_trim(char *s);
 bool path_exists(const char *path);
+/* Undoes the \\ooo escapes of /proc/PID/mountinfo and fstab fields (space, tab, newline,
+ * backslash), in place. */
+void octal_unescape(char *s);
 /* True if any component of path is "..". */
 bool path_has_dotdot(const char *path);
 /* Process start time (field 22 of /proc/PID/stat), 0 if gone; zombie is reported by *zombie. */
