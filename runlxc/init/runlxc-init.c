@@ -12,6 +12,7 @@
  *
  *   argv: runlxc-init SYNC_FD FIFO_FD
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -491,8 +492,18 @@ static char *resolve_exec(struct init_cfg *c)
     const char *a0 = c->args[0], *path;
     char *dup, *save = NULL;
     if (strchr(a0, '/')) {
-        if (access(a0, X_OK) < 0)
-            fail("exec: \"%s\": %s", a0, strerror(errno));
+        /* Go's exec.LookPath, word for word: engines read the text (Docker maps "no such file
+         * or directory" to exit 127 and "permission denied" to 126, anything else to 125). */
+        struct stat st;
+        if (stat(a0, &st) < 0) {
+            int e = errno;
+            char msg[128];
+            snprintf(msg, sizeof msg, "%s", strerror(e));
+            msg[0] = (char)tolower((unsigned char)msg[0]);
+            fail("exec: \"%s\": stat %s: %s", a0, a0, msg);
+        }
+        if (S_ISDIR(st.st_mode) || !(st.st_mode & 0111))
+            fail("exec: \"%s\": permission denied", a0);
         return xstrdup(a0);
     }
     path = env_get(c->env, "PATH");

@@ -71,7 +71,7 @@ expect_create_fail() {
     cfg '.process.args = []'
     expect_create_fail "process.args: must contain at least one element"
     cfg '.process.args = ["/no/such/binary"]'
-    expect_create_fail 'exec: "/no/such/binary": No such file or directory'
+    expect_create_fail 'exec: "/no/such/binary": stat /no/such/binary: no such file or directory'
     cfg '.process.args = ["nosuchcmd"]'
     expect_create_fail 'exec: "nosuchcmd": executable file not found in $PATH'
 }

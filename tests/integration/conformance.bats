@@ -569,3 +569,23 @@ debug_words() {
         $rt delete -f "$ID"
     done
 }
+
+# Engines read the words of a failed exec lookup: Docker maps "no such file or directory" to
+# exit 127 and "permission denied" to 126, anything else to 125. runc's text is Go's
+# exec.LookPath error, lower-case errno words included.
+@test "create: a payload that cannot be executed fails with runc's exec.LookPath words (side by side)" {
+    have_runc
+    local a want got
+    chmod 644 "$B/rootfs/etc/passwd"
+    for a in /no/such/binary /etc /etc/passwd nosuchcmd; do
+        args "$a"
+        want=$( (cd "$B" && runc --root "$RUNC_ROOT" create "$ID-runc") 2>&1 </dev/null | sed 's/\\"/"/g' | grep -o 'exec: ".*' | sed 's/"*$//')
+        runc --root "$RUNC_ROOT" delete -f "$ID-runc" >/dev/null 2>&1
+        [ -n "$want" ] || { echo "runc gave no exec error for $a"; return 1; }
+        run rl create "$ID"
+        [ "$status" -eq 1 ] || { echo "runlxc create of $a: status $status"; return 1; }
+        got=$(grep -o 'exec: ".*' <<< "$output" | sed 's/"*$//')
+        [ "$got" = "$want" ] || { echo "$a: runc [$want] runlxc [$got]"; return 1; }
+        assert_no_leftovers "$ID"
+    done
+}
