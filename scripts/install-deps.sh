@@ -7,7 +7,9 @@
 # (scripts/mkrootfs.sh); libsystemd-dev gives sd-bus's header, which the systemd cgroup driver
 # loads at run time (dlopen), so runlxc still runs on hosts without libsystemd. linux-perf is
 # for the profiling benchmarks (density-profile.sh, bench-process-split.sh), valgrind for
-# checking changes to core code by hand.
+# checking changes to core code by hand. docker.io (with iptables and wget) is for the Docker
+# judge (tests/engines/docker-judge.sh), which starts its own private dockerd: no service is
+# enabled or started for it.
 #
 # CentOS/RHEL (EPEL) equivalents, for building on legacy hosts:
 #   CentOS 7: yum install epel-release && yum install gcc make autoconf automake libtool \
@@ -22,6 +24,7 @@ PKGS="
   libzstd-dev zlib1g-dev
   lxcfs busybox-static bats jq iproute2 procps util-linux bsdutils python3 xxd musl-tools
   crun runc containerd podman conmon umoci skopeo zstd time strace
+  docker.io iptables wget
   qemu-system-x86 cpio xz-utils gojq
   clang libclang-rt-dev gnuplot-nox linux-perf valgrind
   mmdebstrap libsystemd-dev

@@ -13,7 +13,7 @@
 #   scripts/mkrootfs.sh vm-systemd bookworm for tests/kernel-matrix/vm's systemd rows (booted as the
 #                                  VM's own root, not as a container): systemd-sysv, dbus, udev,
 #                                  the libraries runlxc links, bats, gojq, busybox-static
-#   scripts/mkrootfs.sh vm-judges  vm-systemd plus containerd, podman, conmon and runc, for
+#   scripts/mkrootfs.sh vm-judges  vm-systemd plus containerd, podman, conmon, runc and docker.io, for
 #                                  scripts/vm-judges-systemd.sh
 #
 # Build time and size are printed on stderr when a profile is built (not when cached).
@@ -78,7 +78,7 @@ build_vm_systemd() {
     # cgroup v1; iproute2 for `ip netns`; no getty on the serial console (the tests own it).
     mmdebstrap "${common_opts[@]}" \
         --include=systemd-sysv,dbus,udev,procps,iproute2,kmod,busybox-static,bash,bats,gojq,liblxc1,libjson-c5,libarchive13,libcap2,libseccomp2,libsystemd0,libselinux1,libapparmor1${vm_extra_packages:-} \
-        --customize-hook='chroot "$1" systemctl mask serial-getty@ttyS0.service getty@tty1.service systemd-timesyncd.service apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer' \
+        --customize-hook='chroot "$1" systemctl mask serial-getty@ttyS0.service getty@tty1.service systemd-timesyncd.service apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer${vm_extra_masked:-}' \
         --customize-hook='ln -sf /usr/bin/gojq "$1/usr/local/bin/jq"; echo runlxc-vm > "$1/etc/hostname"' \
         bookworm "$1" "deb http://deb.debian.org/debian bookworm main"
 }
@@ -86,7 +86,9 @@ build_vm_systemd() {
 build_vm_judges() {
     # vm-systemd with the engines of ../shared/judges (scripts/vm-judges-systemd.sh); their
     # services stay off: the judges start private instances.
-    vm_extra_packages=,containerd,podman,conmon,runc build_vm_systemd "$1"
+    # docker.io's dockerd would start at boot (and fail without the iptables modules): masked.
+    vm_extra_packages=,containerd,podman,conmon,runc,docker.io,wget vm_extra_masked=" docker.service docker.socket" \
+        build_vm_systemd "$1"
 }
 
 case "$profile" in

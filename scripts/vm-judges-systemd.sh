@@ -1,5 +1,6 @@
 #!/bin/bash
-# The engine judges of ../shared/judges (containerd driven by ctr, podman) against runlxc
+# The engine judges of ../shared/judges (containerd driven by ctr, podman) and the Docker judge
+# (tests/engines/docker-judge.sh, native.cgroupdriver=systemd) against runlxc
 # through the systemd cgroup driver, in the 6.1 VM booted with systemd as PID 1
 # (tests/kernel-matrix/vm/run.sh --guest systemd, root from `scripts/mkrootfs.sh vm-judges`):
 # containerd's shim with SystemdCgroup (ctr --runc-systemd-cgroup, cgroupsPath
@@ -9,7 +10,8 @@
 #   scripts/vm-judges-systemd.sh [--installed] [--kernel VMLINUZ] [v2] [v1] [hybrid]   (default: v2 v1)
 #   (--installed and --kernel as for tests/kernel-matrix/vm/run.sh; the kernel matrix's
 #   KERNEL:CGROUP:judges rows call it so)
-#   VM_MEMORY (MiB, default 4096), VM_TIMEOUT (s, default 3600), JUDGES_DIR
+#   VM_MEMORY (MiB, default 4096), VM_TIMEOUT (s, default 3600), JUDGES_DIR, VM_MODULES (default
+#   "bridge veth": Docker's default network)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 run_args=()
@@ -25,10 +27,11 @@ judges=${JUDGES_DIR:-$top/../shared/judges}
 extra=$(mktemp -d /tmp/runlxc-vm-judges.XXXXXX)
 trap 'rm -rf "$extra"' EXIT
 cp -r "$judges" "$extra/judges"
+cp "$top/tests/engines/docker-judge.sh" "$extra/"
 "$judges/mkimage.sh" "$extra/image.tar" >/dev/null
 rc=0
 for cg in ${*:-v2 v1}; do
-    VM_ROOTFS_PROFILE=vm-judges VM_EXTRA_DIR=$extra VM_MEMORY=${VM_MEMORY:-4096} VM_TIMEOUT=${VM_TIMEOUT:-3600} \
+    VM_MODULES=${VM_MODULES:-bridge veth} VM_ROOTFS_PROFILE=vm-judges VM_EXTRA_DIR=$extra VM_MEMORY=${VM_MEMORY:-4096} VM_TIMEOUT=${VM_TIMEOUT:-3600} \
         VM_ROW_LABEL=suite=judges "$top/tests/kernel-matrix/vm/run.sh" "${run_args[@]}" --guest systemd --cgroup "$cg" --name "judges-$cg" \
         --guest-script "$top/tests/kernel-matrix/vm/guest-judges.sh" || rc=1
 done

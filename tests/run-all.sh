@@ -5,18 +5,20 @@
 #   SUITES="unit integration image-unpack engines"  selects suites; TESTS_FILTER=regex filters bats tests
 #   engines: ../shared/judges/all.sh drives the installed runlxc through containerd and podman
 #            (skipped when the judges are not beside the checkout), and tests/engines/rich-engines.sh:
-#            systemd booted by podman --systemd=always and by ctr run with org.runlxc.rich
+#            systemd booted by podman --systemd=always and by ctr run with org.runlxc.rich, and
+#            tests/engines/docker-judge.sh: a private dockerd, every scenario with runlxc and runc
 #   fuzz: scripts/fuzz.sh: every libFuzzer harness of tests/fuzz for FUZZ_SECONDS (60) each
 #   kernel-matrix: tests/kernel-matrix/matrix.sh: the runtime suites under each kernel
 #            personality, and the VM rows in MATRIX_VMS (default "6.1:v2 6.1:v1 6.1:v2:systemd
 #            6.1:v1:systemd", the last two with systemd as PID 1 and --systemd-cgroup; "" for none)
 #   legacy-engines: tests/engines/legacy-judges.sh: the engine judges with every runtime call
-#            under the rhel6 and rhel7 personalities, native snapshotter and vfs storage
+#            under the rhel6 and rhel7 personalities, native snapshotter and vfs storage (Docker too)
 #   reliability: tests/reliability/*.bats, then tests/reliability/killpoints.sh (runlxc killed
 #            at every 5th system call of each command) and parallel-load.sh (8 streams, 80
 #            containers); scripts/kill-points.sh and scripts/parallel-load.sh are the long runs
 #   cgroup-v1: on a hybrid host, the runtime suites and the engine judges again in a private
 #            mount namespace without the cgroup2 mount: what a cgroup v1-only host looks like
+#            (the Docker judge included)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top}" && pwd)
@@ -52,6 +54,7 @@ for s in $suites; do
         if [ -x "$judges/all.sh" ]; then
             run_tap engines "$judges/all.sh" "${RUNLXC:-$(command -v runlxc)}"
             JUDGES_DIR=$judges run_tap engines-rich "$top/tests/engines/rich-engines.sh" "${RUNLXC:-$(command -v runlxc)}"
+            JUDGES_DIR=$judges run_tap engines-docker "$top/tests/engines/docker-judge.sh" "${RUNLXC:-$(command -v runlxc)}"
         else
             echo "# engines: $judges/all.sh not found, skipped"
         fi ;;
@@ -75,6 +78,7 @@ for s in $suites; do
         judges=${JUDGES_DIR:-$top/../shared/judges}
         if [ -x "$judges/all.sh" ]; then
             JUDGE_HIDE_UNIFIED=1 run_tap cgroup-v1-engines "$judges/all.sh" "${RUNLXC:-$(command -v runlxc)}"
+            JUDGE_HIDE_UNIFIED=1 JUDGES_DIR=$judges run_tap cgroup-v1-docker "$top/tests/engines/docker-judge.sh" "${RUNLXC:-$(command -v runlxc)}"
         fi ;;
     kernel-matrix)
         vm_args=(--vm "${MATRIX_VMS-6.1:v2 6.1:v1 6.1:v2:systemd 6.1:v1:systemd 6.1:v1:judges}")

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -30,6 +31,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define NEWUSER 0x10000000u
@@ -272,6 +274,33 @@ static void mask_mounts(const struct profile *pr)
     }
 }
 
+/* A process on the old kernel cannot hold a capability that kernel did not have: without this,
+ * root under the profile keeps CAP_AUDIT_READ, CAP_BPF... (this kernel's), a runtime that drops
+ * up to the profile's cap_last_cap leaves them to the container, and the container shows a set
+ * no real old kernel could give. Dropped from every set before the filter forbids it. */
+static void drop_newer_caps(const struct profile *pr)
+{
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[2];
+    if (pr->cap_last == 0)
+        return;
+    for (unsigned c = pr->cap_last + 1; c < 64 && prctl(PR_CAPBSET_READ, c, 0, 0, 0) >= 0; c++) {
+        if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+            die("drop a capability the old kernel lacks from the bounding set");
+        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, c, 0, 0);
+    }
+    if (syscall(SYS_capget, &h, d) < 0)
+        die("capget");
+    for (unsigned c = pr->cap_last + 1; c < 64; c++) {
+        uint32_t bit = ~(1u << (c % 32));
+        d[c / 32].effective &= bit;
+        d[c / 32].permitted &= bit;
+        d[c / 32].inheritable &= bit;
+    }
+    if (syscall(SYS_capset, &h, d) < 0)
+        die("capset");
+}
+
 int main(int argc, char **argv)
 {
     const struct profile *pr = NULL;
@@ -295,6 +324,7 @@ int main(int argc, char **argv)
         return 125;
     }
     mask_mounts(pr);
+    drop_newer_caps(pr);
     if (pr->max_nr) {
         build(&p, pr);
         fp.len = (unsigned short)p.n;

@@ -1,6 +1,6 @@
 # Guest script of scripts/vm-judges-systemd.sh (run by guest-systemd.sh in the systemd VM):
-# the containerd and podman judges of ../shared/judges (copied to /opt/runlxc/extra/judges)
-# through the systemd cgroup driver, as a kubelet node (containerd's SystemdCgroup = true,
+# the containerd and podman judges of ../shared/judges (copied to /opt/runlxc/extra/judges),
+# and the Docker judge (tests/engines/docker-judge.sh), through the systemd cgroup driver, as a kubelet node (containerd's SystemdCgroup = true,
 # which ctr asks for with --runc-systemd-cgroup) and podman with cgroup_manager = "systemd"
 # run them. The judges are the shared ones, changed here only where they name the driver.
 set -u
@@ -43,10 +43,15 @@ for judge in containerd podman; do
         grep -E -- '-- .* create ' "/tmp/trace-$judge" | grep -v -- ' --systemd-cgroup ' | head -3 | sed 's/^/# without: /'
     fi
 done
+# Docker (native.cgroupdriver=systemd, containers in judgedocker<pid>.slice): runlxc only, vfs
+# (no overlay module), no iptables modules in this guest (docker-proxy carries published ports)
+echo "# judge docker (systemd cgroup driver), $(date +%T)"
+JUDGE_IMAGE=$IMG JUDGES_DIR=$J DOCKERD_OPTS=--iptables=false bash /opt/runlxc/extra/docker-judge.sh \
+    --runtimes runlxc --storage-driver vfs --cgroup-driver systemd "$RT" 2>&1 | sed -E "s/^(not )?ok /&docker\//"
 echo "# judges done, $(date +%T)"
 # the containers' scopes left behind (the judges look at cgroupfs paths only); the slices are
 # the engines' and systemd's, as with runc
-left=$(systemctl list-units --all --no-legend --plain 'judge-*.scope' 'libpod-*.scope' 2>/dev/null | awk '{print $1}')
+left=$(systemctl list-units --all --no-legend --plain 'judge-*.scope' 'libpod-*.scope' 'docker-*.scope' 2>/dev/null | awk '{print $1}')
 if [ -z "$left" ]; then echo "ok judges/no-units-left"; else echo "not ok judges/no-units-left: $left"; fi
-cg=$(find /sys/fs/cgroup -type d \( -name 'judge-*.scope' -o -name 'libpod-*.scope' \) 2>/dev/null)
+cg=$(find /sys/fs/cgroup -type d \( -name 'judge-*.scope' -o -name 'libpod-*.scope' -o -name 'docker-*.scope' \) 2>/dev/null)
 if [ -z "$cg" ]; then echo "ok judges/no-cgroups-left"; else echo "not ok judges/no-cgroups-left: $cg"; fi

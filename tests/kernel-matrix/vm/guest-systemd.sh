@@ -14,6 +14,9 @@ echo "# $(systemctl --version | head -1); state $(systemctl is-system-running)"
 echo "# cgroup mounts: $(awk '$3 ~ /^cgroup/ {printf "%s(%s) ", $2, $3 == "cgroup2" ? "cgroup2" : $4}' /proc/mounts)"
 echo "# this service: $(grep -m1 . /proc/self/cgroup)"
 systemctl --failed --no-legend | sed 's/^/# failed unit: /'
+while read -r m; do
+    [ -n "$m" ] && { insmod "$m" 2>/dev/null || echo "# insmod $m failed"; }
+done < /etc/modules.load
 cd /opt/runlxc || exit 1
 if [ -f guest-script.sh ]; then
     bash -x guest-script.sh 2>&1

@@ -114,6 +114,39 @@ apply_skips() {
     ' "$here/skip.list" "$top/tests/integration/$f" > "$3"
 }
 
+# stage_modules NAME...: the kernel's modules NAME (and what they depend on) into the guest's
+# /usr/lib/modules (a real directory in both guests' roots), uncompressed for insmod, listed in
+# dependency order in /etc/modules.load (from each module's .modinfo "depends=", no depmod
+# needed); the guest insmods that list
+stage_modules() {
+    mkdir -p "$R/etc"
+    : > "$R/etc/modules.load"
+    [ -d "$moddir" ] || return 0
+    local -A seen=()
+    local m
+    modfile() { find "$moddir/kernel" -name "$1.ko" -o -name "$1.ko.xz" -o -name "$1.ko.zst" -o -name "$1.ko.gz" | head -1; }
+    addmod() {
+        local m=${1//-/_} f alt dep out
+        [ -n "${seen[$m]:-}" ] && return 0
+        seen[$m]=1
+        f=$(modfile "$m"); [ -n "$f" ] || { alt=${1//_/-}; f=$(modfile "$alt"); }
+        [ -n "$f" ] || return 0                   # built in (or absent): nothing to load
+        out=$R/usr/lib/modules/$(basename "${f%%.ko*}").ko
+        mkdir -p "$(dirname "$out")"
+        case $f in
+        *.xz) xz -dc "$f" > "$out" ;;
+        *.zst) zstd -qdc "$f" > "$out" ;;
+        *.gz) gzip -dc "$f" > "$out" ;;
+        *) cp "$f" "$out" ;;
+        esac
+        for dep in $(tr '\0' '\n' < "$out" | sed -n 's/^depends=//p' | tr ',' ' '); do
+            addmod "$dep"
+        done
+        echo "/usr/lib/modules/$(basename "$out")" >> "$R/etc/modules.load"
+    }
+    for m in "$@"; do addmod "$m"; done
+}
+
 : > "$work/skips-applied"
 if [ "$guest" = systemd ]; then
     . "$here/systemd-guest.sh"
@@ -245,33 +278,8 @@ if [ "${VM_RICH:-}" = 1 ] || { [ "${VM_RICH:-}" != 0 ] && [ -z "$guest_script" ]
     fi
 fi
 
-# kernel modules runlxc may need (overlay for `check`, veth, fuse), uncompressed for busybox
-# insmod, in dependency order (from each module's .modinfo "depends=", no depmod needed)
-: > "$R/etc/modules.load"
-if [ -d "$moddir" ]; then
-    declare -A seen=()
-    modfile() { find "$moddir/kernel" -name "$1.ko" -o -name "$1.ko.xz" -o -name "$1.ko.zst" -o -name "$1.ko.gz" | head -1; }
-    addmod() {
-        local m=${1//-/_} f alt dep out
-        [ -n "${seen[$m]:-}" ] && return 0
-        seen[$m]=1
-        f=$(modfile "$m"); [ -n "$f" ] || { alt=${1//_/-}; f=$(modfile "$alt"); }
-        [ -n "$f" ] || return 0                   # built in (or absent): nothing to load
-        out=$R/lib/modules/$(basename "${f%%.ko*}").ko
-        mkdir -p "$(dirname "$out")"
-        case $f in
-        *.xz) xz -dc "$f" > "$out" ;;
-        *.zst) zstd -qdc "$f" > "$out" ;;
-        *.gz) gzip -dc "$f" > "$out" ;;
-        *) cp "$f" "$out" ;;
-        esac
-        for dep in $(tr '\0' '\n' < "$out" | sed -n 's/^depends=//p' | tr ',' ' '); do
-            addmod "$dep"
-        done
-        echo "/lib/modules/$(basename "$out")" >> "$R/etc/modules.load"
-    }
-    for m in ${VM_MODULES:-overlay veth fuse} ${rich_img:+virtio_pci virtio_blk}; do addmod "$m"; done
-fi
+# kernel modules runlxc may need (overlay for `check`, veth, fuse)
+stage_modules ${VM_MODULES:-overlay veth fuse} ${rich_img:+virtio_pci virtio_blk}
 
 # stage 1: the root of an initramfs cannot be pivot_root'ed (liblxc does that for every
 # container), so copy everything into a tmpfs and switch_root into it

@@ -2,7 +2,7 @@
 # archives (the kernel unpacks each in turn): the bookworm systemd root from
 # `scripts/mkrootfs.sh vm-systemd`, cached per rootfs build, and this run's files (runlxc,
 # the tests, the tests' service, the stage-1 /init). Sets $append and $memory.
-# Uses run.sh's variables: here top work R stage prefix runlxc_files cgroup log die.
+# Uses run.sh's variables: here top work R stage prefix runlxc_files cgroup log die stage_modules.
 
 # VM_ROOTFS_PROFILE=vm-judges (scripts/vm-judges-systemd.sh) adds the engines
 rootfs_profile=${VM_ROOTFS_PROFILE:-vm-systemd}
@@ -23,6 +23,9 @@ fi
 # liblxc's rootfs mount point (liblxc-common's, not in the root)
 mkdir -p "$R/etc/systemd/system/multi-user.target.wants" "$R/opt/runlxc/scripts" "$R/usr/lib/x86_64-linux-gnu/lxc/rootfs" \
     "$R/opt/runlxc/tests/integration" "$R/opt/runlxc/tests/kernel-matrix/vm" "$R/var/tmp" "$R/newroot"
+# modules only where a guest script asks (the judges row: Docker's bridge); the other rows
+# keep the kernel as booted
+stage_modules ${VM_MODULES:-}
 for f in $runlxc_files; do
     [ -x "$stage$f" ] || die "$stage$f is missing"
     mkdir -p "$R$(dirname "$f")"
