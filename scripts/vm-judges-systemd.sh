@@ -11,7 +11,9 @@
 #   (--installed and --kernel as for tests/kernel-matrix/vm/run.sh; the kernel matrix's
 #   KERNEL:CGROUP:judges rows call it so)
 #   VM_MEMORY (MiB, default 4096), VM_TIMEOUT (s, default 3600), JUDGES_DIR, VM_MODULES (default
-#   "bridge veth": Docker's default network)
+#   "bridge veth": Docker's default network), VM_APPEND (kernel command line words, default
+#   "apparmor=0": the CentOS 7 hosts this row stands for have no AppArmor, and the guest has no
+#   apparmor_parser, without which dockerd refuses every container on a kernel with AppArmor on)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 run_args=()
@@ -31,7 +33,7 @@ cp "$top/tests/engines/docker-judge.sh" "$extra/"
 "$judges/mkimage.sh" "$extra/image.tar" >/dev/null
 rc=0
 for cg in ${*:-v2 v1}; do
-    VM_MODULES=${VM_MODULES:-bridge veth} VM_ROOTFS_PROFILE=vm-judges VM_EXTRA_DIR=$extra VM_MEMORY=${VM_MEMORY:-4096} VM_TIMEOUT=${VM_TIMEOUT:-3600} \
+    VM_APPEND=${VM_APPEND-apparmor=0} VM_MODULES=${VM_MODULES:-bridge veth} VM_ROOTFS_PROFILE=vm-judges VM_EXTRA_DIR=$extra VM_MEMORY=${VM_MEMORY:-4096} VM_TIMEOUT=${VM_TIMEOUT:-3600} \
         VM_ROW_LABEL=suite=judges "$top/tests/kernel-matrix/vm/run.sh" "${run_args[@]}" --guest systemd --cgroup "$cg" --name "judges-$cg" \
         --guest-script "$top/tests/kernel-matrix/vm/guest-judges.sh" || rc=1
 done

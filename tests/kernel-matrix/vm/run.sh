@@ -32,6 +32,8 @@
 #   with --guest systemd: VM_ROOTFS_PROFILE (mkrootfs.sh profile, default vm-systemd),
 #             VM_EXTRA_DIR (copied to /opt/runlxc/extra for a guest script), VM_MEMORY (MiB)
 #   VM_ROW_LABEL: words added to the ROW line (suite=judges)
+#   VM_MODULES: the kernel's modules the guest loads (busybox guest: "overlay veth fuse"; systemd
+#             guest: none unless named), VM_APPEND: words added to the kernel command line (systemd guest)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)

@@ -85,5 +85,6 @@ v1) append="$append systemd.unified_cgroup_hierarchy=0 systemd.legacy_systemd_cg
 hybrid) append="$append systemd.unified_cgroup_hierarchy=0 systemd.legacy_systemd_cgroup_controller=0" ;;
 v2) append="$append systemd.unified_cgroup_hierarchy=1" ;;
 esac
+append="$append ${VM_APPEND:-}"
 # the root lives twice in memory while /init copies it
 memory=${VM_MEMORY:-2048}
