@@ -133,7 +133,6 @@ if [ -n "${JUDGE_IMAGE:-}" ]; then cp "$JUDGE_IMAGE" "$JT/img.tar"; else "$src/m
 # ---------------------------------------------------------------------------
 # helpers: R is the runtime of the scenario being run
 R=
-N=
 
 # sc NAME EXPECTED ACTUAL: one scenario's verdict, named R/NAME
 sc() { judge_check "$R/$1" "$2" "$3" "${4:-output}"; }
@@ -147,6 +146,12 @@ until_() {
     while [ "$n" -gt 0 ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; n=$((n - 1)); done
     return 1
 }
+# state_is FORMAT CONTAINER WANT: `docker inspect -f FORMAT` says WANT (for until_)
+state_is() { [ "$(state "$1" "$2")" = "$3" ]; }
+# logs_have CONTAINER TEXT: the container's output has TEXT (for until_)
+logs_have() { dk logs "$1" 2>&1 | grep -q "$2"; }
+# words: a command's output lines as one line of words
+words() { tr '\n' ' ' | sed 's/ $//'; }
 # tty CMD: runs a docker command on a pseudo-terminal, prints its output without CRs
 tty_() { script -qec "$*" /dev/null < /dev/null | tr -d '\r'; }
 # cg PID V1CONTROLLER V1FILE V2FILE: a cgroup file of the process's cgroup, read on the host
@@ -166,7 +171,7 @@ pid_of() { dk inspect -f '{{.State.Pid}}' "$1"; }
 
 # ---------------------------------------------------------------------------
 scenarios() {
-    local out rc c pid
+    local out c pid
 
     sc run-echo hi "$(run_ --rm "$IMG" echo hi 2>&1)"
     run_ --rm "$IMG" sh -c 'exit 42' > /dev/null 2>&1
@@ -181,10 +186,10 @@ scenarios() {
     sc caps-default 00000000a80425fb "$(run_ --rm "$IMG" awk '/^CapEff/ {print $2}' /proc/self/status 2>&1)"
     sc cap-add 00000000a80435fb "$(run_ --rm --cap-add NET_ADMIN "$IMG" awk '/^CapEff/ {print $2}' /proc/self/status 2>&1)"
     sc cap-drop "00000000a80425fa refused" \
-        "$(run_ --rm --cap-drop CHOWN "$IMG" sh -c 'awk "/^CapEff/ {print \$2}" /proc/self/status; chown 1 /tmp 2>/dev/null && echo allowed || echo refused' 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+        "$(run_ --rm --cap-drop CHOWN "$IMG" sh -c 'awk "/^CapEff/ {print \$2}" /proc/self/status; chown 1 /tmp 2>/dev/null && echo allowed || echo refused' 2>&1 | words)"
 
     sc read-only-tmpfs "ro tmpfs-ok tmpfs" \
-        "$(run_ --rm --read-only --tmpfs /scratch "$IMG" sh -c 'touch /x 2>/dev/null && echo rw || echo ro; touch /scratch/y && echo tmpfs-ok; stat -fc %T /scratch' 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+        "$(run_ --rm --read-only --tmpfs /scratch "$IMG" sh -c 'touch /x 2>/dev/null && echo rw || echo ro; touch /scratch/y && echo tmpfs-ok; stat -fc %T /scratch' 2>&1 | words)"
 
     mkdir -p "$JT/vol-$R"
     echo from-host > "$JT/vol-$R/in"
@@ -223,7 +228,7 @@ scenarios() {
     sc seccomp-unconfined "$base" \
         "$(run_ --rm --security-opt seccomp=unconfined "$IMG" awk '/^Seccomp_filters:/ {print $2}' /proc/self/status 2>&1)" "seccomp filters"
     sc device "c ok denied" \
-        "$(run_ --rm --device /dev/null:/dev/judgenull "$IMG" sh -c 'stat -c %F /dev/judgenull | cut -c1; echo x > /dev/judgenull && echo ok; mknod /tmp/mem c 1 1 && (head -c1 /tmp/mem >/dev/null 2>&1 && echo allowed || echo denied)' 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+        "$(run_ --rm --device /dev/null:/dev/judgenull "$IMG" sh -c 'stat -c %F /dev/judgenull | cut -c1; echo x > /dev/judgenull && echo ok; mknod /tmp/mem c 1 1 && (head -c1 /tmp/mem >/dev/null 2>&1 && echo allowed || echo denied)' 2>&1 | words)"
     sc init "docker-init sh" "$(run_ --rm --init "$IMG" sh -c 'echo $(cat /proc/1/comm) $(cat /proc/$$/comm)' 2>&1)"
 
     c=$(cn oom)
@@ -234,7 +239,7 @@ scenarios() {
     # a detached container and exec into it
     c=$(cn d)
     run_ -d --name "$c" "$IMG" sh -c 'echo out; echo err >&2; trap "echo got-usr1" USR1; while :; do sleep 1; done' > /dev/null 2>&1
-    until_ 10 sh -c "[ \"\$($DOCKER -H unix://$SOCK inspect -f {{.State.Running}} $c)\" = true ]"
+    until_ 10 state_is '{{.State.Running}}' "$c" true
     sc exec "hi" "$(dk exec "$c" echo hi 2>&1)"
     sc exec-user-workdir-env "65534 /tmp 1" "$(dk exec -u 65534 -w /tmp -e A=1 "$c" sh -c 'echo $(id -u) $(pwd) $A' 2>&1)"
     sc exec-stdin "piped" "$(echo piped | dk exec -i "$c" cat 2>&1)"
@@ -256,8 +261,8 @@ scenarios() {
     dk unpause "$c" > /dev/null 2>&1
     sc unpause "running hi" "$(state '{{.State.Status}}' "$c") $(dk exec "$c" echo hi 2>&1)"
     dk kill -s USR1 "$c" > /dev/null 2>&1
-    until_ 10 sh -c "$DOCKER -H unix://$SOCK logs $c 2>&1 | grep -q got-usr1"
-    sc kill-signal "yes" "$(dk logs "$c" 2>&1 | grep -q got-usr1 && echo yes || echo no)"
+    until_ 10 logs_have "$c" got-usr1
+    sc kill-signal "yes" "$(logs_have "$c" got-usr1 && echo yes || echo no)"
     sc logs "out err" "$(dk logs "$c" 2>/dev/null | head -1) $(dk logs "$c" 2>&1 >/dev/null | head -1)"
     # stop: sh as PID 1 has no TERM handler, so the timeout's KILL ends it
     dk stop -t 1 "$c" > /dev/null 2>&1
@@ -284,17 +289,17 @@ scenarios() {
 
     c=$(cn restart)
     run_ -d --name "$c" --restart on-failure:2 "$IMG" sh -c 'exit 3' > /dev/null 2>&1
-    until_ 30 sh -c "[ \"\$($DOCKER -H unix://$SOCK inspect -f '{{.RestartCount}} {{.State.Status}}' $c)\" = '2 exited' ]"
+    until_ 30 state_is '{{.RestartCount}} {{.State.Status}}' "$c" '2 exited'
     sc restart-policy "2 exited 3" "$(state '{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}' "$c")"
     dk rm -f "$c" > /dev/null 2>&1
 
     c=$(cn health)
     run_ -d --name "$c" --health-cmd 'test -e /tmp/ready' --health-interval 1s --health-retries 1 "$IMG" \
         sh -c 'sleep 2; touch /tmp/ready; sleep 1000' > /dev/null 2>&1
-    until_ 30 sh -c "[ \"\$($DOCKER -H unix://$SOCK inspect -f '{{.State.Health.Status}}' $c)\" = healthy ]"
+    until_ 30 state_is '{{.State.Health.Status}}' "$c" healthy
     sc healthcheck healthy "$(state '{{.State.Health.Status}}' "$c")"
     dk exec "$c" rm /tmp/ready > /dev/null 2>&1
-    until_ 30 sh -c "[ \"\$($DOCKER -H unix://$SOCK inspect -f '{{.State.Health.Status}}' $c)\" = unhealthy ]"
+    until_ 30 state_is '{{.State.Health.Status}}' "$c" unhealthy
     sc healthcheck-fails unhealthy "$(state '{{.State.Health.Status}}' "$c")"
     dk rm -f "$c" > /dev/null 2>&1
 
