@@ -13,6 +13,7 @@ static const struct {
     int legacy_since;
 } key_table[K_KEYS] = {
     [K_ROOTFS_PATH] = {"lxc.rootfs.path", V(2, 1, 0), "lxc.rootfs", V(1, 0, 0)},
+    [K_ROOTFS_MOUNT] = {"lxc.rootfs.mount", V(1, 0, 0), "lxc.rootfs.mount", V(1, 0, 0)},
     [K_ROOTFS_MANAGED] = {"lxc.rootfs.managed", V(3, 1, 0), NULL, 0},
     [K_UTS_NAME] = {"lxc.uts.name", V(2, 1, 0), "lxc.utsname", V(1, 0, 0)},
     [K_CONSOLE_PATH] = {"lxc.console.path", V(2, 1, 0), "lxc.console", V(1, 0, 0)},
@@ -36,7 +37,6 @@ static const struct {
     [K_SYSCTL] = {"lxc.sysctl.", V(3, 0, 0), NULL, 0},
     [K_APPARMOR_PROFILE] = {"lxc.apparmor.profile", V(2, 1, 0), "lxc.aa_profile", V(1, 0, 0)},
     [K_SELINUX_CONTEXT] = {"lxc.selinux.context", V(2, 1, 0), "lxc.se_context", V(1, 0, 0)},
-    [K_HOOK_START_HOST] = {"lxc.hook.start-host", V(3, 0, 0), NULL, 0},
     [K_HOOK_MOUNT] = {"lxc.hook.mount", V(1, 0, 0), "lxc.hook.mount", V(1, 0, 0)},
     [K_HOOK_VERSION] = {"lxc.hook.version", V(3, 0, 0), NULL, 0},
     [K_IDMAP] = {"lxc.idmap", V(2, 1, 0), "lxc.id_map", V(1, 0, 0)},

@@ -3,6 +3,7 @@
 #include "create.h"
 #include "bind_staging.h"
 #include "init_launch.h"
+#include "hooks.h"
 #include "initmsg.h"
 #include "lxcfs.h"
 #include "monitor.h"
@@ -234,16 +235,10 @@ static void forward_lxc_log(const struct rlx_create *c)
         rlx_log(c->g, "debug", "liblxc: %s", line);
 }
 
-/* init (or liblxc before it) failed: a hook's error, else liblxc's first logged one. */
+/* init (or liblxc before it) failed: liblxc's first logged error. */
 static int report_start_failure(const struct rlx_create *c, rlx_error_t *err)
 {
-    cleanup_free char *hook_err_path = xasprintf("%s/hook.error", c->state_dir);
-    cleanup_free char *reason = NULL;
-    rlx_error_t e = NULL;
-    reason = read_file(hook_err_path, NULL, &e);
-    rlx_error_release(&e);
-    if (reason == NULL)
-        reason = lxc_log_reason(c->state_dir);
+    cleanup_free char *reason = lxc_log_reason(c->state_dir);
     /* lxcfs that died after plan's check makes liblxc's bind of its files fail */
     if (c->st.lxcfs_mountpoint && rlx_lxcfs_probe(c->st.lxcfs_mountpoint, NULL) != 1)
         return rlx_error(err, 0, "lxcfs at %s died during create (restart it: runlxc lxcfs start); liblxc could "
@@ -252,10 +247,59 @@ static int report_start_failure(const struct rlx_create *c, rlx_error_t *err)
                      reason ? reason : "no reason logged (run with --debug and see lxc.log)");
 }
 
+/* The process liblxc cloned as the container's init: the monitor's child among pid's
+ * ancestors (the mount hook runs under /bin/sh -c, forked by it). */
+static pid_t init_above(pid_t pid, pid_t monitor)
+{
+    for (int depth = 0; pid > 1 && depth < 16; depth++) {
+        pid_t parent = proc_parent(pid);
+        if (parent == monitor)
+            return pid;
+        pid = parent;
+    }
+    return -1;
+}
+
+/* liblxc's mount hook asks (cmd_hook.c): prestart and createRuntime run here, in the
+ * runtime's namespaces, with init's host pid in the state, as runc runs them; the answer
+ * carries that state and the createContainer hooks, which the hook runs in the container's. */
+static int run_runtime_hooks(void *ctx, pid_t sender, int reply_fd, rlx_error_t *err)
+{
+    struct rlx_create *c = ctx;
+    const struct rlx_spec *s = c->spec;
+    struct json_object *root = json_tokener_parse(c->config_text), *hooks, *cc = NULL;
+    cleanup_free char *sj = NULL;
+    const char *cc_text;
+    pid_t init = init_above(sender, c->monitor);
+    int r;
+
+    if (init <= 0) {
+        json_object_put(root);
+        return rlx_error(err, 0, "hooks: liblxc's mount hook (pid %d) is not in this container", (int)sender);
+    }
+    c->st.pid = init;
+    sj = rlx_state_json_text(&c->st, "creating");
+    r = rlx_hooks_run(s->hooks[RLX_HOOK_PRESTART], s->n_hooks[RLX_HOOK_PRESTART], "prestart", sj, err);
+    if (r == 0)
+        r = rlx_hooks_run(s->hooks[RLX_HOOK_CREATE_RUNTIME], s->n_hooks[RLX_HOOK_CREATE_RUNTIME], "createRuntime",
+                          sj, err);
+    if (root && json_object_object_get_ex(root, "hooks", &hooks))
+        json_object_object_get_ex(hooks, "createContainer", &cc);
+    cc_text = cc ? json_object_to_json_string_ext(cc, JSON_C_TO_STRING_PLAIN) : "[]";
+    if (r < 0)
+        rlx_msg_send(reply_fd, MSG_ERROR, "", 0, -1);
+    else if (rlx_msg_send(reply_fd, MSG_STATE, sj, strlen(sj), -1) < 0 ||
+             rlx_msg_send(reply_fd, MSG_CONFIG, cc_text, strlen(cc_text), -1) < 0)
+        r = rlx_error(err, errno, "hooks: answer liblxc's mount hook");
+    json_object_put(root);
+    return r;
+}
+
 /* If init never comes up, the send fails or the handshake sees EOF: both reported. */
 static int wait_for_init(struct rlx_create *c, rlx_error_t *err)
 {
     struct rlx_seccomp_agent agent = {&c->seccomp, &c->st, "creating"};
+    struct rlx_hook_server hooks = {run_runtime_hooks, c};
     struct rlx_buf msg = {0};
     int type;
 
@@ -278,7 +322,7 @@ static int wait_for_init(struct rlx_create *c, rlx_error_t *err)
         close(c->agent_fd);
         c->agent_fd = -1;
     }
-    type = rlx_init_handshake(c->sv[0], c->o->console_socket, &c->out->pty_master, &agent, &c->init_pid, err);
+    type = rlx_init_handshake(c->sv[0], c->o->console_socket, &c->out->pty_master, &agent, &hooks, &c->init_pid, err);
     forward_lxc_log(c);
     if (type == 0)
         rlx_log(c->g, "debug", "init: closing the pipe to signal completion (runlxc-init %d is ready)", (int)c->init_pid);
@@ -385,15 +429,9 @@ static bool agent_escape_freezer(pid_t init_pid, char **cgroup_paths)
     struct dirent *de;
     bool moved = false;
     while (d && !moved && (de = readdir(d)) != NULL) {
-        cleanup_free char *path = NULL, *stat = NULL;
-        char *end;
-        int ppid;
         if (de->d_name[0] < '1' || de->d_name[0] > '9')
             continue;
-        path = xasprintf("/proc/%s/stat", de->d_name);
-        stat = read_file(path, NULL, NULL);
-        end = stat ? strrchr(stat, ')') : NULL;
-        if (end && sscanf(end + 1, " %*c %d", &ppid) == 1 && ppid == init_pid)
+        if (proc_parent((pid_t)atoi(de->d_name)) == init_pid)
             moved = rlx_cgroup_escape_freezer(cgroup_paths, (pid_t)atoi(de->d_name)) == 0;
     }
     if (d)

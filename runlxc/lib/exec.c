@@ -489,7 +489,7 @@ static int exec_start(struct exec_ctx *x, rlx_error_t *err)
     rlx_buf_add(&msg, REC_WANT_STATE, "1");
     rlx_msg_send(x->sock, MSG_CONFIG, msg.data, msg.len, -1);
     rlx_buf_free(&msg);
-    r = rlx_init_handshake(x->sock, x->o->console_socket, x->o->detach ? NULL : &x->master, &agent, &x->pid, err);
+    r = rlx_init_handshake(x->sock, x->o->console_socket, x->o->detach ? NULL : &x->master, &agent, NULL, &x->pid, err);
     if (x->child > 0 && (!x->stay || r < 0))
         waitpid(x->child, NULL, 0);
     if (r == -2)

@@ -293,7 +293,7 @@ static int send_listener(const struct rlx_seccomp_agent *a, int fd, pid_t pid, r
 }
 
 int rlx_init_handshake(int sock, const char *console_socket, int *pty_master, const struct rlx_seccomp_agent *agent,
-                       pid_t *pid, rlx_error_t *err)
+                       const struct rlx_hook_server *hooks, pid_t *pid, rlx_error_t *err)
 {
     for (;;) {
         cleanup_free char *data = NULL;
@@ -306,6 +306,15 @@ int rlx_init_handshake(int sock, const char *console_socket, int *pty_master, co
             close(fd);
             if (r < 0 || rlx_msg_send(sock, MSG_LISTENER, "", 0, -1) < 0)
                 return rlx_error(err, errno, "linux.seccomp: hand the listener over");
+            continue;
+        }
+        if (type == MSG_HOOK) {
+            int r = hooks && fd >= 0 ? hooks->run(hooks->ctx, sender, fd, err)
+                                     : rlx_error(err, 0, "hooks: a hook callback nobody asked for");
+            if (fd >= 0)
+                close(fd);
+            if (r < 0)
+                return -1;
             continue;
         }
         if (type == MSG_PTY) {

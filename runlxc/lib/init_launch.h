@@ -33,12 +33,18 @@ struct rlx_seccomp_agent {
     const struct rlx_state *state;         /* state.pid 0: the process itself is init */
     const char *status;
 };
+/* create's side of liblxc's mount hook (cmd_hook.c): run gets the hook's host pid and the fd
+ * to answer on, and fails the handshake with its error. */
+struct rlx_hook_server {
+    int (*run)(void *ctx, pid_t sender, int reply_fd, rlx_error_t *err);
+    void *ctx;
+};
 /* Reads init's messages until it is ready. A pty master goes to console_socket if given,
  * else to *pty_master; a seccomp listener to agent. Returns 0 (ready, *pid = init's pid in
  * our pid namespace), -1 (init reported an error: in err) or -2 (init went away without a
  * word). */
 int rlx_init_handshake(int sock, const char *console_socket, int *pty_master, const struct rlx_seccomp_agent *agent,
-                       pid_t *pid, rlx_error_t *err);
+                       const struct rlx_hook_server *hooks, pid_t *pid, rlx_error_t *err);
 /* Connects to the unix socket at path and sends payload with fd (SCM_RIGHTS): the console
  * socket protocol (runc's: the pty name, the master) and the seccomp agent's. what names the
  * socket in errors ("console socket", "linux.seccomp.listenerPath"). */

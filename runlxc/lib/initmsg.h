@@ -19,6 +19,9 @@ enum rlx_msg_type {
     MSG_FD = 'F',       /* runtime -> agent: an fd for the new process, payload = its number there */
     MSG_EXIT = 'X',     /* agent -> runtime: the exec'd process exited, payload = exit code */
     MSG_LISTENER = 'N', /* init -> runtime: the seccomp listener fd, for the seccomp agent */
+    MSG_HOOK = 'K',     /* liblxc's mount hook -> runtime: run prestart and createRuntime, answer
+                           on the attached fd (MSG_STATE, then MSG_CONFIG with the createContainer
+                           hooks' JSON; or MSG_ERROR) */
 };
 
 /* Record tags in MSG_CONFIG. */

@@ -537,16 +537,18 @@ static int tr_lsm(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct 
     return 0;
 }
 
-/* liblxc runs hooks through /bin/sh -c and appends "<name> lxc <hook-type>". All three
- * creation-time hook kinds run from start-host, after the namespaces and cgroups exist and
- * before the payload: that keeps the OCI order (prestart, createRuntime, createContainer) and
- * gives them the init's host pid. liblxc's mount hook would run createContainer before
- * createRuntime and without a pid. */
+/* liblxc runs hooks through /bin/sh -c and appends "<name> lxc <hook-type>". The three
+ * creation-time hook kinds run where runc runs them (design note 3): from liblxc's mount hook,
+ * after the container's mounts and before pivot_root, with the rootfs mounted at root.path
+ * itself (lxc.rootfs.mount), as runc's bind of the rootfs onto itself shows it. The callback
+ * has `create` run prestart and createRuntime in the runtime's namespaces with init's host
+ * pid, then runs createContainer where it is: in the container's namespaces. */
 static int tr_hooks(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx, rlx_error_t *err)
 {
     if (s->n_hooks[RLX_HOOK_PRESTART] || s->n_hooks[RLX_HOOK_CREATE_RUNTIME] || s->n_hooks[RLX_HOOK_CREATE_CONTAINER]) {
         cleanup_free char *cmd = xasprintf("%s --root %s hook", ctx->self_exe, ctx->root);
-        if (add_key(c, ctx, K_HOOK_START_HOST, cmd, "hooks", err) < 0)
+        if (add_key(c, ctx, K_ROOTFS_MOUNT, s->root_path, "hooks", err) < 0 ||
+            add_key(c, ctx, K_HOOK_MOUNT, cmd, "hooks", err) < 0)
             return -1;
     }
     return 0;

@@ -158,6 +158,9 @@ static void __attribute__((noreturn)) monitor_main(const struct rlx_monitor_args
     snprintf(fifo_s, sizeof(fifo_s), "%d", fifo_fd);
     snprintf(init_path, sizeof(init_path), "/proc/self/fd/%d", init_fd);
     snprintf(stdio_s, sizeof(stdio_s), "%d,%d,%d", stdio[0], stdio[1], stdio[2]);
+    /* Where liblxc's mount hook finds create (cmd_hook.c): liblxc's child and its hooks
+     * inherit this fd and the environment; runlxc-init gives the payload its own. */
+    setenv("RUNLXC_HOOK_FD", sync_s, 1);
     argv[0] = init_path;
     argv[1] = sync_s;
     argv[2] = fifo_s;

@@ -601,7 +601,7 @@ unsigned long rlx_mount_flags(char *const *options)
     return f;
 }
 
-static void free_hooks(struct rlx_hook *h, size_t n)
+void rlx_hooks_free(struct rlx_hook *h, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(h[i].path);
@@ -658,7 +658,7 @@ void rlx_spec_free(struct rlx_spec *s)
     }
     free(s->mounts);
     for (int k = 0; k < RLX_HOOK_KINDS; k++)
-        free_hooks(s->hooks[k], s->n_hooks[k]);
+        rlx_hooks_free(s->hooks[k], s->n_hooks[k]);
     for (size_t i = 0; i < s->n_namespaces; i++)
         free(s->namespaces[i].path);
     free(s->namespaces);

@@ -212,5 +212,7 @@ int spec_get_typed(struct json_object *o, const char *key, const char *path, int
 int spec_parse_linux(struct rlx_spec *s, struct json_object *linux_obj, rlx_error_t *err);
 int spec_parse_hooks(struct rlx_hook **out, size_t *n, struct json_object *arr, const char *path,
                      rlx_error_t *err);
+/* Frees n hooks as spec_parse_hooks made them (a partly filled array too). */
+void rlx_hooks_free(struct rlx_hook *h, size_t n);
 
 #endif

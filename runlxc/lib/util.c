@@ -305,42 +305,48 @@ bool path_has_dotdot(const char *path)
     return false;
 }
 
-unsigned long long proc_start_time(pid_t pid, bool *zombie)
+/* The fields of /proc/PID/stat from state (field 3) on, in buf; NULL if pid is gone. comm may
+ * contain spaces and parentheses: the fields start after the last ')'. */
+static char *proc_stat_fields(pid_t pid, char *buf, size_t size)
 {
-    char path[64], buf[1024];
+    char path[64];
     cleanup_close int fd = -1;
     ssize_t n;
     char *p;
-    unsigned long long start = 0;
 
-    if (zombie)
-        *zombie = false;
     if (pid <= 0)
-        return 0;
+        return NULL;
     snprintf(path, sizeof(path), "/proc/%d/stat", pid);
     fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    n = read(fd, buf, sizeof(buf) - 1);
-    if (n <= 0)
-        return 0;
+    if (fd < 0 || (n = read(fd, buf, size - 1)) <= 0)
+        return NULL;
     buf[n] = '\0';
-    /* comm may contain spaces and parentheses: fields start after the last ')'. */
     p = strrchr(buf, ')');
-    if (p == NULL)
-        return 0;
-    p += 2;
+    return p && p[1] == ' ' ? p + 2 : NULL;
+}
+
+unsigned long long proc_start_time(pid_t pid, bool *zombie)
+{
+    char buf[1024];
+    char *p = proc_stat_fields(pid, buf, sizeof(buf));
+
     if (zombie)
-        *zombie = (*p == 'Z' || *p == 'X');
+        *zombie = p && (*p == 'Z' || *p == 'X');
     /* state is field 3; starttime is field 22 */
     for (int field = 3; field < 22 && p; field++) {
         p = strchr(p, ' ');
         if (p)
             p++;
     }
-    if (p)
-        start = strtoull(p, NULL, 10);
-    return start;
+    return p ? strtoull(p, NULL, 10) : 0;
+}
+
+pid_t proc_parent(pid_t pid)
+{
+    char buf[1024];
+    char *p = proc_stat_fields(pid, buf, sizeof(buf));
+    int ppid;
+    return p && sscanf(p, "%*c %d", &ppid) == 1 ? (pid_t)ppid : -1;
 }
 
 bool proc_is_alive(pid_t pid, unsigned long long starttime)

@@ -66,6 +66,8 @@ void octal_unescape(char *s);
 bool path_has_dotdot(const char *path);
 /* Process start time (field 22 of /proc/PID/stat), 0 if gone; zombie is reported by *zombie. */
 unsigned long long proc_start_time(pid_t pid, bool *zombie);
+/* Parent pid (field 4 of /proc/PID/stat), -1 if gone. */
+pid_t proc_parent(pid_t pid);
 /* pid is still the process that started at starttime, and not a zombie. */
 bool proc_is_alive(pid_t pid, unsigned long long starttime);
 /* A listening unix socket at path, for its owner only (0600); errors read "WHAT PATH...". */

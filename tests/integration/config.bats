@@ -421,6 +421,35 @@ MAPPED_ROOT='.linux.namespaces += [{"type": "user"}]
     [ "${lines[1]}" = 0 ]
 }
 
+# runc runs prestart and createRuntime hooks in the runtime's user namespace and
+# createContainer hooks in the container's (issue 28.4); liblxc's mount hook runs as the
+# container's root, and must not need the host's state dir.
+@test "user namespace: creation hooks run in the user namespace runc runs them in (side by side)" {
+    require_feature "user namespaces"
+    command -v runc >/dev/null || skip "runc is not installed"
+    ensure_subids
+    chmod 711 "$T"
+    mkdir -p "$T/shared"; chmod 777 "$T/shared"
+    chown -R -h 100000:100000 "$B/rootfs"
+    local k rt hooks='{}'
+    for k in prestart createRuntime createContainer; do
+        hooks=$(jq -c --arg k "$k" --arg f "$T/shared/$k" \
+            '.[$k] = [{"path": "/bin/sh", "args": ["sh", "-c", ("cat /proc/self/uid_map > " + $f)]}]' <<< "$hooks")
+    done
+    cfg --argjson h "$hooks" "$MAPPED_ROOT | .hooks = \$h"
+    args true
+    for rt in runlxc runc; do
+        if [ $rt = runlxc ]; then rl run "$ID"; rl delete -f "$ID" 2>/dev/null || true
+        else (cd "$B" && runc --root "$T/runc-state" run "$ID"); runc --root "$T/runc-state" delete -f "$ID" 2>/dev/null || true; fi
+        for k in prestart createRuntime createContainer; do mv "$T/shared/$k" "$T/shared/$k.$rt"; done
+    done
+    for k in prestart createRuntime createContainer; do
+        echo "$k: runlxc $(tr -s ' ' < "$T/shared/$k.runlxc") runc $(tr -s ' ' < "$T/shared/$k.runc")"
+        [ "$(tr -s ' ' < "$T/shared/$k.runlxc")" = "$(tr -s ' ' < "$T/shared/$k.runc")" ]
+    done
+    [ "$(tr -s ' ' < "$T/shared/createContainer.runlxc")" = " 0 100000 65536" ]
+}
+
 # runc opens a bind source before it enters the user namespace, so a source below a
 # directory only host root may search is mounted; liblxc mounts as the container's root, so
 # runlxc binds such a source where that root can reach it first (bind_staging.c), and takes

@@ -174,6 +174,46 @@ signal_reaches_payload() {
     [ "$(jq -r .status "$T/KIND-createRuntime.runlxc")" = creating ]
 }
 
+# runc runs prestart and createRuntime hooks in the runtime's namespaces and createContainer
+# hooks in the container's mount namespace, all after the mounts and before pivot_root, with
+# the rootfs mounted at root.path there: a hook that bind-mounts onto root.path/... (entering
+# the mount namespace by state.pid, as nvidia's and many CNI-adjacent hooks do, or directly
+# from createContainer) changes the container's root and never the host's (issue 28.4).
+@test "hooks: a creation hook's bind mount onto root.path lands in the container, not on the host (runc and runlxc)" {
+    have_runc
+    local kind rt out
+    for kind in prestart createRuntime createContainer; do
+        mkdir -p "$T/src-$kind" "$B/rootfs/mnt-$kind"
+        echo "marker-$kind" > "$T/src-$kind/marker"
+    done
+    # The host pid from the state on stdin; nsenter into its mount namespace for the hooks that
+    # run in the runtime's, a plain mount for createContainer (already in the container's).
+    cat > "$T/enter-hook" <<EOS
+#!/bin/sh
+pid=\$(sed 's/.*"pid":\([0-9]*\).*/\\1/')
+exec nsenter --mount --target "\$pid" mount --bind "$T/src-\$1" "$B/rootfs/mnt-\$1"
+EOS
+    cat > "$T/plain-hook" <<EOS
+#!/bin/sh
+exec mount --bind "$T/src-\$1" "$B/rootfs/mnt-\$1"
+EOS
+    chmod +x "$T/enter-hook" "$T/plain-hook"
+    cfg --arg e "$T/enter-hook" --arg p "$T/plain-hook" '.hooks = {
+        "prestart": [{"path": $e, "args": ["enter-hook", "prestart"], "env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]}],
+        "createRuntime": [{"path": $e, "args": ["enter-hook", "createRuntime"], "env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]}],
+        "createContainer": [{"path": $p, "args": ["plain-hook", "createContainer"], "env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]}]}'
+    args sh -c 'cat /mnt-prestart/marker /mnt-createRuntime/marker /mnt-createContainer/marker'
+    for rt in "runc --root $RUNC_ROOT" "$RUNLXC --root $ROOT"; do
+        run bash -c "cd $B && $rt run $ID"
+        echo "$rt: $status $output"
+        [ "$status" -eq 0 ]
+        [ "$(echo $output)" = "marker-prestart marker-createRuntime marker-createContainer" ]
+        # Nothing was mounted in the host's mount namespace.
+        ! grep -q " $B/rootfs/mnt-" /proc/self/mountinfo
+        $rt delete -f "$ID" 2>/dev/null || true
+    done
+}
+
 # OCI: a namespace type not listed is the runtime's own (issue 12.4). The container's
 # /proc/self/ns link must equal the runtime's for each type left out, under runc too.
 @test "namespaces: types not listed (pid, network, ipc, uts with an empty hostname) are the runtime's own" {
