@@ -5,6 +5,7 @@
 #include "util.h"
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -292,14 +293,17 @@ static int send_listener(const struct rlx_seccomp_agent *a, int fd, pid_t pid, r
     return r;
 }
 
-int rlx_init_handshake(int sock, const char *console_socket, int *pty_master, const struct rlx_seccomp_agent *agent,
-                       const struct rlx_hook_server *hooks, pid_t *pid, rlx_error_t *err)
+/* rlx_init_handshake's loop; *seen gets the process's pid from the first message it sends. */
+static int handshake_loop(int sock, const char *console_socket, int *pty_master, const struct rlx_seccomp_agent *agent,
+                          const struct rlx_hook_server *hooks, pid_t *pid, pid_t *seen, rlx_error_t *err)
 {
     for (;;) {
         cleanup_free char *data = NULL;
         int fd = -1, type;
         pid_t sender = 0;
         type = rlx_msg_recv(sock, &data, NULL, &fd, &sender);
+        if (type == MSG_LISTENER || type == MSG_PTY)
+            *seen = sender;
         if (type == MSG_LISTENER) {
             int r = agent && agent->prog->listener_path ? send_listener(agent, fd, sender, err)
                                                         : rlx_error(err, 0, "linux.seccomp: a listener nobody asked for");
@@ -342,4 +346,17 @@ int rlx_init_handshake(int sock, const char *console_socket, int *pty_master, co
             return rlx_error(err, 0, "%s", data);
         return -2;
     }
+}
+
+/* A process that fails here after it made itself known may be unable to end by itself: one
+ * whose seccomp listener found no agent blocks in its own notified syscalls. It is killed, as
+ * runc kills its init when it cannot hand the listener over. */
+int rlx_init_handshake(int sock, const char *console_socket, int *pty_master, const struct rlx_seccomp_agent *agent,
+                       const struct rlx_hook_server *hooks, pid_t *pid, rlx_error_t *err)
+{
+    pid_t seen = 0;
+    int r = handshake_loop(sock, console_socket, pty_master, agent, hooks, pid, &seen, err);
+    if (r == -1 && seen > 0)
+        kill(seen, SIGKILL);
+    return r;
 }

@@ -586,6 +586,18 @@ debug_words() {
         [[ "$output" == *"failed to connect with seccomp agent specified in the seccomp profile: dial unix $T/nobody.sock"* ]]
     fi
     assert_no_leftovers "$ID"
+    # runc's "important syscalls" profile: init, once its filter is loaded, blocks in its own
+    # read or close with nobody to answer; runc kills it, and so must create (it stayed in
+    # the container's cgroup, and that cgroup with it).
+    cfg --arg p "$T/nobody.sock" '.process.noNewPrivileges = false | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+        "listenerPath": $p, "syscalls": [{"names": ["execve", "openat", "open", "read", "close"], "action": "SCMP_ACT_NOTIFY"}]}'
+    # Output to a file: a process left behind would hold a pipe open and hang the test.
+    local rc=0
+    rl run "$ID" > "$T/run.out" 2>&1 </dev/null || rc=$?
+    cat "$T/run.out"
+    [ "$rc" -eq 1 ]
+    grep -q "failed to connect with seccomp agent specified in the seccomp profile: dial unix $T/nobody.sock" "$T/run.out"
+    assert_no_leftovers "$ID"
 }
 
 # runc's mountConsole: with process.terminal the pty is bind-mounted at /dev/console too, and
