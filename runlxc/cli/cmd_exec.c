@@ -42,7 +42,7 @@ int cmd_exec(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err
         case 'a': o.apparmor = optarg; break;
         case 'l': o.process_label = optarg; break;
         case 'i': o.ignore_paused = true; break;
-        case 'G': o.cgroup = optarg; break;
+        case 'G': strv_push(&o.cgroups, optarg); break;
         case 'f':
             o.preserve_fds = (int)strtol(optarg, &end, 10);
             if (*end || o.preserve_fds < 0) {
@@ -66,6 +66,7 @@ int cmd_exec(const struct rlx_global *g, int argc, char **argv, rlx_error_t *err
     strv_free(o.env);
     strv_free(o.additional_gids);
     strv_free(o.caps);
+    strv_free(o.cgroups);
     if (r < 0)
         return -1;
     if (!o.detach)
@@ -75,5 +76,6 @@ fail:
     strv_free(o.env);
     strv_free(o.additional_gids);
     strv_free(o.caps);
+    strv_free(o.cgroups);
     return -1;
 }

@@ -53,7 +53,8 @@ struct rlx_exec_opts {
     const char *process_path;     /* --process FILE (then the flags below are not applied) */
     char **args;                  /* command line, without --process */
     bool tty, detach, no_new_privs, ignore_paused;
-    const char *console_socket, *pid_file, *cwd, *user, *apparmor, *process_label, *cgroup;
+    const char *console_socket, *pid_file, *cwd, *user, *apparmor, *process_label;
+    char **cgroups;                     /* --cgroup, each [CONTROLLER[,CONTROLLER]:]PATH */
     char **env, **caps, **additional_gids;
     int preserve_fds;
 };

@@ -185,27 +185,92 @@ static char *cgroup_join(const char *base, const char *add)
     return out;
 }
 
-/* --cgroup [CONTROLLER[,CONTROLLER]:]PATH, a sub-cgroup of the container's, as runc takes it
- * (libcontainer's SubCgroupPaths): without controllers for every hierarchy, with them for the
- * hierarchies of those controllers only; in runc's words where it is refused. */
-static char **exec_cgroup_paths(char **paths, const char *sub, rlx_error_t *err)
+/* The controllers of the hierarchy path is in ("cpu,cpuacct", "name=systemd"; "" for cgroup2). */
+static const char *hierarchy_controllers(const struct rlx_cgroup_layout *l, const char *path)
 {
-    const char *colon = sub ? strchr(sub, ':') : NULL, *add = colon ? colon + 1 : sub;
-    cleanup_free char *ctrl = colon ? xasprintf("/%.*s/", (int)(colon - sub), sub) : NULL;
+    for (int i = 0; i < l->n; i++) {
+        size_t n = strlen(l->h[i].mountpoint);
+        if (strncmp(path, l->h[i].mountpoint, n) == 0 && (path[n] == '/' || path[n] == '\0'))
+            return l->h[i].controllers;
+    }
+    return "";
+}
+
+static bool comma_list_has(const char *list, const char *word)
+{
+    size_t len = strlen(word);
+    for (const char *p = list; p; p = strchr(p, ','), p = p ? p + 1 : NULL)
+        if (strncmp(p, word, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+            return true;
+    return false;
+}
+
+/* The sub-cgroup each hierarchy's path gets from --cgroup [CONTROLLER[,CONTROLLER]:]PATH
+ * (repeatable), as runc's getSubCgroupPaths reads them: one PATH alone for every hierarchy,
+ * else per controller, a later option winning; NULL where the container's own cgroup stays. */
+static int exec_cgroup_subs(char **paths, char **args, const char **subs, rlx_error_t *err)
+{
+    size_t n_args = strv_len(args);
+    struct rlx_cgroup_layout l = {0};
+    int r = 0;
+    for (size_t a = 0; r == 0 && a < n_args; a++) {
+        const char *colon = strchr(args[a], ':');
+        if (colon && strchr(colon + 1, ':'))
+            r = rlx_error(err, 0, "exec: invalid --cgroup argument: %s", args[a]);
+        else if (!colon && n_args != 1)
+            r = rlx_error(err, 0, "exec: invalid --cgroup argument: %s (missing <controller>: prefix)", args[a]);
+    }
+    if (r < 0 || n_args == 0)
+        return r;
+    if (n_args == 1 && !strchr(args[0], ':')) {
+        for (size_t i = 0; paths && paths[i]; i++)
+            subs[i] = args[0];
+        return 0;
+    }
+    if (rlx_cgroup_layout_load(&l) < 0)
+        return rlx_error(err, 0, "exec: --cgroup: no cgroup hierarchy is mounted");
+    for (size_t a = 0; r == 0 && a < n_args; a++) {
+        const char *colon = strchr(args[a], ':');
+        cleanup_free char *ctrls = xstrndup(args[a], (size_t)(colon - args[a]));
+        char *save = NULL;
+        /* ":PATH" names no controller: runc takes it as PATH for every hierarchy. */
+        for (size_t i = 0; colon == args[a] && paths && paths[i]; i++)
+            subs[i] = colon + 1;
+        for (char *c = strtok_r(ctrls, ",", &save); r == 0 && c; c = strtok_r(NULL, ",", &save)) {
+            bool known = false;
+            for (size_t i = 0; paths && paths[i]; i++)
+                if (comma_list_has(hierarchy_controllers(&l, paths[i]), c)) {
+                    subs[i] = colon + 1;
+                    known = true;
+                }
+            if (!known)
+                r = rlx_error(err, 0, "exec: unknown controller %s in SubCgroupPaths", c);
+        }
+    }
+    rlx_cgroup_layout_free(&l);
+    return r;
+}
+
+/* The cgroups exec joins: the container's, or sub-cgroups of them by --cgroup (libcontainer's
+ * SubCgroupPaths), refused in runc's words. */
+static char **exec_cgroup_paths(char **paths, char **args, rlx_error_t *err)
+{
+    size_t n = strv_len(paths);
+    cleanup_free const char **subs = xcalloc(n + 1, sizeof(*subs));
     char **out = NULL;
-    bool matched = false;
-    for (size_t i = 0; paths && paths[i]; i++) {
+    if (exec_cgroup_subs(paths, args, subs, err) < 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
         cleanup_free char *p = NULL;
         size_t blen = strlen(paths[i]);
-        if (sub == NULL || (ctrl && strstr(paths[i], ctrl) == NULL)) {
+        if (subs[i] == NULL) {
             strv_push(&out, paths[i]);
             continue;
         }
-        matched = true;
-        p = cgroup_join(paths[i], add);
+        p = cgroup_join(paths[i], subs[i]);
         if (strncmp(p, paths[i], blen) != 0 || (p[blen] != '\0' && p[blen] != '/')) {
             strv_free(out);
-            rlx_error(err, 0, "exec: %s is not a sub cgroup path", add);
+            rlx_error(err, 0, "exec: %s is not a sub cgroup path", subs[i]);
             return NULL;
         }
         if (!path_exists(p)) {
@@ -214,11 +279,6 @@ static char **exec_cgroup_paths(char **paths, const char *sub, rlx_error_t *err)
             return NULL;
         }
         strv_push(&out, p);
-    }
-    if (ctrl && !matched) {
-        strv_free(out);
-        rlx_error(err, 0, "exec: unknown controller %.*s in --cgroup %s", (int)(colon - sub), sub, sub);
-        return NULL;
     }
     return out;
 }
@@ -417,8 +477,8 @@ static int exec_check(struct exec_ctx *x, rlx_error_t *err)
         return -1;
     if (x->spec->has_seccomp && rlx_seccomp_build(x->spec->seccomp, &x->seccomp, err) < 0)
         return -1;
-    x->cgroups = exec_cgroup_paths(x->st.cgroup_paths, o->cgroup, err);
-    return o->cgroup && x->cgroups == NULL ? -1 : 0;
+    x->cgroups = exec_cgroup_paths(x->st.cgroup_paths, o->cgroups, err);
+    return x->cgroups == NULL && *err != NULL ? -1 : 0;
 }
 
 /* Foreground: the process's signals are ours to forward from here on. */
@@ -554,8 +614,11 @@ int rlx_container_exec(const struct rlx_global *g, const char *id, const struct 
         rlx_log(g, "debug", "=> nsexec container setup: exec enters container %s (pid %d)", id, (int)x.st.pid);
     if (ok && (ok = exec_spawn(&x, err) == 0))
         rlx_log(g, "debug", "child process in init(): runlxc-init takes the process's configuration");
-    if (ok && (ok = exec_start(&x, err) == 0))
+    if (ok && (ok = exec_start(&x, err) == 0)) {
+        /* runc's setns init says this as it is released to exec the process. */
+        rlx_log(g, "debug", "setns_init: about to exec");
         rlx_log(g, "debug", "init: closing the pipe to signal completion (process %d started)", (int)x.pid);
+    }
     if (ok && o->detach)
         ret = 0;
     else if (ok) {

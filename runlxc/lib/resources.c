@@ -407,8 +407,8 @@ static int apply_unified(const struct rlx_resources *r, struct rlx_cg_sink *w, r
             return rlx_error(err, 0, "linux.resources.unified.%s: not a cgroup v2 file name", key);
         *dot = '\0';
         if (l->unified < 0 || (strcmp(ctrl, "cgroup") != 0 && !rlx_cgroup_controller_is_v2(l, ctrl)))
-            return rlx_error(err, 0, "linux.resources.unified.%s: controller '%s' is not on cgroup v2 on this host",
-                             key, ctrl);
+            return rlx_error(err, 0, "linux.resources.unified.%s: invalid configuration: cannot use unified on cgroup v1 "
+                             "(controller '%s' is not on cgroup v2 on this host)", key, ctrl);
         if (w->set(w, "linux.resources.unified", l->unified, key, json_object_get_string(val), err) < 0)
             return -1;
     }

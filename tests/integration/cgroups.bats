@@ -384,6 +384,25 @@ subcgroups_then_delete() {
     assert_no_leftovers "$ID"
 }
 
+# runc's cgroups.bats "cgroup v1 + unified resources should fail": on a hybrid host runc
+# refuses any unified key; runlxc takes keys of controllers on the v2 hierarchy, and refuses
+# one on v1 in runc's words.
+@test "unified: a key of a controller on cgroup v1 is refused in runc's words (hybrid host, side by side)" {
+    grep -q " /sys/fs/cgroup/unified cgroup2 " /proc/self/mounts || skip "no hybrid cgroup2 mount"
+    need_v1 memory
+    cfg '.linux.resources.unified = {"memory.min": "131072"}'
+    args true
+    run rc create r1 </dev/null
+    echo "runc: $status $output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"invalid configuration: cannot use unified on cgroup v1"* ]]
+    run rl create "$ID" </dev/null
+    echo "runlxc: $status $output"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"linux.resources.unified.memory.min: invalid configuration: cannot use unified on cgroup v1"* ]]
+    assert_no_leftovers "$ID"
+}
+
 # A v1 hierarchy for controllers $1 mounted at $2 in a private mount namespace, then script $3
 # run there (with this test's variables). The kernel keeps a hierarchy whose last mount goes
 # while a removed child is still being released, so it is mounted and unmounted again until
@@ -478,9 +497,13 @@ with_v1_hierarchy() {
         if [ $rt = runc ]; then rc create r1 </dev/null >"$T/c.out" 2>&1 || cat "$T/c.out"; rc start r1
         else rl create "$ID" </dev/null >/dev/null 2>&1; rl start "$ID"; fi
         mkdir "/sys/fs/cgroup/memory/rlxexec-$rt-$$/submem"
+        for d in /sys/fs/cgroup/cpu /sys/fs/cgroup/cpuacct; do mkdir -p "$(readlink -f $d)/rlxexec-$rt-$$/subcpu"; done
     done
     ex() { # RUNTIME CGROUP CMD...
         if [ "$1" = runc ]; then rc exec --cgroup "$2" r1 "${@:3}"; else rl exec --cgroup "$2" "$ID" "${@:3}"; fi
+    }
+    ex2() { # RUNTIME CGROUP CGROUP CMD...: --cgroup given twice
+        if [ "$1" = runc ]; then rc exec --cgroup "$2" --cgroup "$3" r1 "${@:4}"; else rl exec --cgroup "$2" --cgroup "$3" "$ID" "${@:4}"; fi
     }
     for rt in runc runlxc; do
         run ex $rt .. true
@@ -507,6 +530,22 @@ with_v1_hierarchy() {
             [ "$status" -eq 0 ]
             grep -q ":memory:/rlxexec-$rt-$$/submem\$" <<< "$output"
         done
+        # runc's exec.bats: --cgroup repeated, with a comma-separated controller list
+        run ex2 $rt memory:submem cpu,cpuacct:subcpu cat /proc/self/cgroup
+        echo "$rt memory:submem cpu,cpuacct:subcpu: $status $output"
+        [ "$status" -eq 0 ]
+        grep -q ":memory:/rlxexec-$rt-$$/submem\$" <<< "$output"
+        grep -q ":cpu[,a-z]*:/rlxexec-$rt-$$/subcpu\$" <<< "$output"
+        grep -q ":cpuacct[,a-z]*:/rlxexec-$rt-$$/subcpu\$\|:cpu,cpuacct:/rlxexec-$rt-$$/subcpu\$" <<< "$output"
+        # runc's getSubCgroupPaths: a second ':' and a path without a controller among several
+        run ex $rt memory:a:b true
+        echo "$rt memory:a:b: $status $output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"invalid --cgroup argument: memory:a:b"* ]]
+        run ex2 $rt memory:submem submem true
+        echo "$rt memory:submem submem: $status $output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"invalid --cgroup argument: submem (missing <controller>: prefix)"* ]]
     done
     rc delete -f r1
     rl delete -f "$ID"

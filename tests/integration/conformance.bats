@@ -496,6 +496,9 @@ debug_words() {
         [ "$status" -eq 0 ]
         [ "$output" = exec-ran ]
         grep -q "level=debug.*nsexec container setup" "$T/$name.exec"
+        # runc's exec.bats (check_exec_debug): the setns init's line as it execs the process
+        grep -q "level=debug.*child process in init()" "$T/$name.exec"
+        grep -q "level=debug.*setns_init: about to exec" "$T/$name.exec"
         bash -c "cd $B && exec $rt delete -f $ID"
         args /bin/echo "Hello World"
     done
