@@ -19,6 +19,7 @@
 static int run_container_hooks(const char *state_json, const char *hooks_json, rlx_error_t *err)
 {
     struct json_object *arr = json_tokener_parse(hooks_json);
+    const char *rootfs = getenv("LXC_ROOTFS_MOUNT");
     struct rlx_hook *hooks = NULL;
     size_t n = 0;
     int r;
@@ -28,6 +29,10 @@ static int run_container_hooks(const char *state_json, const char *hooks_json, r
         return rlx_error(err, 0, "hooks.createContainer: runlxc create sent no hook list");
     }
     r = spec_parse_hooks(&hooks, &n, arr, "hooks.createContainer", err);
+    /* runc's init runs them from the rootfs (runc's hooks.bats: "touch ./lib/..."); liblxc
+     * names it (root.path itself, lxcconf.c). */
+    if (r == 0 && n > 0 && rootfs && chdir(rootfs) < 0)
+        r = rlx_error(err, errno, "hooks.createContainer: chdir %s", rootfs);
     if (r == 0)
         r = rlx_hooks_run(hooks, n, "createContainer", state_json, err);
     rlx_hooks_free(hooks, n);

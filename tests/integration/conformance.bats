@@ -178,7 +178,8 @@ signal_reaches_payload() {
 # hooks in the container's mount namespace, all after the mounts and before pivot_root, with
 # the rootfs mounted at root.path there: a hook that bind-mounts onto root.path/... (entering
 # the mount namespace by state.pid, as nvidia's and many CNI-adjacent hooks do, or directly
-# from createContainer) changes the container's root and never the host's (issue 28.4).
+# from createContainer, whose cwd is the rootfs) changes the container's root and never the
+# host's (issue 28.4).
 @test "hooks: a creation hook's bind mount onto root.path lands in the container, not on the host (runc and runlxc)" {
     have_runc
     local kind rt out
@@ -193,9 +194,10 @@ signal_reaches_payload() {
 pid=\$(sed 's/.*"pid":\([0-9]*\).*/\\1/')
 exec nsenter --mount --target "\$pid" mount --bind "$T/src-\$1" "$B/rootfs/mnt-\$1"
 EOS
+    # runc runs createContainer hooks from the rootfs (its hooks.bats mounts onto ./lib/...).
     cat > "$T/plain-hook" <<EOS
 #!/bin/sh
-exec mount --bind "$T/src-\$1" "$B/rootfs/mnt-\$1"
+exec mount --bind "$T/src-\$1" "./mnt-\$1"
 EOS
     chmod +x "$T/enter-hook" "$T/plain-hook"
     cfg --arg e "$T/enter-hook" --arg p "$T/plain-hook" '.hooks = {
