@@ -42,6 +42,8 @@ static const struct {
     [K_IDMAP] = {"lxc.idmap", V(2, 1, 0), "lxc.id_map", V(1, 0, 0)},
     [K_EPHEMERAL] = {"lxc.ephemeral", V(2, 0, 0), "lxc.ephemeral", V(2, 0, 0)},
     [K_KEYRING_SESSION] = {"lxc.keyring.session", V(4, 0, 0), NULL, 0},
+    /* 1.0 links /dev/kmsg to the console by default (removed in 2.1). */
+    [K_KMSG] = {NULL, 0, "lxc.kmsg", V(1, 0, 0)},
 };
 
 struct rlx_dialect rlx_dialect_for_version(const char *version)

@@ -16,13 +16,15 @@
 #   reliability: tests/reliability/*.bats, then tests/reliability/killpoints.sh (runlxc killed
 #            at every 5th system call of each command) and parallel-load.sh (8 streams, 80
 #            containers); scripts/kill-points.sh and scripts/parallel-load.sh are the long runs
+#   legacy-liblxc: tests/legacy-liblxc.sh: the integration suites again with each liblxc named
+#            in RUNLXC_LEGACY_LIBLXC (1.0.11, 2.0.x built outside the repository; one skip without)
 #   cgroup-v1: on a hybrid host, the runtime suites and the engine judges again in a private
 #            mount namespace without the cgroup2 mount: what a cgroup v1-only host looks like
 #            (the Docker judge included)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top}" && pwd)
-suites=${SUITES:-unit integration reliability image-unpack fuzz engines legacy-engines cgroup-v1 kernel-matrix}
+suites=${SUITES:-unit integration reliability image-unpack fuzz engines legacy-engines cgroup-v1 legacy-liblxc kernel-matrix}
 out=$(mktemp -d /tmp/runlxc-tests.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 pass=0 fail=0 skip=0
@@ -66,6 +68,8 @@ for s in $suites; do
         else
             echo "# legacy-engines: $judges/all.sh not found, skipped"
         fi ;;
+    legacy-liblxc)
+        run_tap legacy-liblxc "$top/tests/legacy-liblxc.sh" ;;
     cgroup-v1)
         if ! grep -q ' /sys/fs/cgroup/unified cgroup2 ' /proc/mounts; then
             echo "# cgroup-v1: this host is not hybrid, skipped"

@@ -53,7 +53,7 @@
 #endif
 
 struct init_cfg {
-    char **args, **env, **masked, **readonly, **devices, **rro;
+    char **args, **env, **masked, **readonly, **devices, **rro, **sysctl;
     char *cwd, *domain, *hostname, *propagation;
     uid_t uid;
     gid_t gid;
@@ -145,6 +145,7 @@ static void parse_cfg(struct init_cfg *c, const char *data, size_t len)
         case REC_DEV_RO: c->dev_ro = true; c->dev_flags = strtoul(v, NULL, 10); break;
         case REC_DOMAIN: c->domain = xstrdup(v); break;
         case REC_HOSTNAME: c->hostname = xstrdup(v); break;
+        case REC_SYSCTL: strv_push(&c->sysctl, v); break;
         case REC_PRESERVE: c->preserve = atoi(v); break;
         case REC_WANT_STATE: c->want_state = true; break;
         case REC_HOOK:
@@ -318,6 +319,29 @@ static int open_null_device(void)
         fail("linux.maskedPaths: /dev/null in the container is not the null device (%s): refusing to mask with it",
              S_ISLNK(st.st_mode) ? "a symlink" : "another file");
     return fd;
+}
+
+/* "key=value" as runc writes it: /proc/sys/<key with dots as slashes>, only procfs's own file
+ * (a mount over /proc/sys would take the write). */
+static void write_sysctls(const struct init_cfg *c)
+{
+    for (size_t i = 0; c->sysctl && c->sysctl[i]; i++) {
+        char path[512], *eq = strchr(c->sysctl[i], '=');
+        struct statfs sfs;
+        int fd, n;
+        if (eq == NULL)
+            fail("linux.sysctl: '%s' is not key=value", c->sysctl[i]);
+        n = snprintf(path, sizeof(path), "/proc/sys/%.*s", (int)(eq - c->sysctl[i]), c->sysctl[i]);
+        for (char *p = path + 10; p < path + n; p++)
+            if (*p == '.')
+                *p = '/';
+        fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0 && (fstatfs(fd, &sfs) < 0 || sfs.f_type != 0x9fa0 /* PROC_SUPER_MAGIC */))
+            fail("linux.sysctl: %s is not procfs's file", path);
+        if (fd < 0 || write(fd, eq + 1, strlen(eq + 1)) < 0)
+            fail("linux.sysctl: write %s: %s", path, strerror(errno));
+        close(fd);
+    }
 }
 
 static void setup_paths(struct init_cfg *c)
@@ -626,6 +650,20 @@ static void restore_stdio(const char *spec)
             close(fds[i]);
 }
 
+/* "fd:CLONE_NEW*,...": namespaces a liblxc before 3.0 made though the spec shares or joins
+ * them (runlxc's monitor is in the right ones and passed them down). */
+static void rejoin_namespaces(const char *list)
+{
+    for (const char *p = list; p && *p;) {
+        char *end;
+        int fd = (int)strtol(p, &end, 10), flag = *end == ':' ? (int)strtol(end + 1, &end, 10) : 0;
+        if (flag == 0 || rlx_setns(fd, flag) < 0)
+            fail("linux.namespaces: leave the namespace liblxc made (%s): %s", p, strerror(errno));
+        close(fd);
+        p = *end == ',' ? end + 1 : NULL;
+    }
+}
+
 int main(int argc, char **argv)
 {
     char *data = NULL;
@@ -649,6 +687,8 @@ int main(int argc, char **argv)
         restore_stdio(argv[3]);
     sync_fd = atoi(argv[1]);
     fifo_fd = atoi(argv[2]);
+    if (argc > 4)
+        rejoin_namespaces(argv[4]);
     /* The container's first process may get the agent's listening socket with its config. */
     type = rlx_msg_recv(sync_fd, &data, &len, fifo_fd >= 0 ? &agent_fd : NULL, NULL);
     if (type != MSG_CONFIG)
@@ -688,6 +728,7 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
     setup_recursive_ro(&c);
     if (c.terminal)
         setup_terminal(&c);
+    write_sysctls(&c);
     setup_paths(&c);
     if (c.domain && setdomainname(c.domain, strlen(c.domain)) < 0)
         fail("domainname: %s", strerror(errno));

@@ -19,7 +19,7 @@ static int hierarchy_for(const struct rlx_cgroup_layout *l, const char *controll
 
 char **rlx_cgroup_paths_of_pid(pid_t pid, const struct rlx_cgroup_layout *l, const char *suffix)
 {
-    size_t sl = strlen(suffix);
+    size_t sl = suffix ? strlen(suffix) : 0;
     char path[64];
     cleanup_file FILE *f = NULL;
     char *line = NULL;
@@ -42,7 +42,7 @@ char **rlx_cgroup_paths_of_pid(pid_t pid, const struct rlx_cgroup_layout *l, con
             continue;
         {
             size_t pl = strlen(c2 + 1);
-            if (sl == 0 || pl <= sl || strcmp(c2 + 1 + pl - sl, suffix) != 0 || c2[pl - sl] != '/')
+            if (suffix != NULL && (sl == 0 || pl <= sl || strcmp(c2 + 1 + pl - sl, suffix) != 0 || c2[pl - sl] != '/'))
                 continue;
         }
         {

@@ -9,7 +9,8 @@
 
 /* Absolute cgroup directories of pid in every mounted hierarchy (NULL-terminated), keeping
  * only those that end in "/" + suffix: a hierarchy where liblxc left the process in another
- * cgroup (the caller's, or the root) must never be killed or removed on its behalf. */
+ * cgroup (the caller's, or the root) must never be killed or removed on its behalf. With
+ * suffix NULL, every hierarchy where pid is below the root. */
 char **rlx_cgroup_paths_of_pid(pid_t pid, const struct rlx_cgroup_layout *l, const char *suffix);
 /* The absolute directory a container cgroup dir gets in hierarchy h: under the hierarchy's
  * root, or (relative) under the cgroup this process is in. */

@@ -2,6 +2,7 @@
  * create_plan.c) and the one undo that takes down what they made. */
 #include "create.h"
 #include "bind_staging.h"
+#include "cgroup_place.h"
 #include "init_launch.h"
 #include "hooks.h"
 #include "initmsg.h"
@@ -75,6 +76,26 @@ static int make_state_dir(struct rlx_create *c, rlx_error_t *err)
     return c->lock < 0 ? -1 : 0;
 }
 
+static size_t device_rules(const struct rlx_lxcconf *conf, char ***rules, bool **allow);
+static int rewrite_v1_device_rules(char **paths, char **rules, const bool *allow, size_t n, rlx_error_t *err);
+
+/* On a liblxc that cannot be told where (cgroup_place.h): the container's cgroups, made and
+ * filled as liblxc fills its own, before liblxc bind-mounts them into the container. */
+static int place_cgroups(struct rlx_create *c, rlx_error_t *err)
+{
+    char **rules;
+    bool *allow;
+    size_t n = device_rules(&c->conf, &rules, &allow);
+    int r = rlx_cgroup_place_make(&c->layout, c->conf.cgroup_dir, c->conf.cgroup_relative, err);
+    if (r == 0)
+        r = rlx_resources_write(&c->spec->resources, &c->layout, c->expected_cg, err);
+    if (r == 0 && n > 0 && c->layout.mode != RLX_CGROUP_V2)
+        r = rewrite_v1_device_rules(c->expected_cg, rules, allow, n, err);
+    strv_free(rules);
+    free(allow);
+    return r;
+}
+
 /* Where liblxc will put the container and its monitor. An empty monitor cgroup is a leftover
  * of a create or a container of this id and root killed without delete (the state dir we just
  * made was free); liblxc would refuse it ("Failed to create monitor cgroup") for good. rmdir
@@ -84,6 +105,8 @@ static int make_cgroup_places(struct rlx_create *c, rlx_error_t *err)
     if (check_cgroup_before_start(&c->layout, &c->conf, err) < 0)
         return -1;
     c->expected_cg = rlx_cgroup_container_paths(&c->layout, c->conf.cgroup_dir, c->conf.cgroup_relative);
+    if (c->conf.cgroup_placed_by_runlxc && place_cgroups(c, err) < 0)
+        return -1;
     if (c->conf.monitor_cgroup_dir) {
         c->monitor_cg = rlx_cgroup_container_paths(&c->layout, c->conf.monitor_cgroup_dir, c->conf.cgroup_relative);
         for (size_t i = 0; c->monitor_cg && c->monitor_cg[i]; i++)
@@ -306,6 +329,8 @@ static int wait_for_init(struct rlx_create *c, rlx_error_t *err)
     rlx_init_records_process(&msg, &c->spec->process, c->listen_fds, c->listen_fds + c->o->preserve_fds,
                              &c->seccomp);
     rlx_init_records_container(&msg, c->spec, c->layout.mode != RLX_CGROUP_V2);
+    if (c->conf.sysctl_by_init)
+        rlx_init_records_sysctl(&msg, c->spec);
     c->has_agent = exec_needs_agent(c->spec);
     if (c->has_agent) {
         /* The agent's socket: a host path in the state dir (0700, never inside the container). */
@@ -444,6 +469,8 @@ static int adopt_init(struct rlx_create *c, rlx_error_t *err)
     struct rlx_state *st = &c->st;
     st->pid = c->init_pid;
     st->starttime = proc_start_time(c->init_pid, NULL);
+    if (c->conf.cgroup_placed_by_runlxc && rlx_cgroup_place_move(c->init_pid, &c->layout, c->expected_cg, err) < 0)
+        return -1;
     st->cgroup_paths = rlx_cgroup_paths_of_pid(c->init_pid, &c->layout, c->conf.cgroup_dir);
     if (c->sd && start_systemd_scope(c, err) < 0)
         return -1;

@@ -360,3 +360,9 @@ int rlx_init_handshake(int sock, const char *console_socket, int *pty_master, co
         kill(seen, SIGKILL);
     return r;
 }
+
+void rlx_init_records_sysctl(struct rlx_buf *b, const struct rlx_spec *s)
+{
+    for (size_t i = 0; s->sysctl && s->sysctl[i]; i++)
+        rlx_buf_add(b, REC_SYSCTL, s->sysctl[i]);
+}

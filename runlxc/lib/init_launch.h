@@ -26,6 +26,8 @@ void rlx_init_records_process(struct rlx_buf *b, const struct rlx_process *p, in
  * (cgroup v1, hybrid), which a "ro" mount makes read-only once filled. On cgroup v2 it is one
  * bind that liblxc already mounts with the flags lxcconf.c chose. */
 void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s, bool cgroup_tmpfs);
+/* linux.sysctl for runlxc-init to write, where liblxc has no lxc.sysctl (before 3.0). */
+void rlx_init_records_sysctl(struct rlx_buf *b, const struct rlx_spec *s);
 /* Where a seccomp listener goes (runc 1.1's agent protocol: the container process state as
  * JSON with the listener fd), and the container state that describes the process. */
 struct rlx_seccomp_agent {

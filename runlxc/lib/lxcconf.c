@@ -82,6 +82,9 @@ static int tr_base(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct
         add_key(c, ctx, K_KEYRING_SESSION, ctx->no_new_keyring ? "0" : "1", "", err);
     if (rlx_dialect_key(ctx->dialect, K_EPHEMERAL))
         add_key(c, ctx, K_EPHEMERAL, "0", "", err);
+    /* /dev/kmsg is the node linux.devices makes, or nothing: never a link to the console. */
+    if (rlx_dialect_key(ctx->dialect, K_KMSG))
+        add_key(c, ctx, K_KMSG, "0", "", err);
     return 0;
 }
 
@@ -158,6 +161,43 @@ static int tr_lxc_network(struct rlx_lxcconf *c, const struct rlx_lxc_ctx *ctx, 
     return 0;
 }
 
+/* liblxc before 3.0 has no lxc.namespace.clone: it always makes new pid, uts, ipc and mount
+ * namespaces (and 2.0 a cgroup namespace where the kernel has them). runlxc-init leaves a uts
+ * or ipc namespace the spec shares with the host or joins by path for the monitor's (which is
+ * that one: it joined the paths before start), and 2.0's unasked-for cgroup namespace for the
+ * host's. A pid namespace cannot be left (its init is runlxc-init itself), and a cgroup
+ * namespace made before runlxc moves init into its cgroups would be rooted at liblxc's. */
+static int tr_legacy_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
+                                rlx_error_t *err)
+{
+    const struct rlx_namespace *pid = rlx_spec_namespace(s, CLONE_NEWPID);
+    const struct rlx_namespace *uts = rlx_spec_namespace(s, CLONE_NEWUTS);
+    const struct rlx_namespace *ipc = rlx_spec_namespace(s, CLONE_NEWIPC);
+    bool userns = rlx_spec_has_namespace(s, CLONE_NEWUSER);
+    char v[48];
+    snprintf(v, sizeof(v), "%d.%d.%d", ctx->dialect->major, ctx->dialect->minor, ctx->dialect->micro);
+    if (pid == NULL || pid->path != NULL)
+        return rlx_error(err, 0, "linux.namespaces: liblxc %s always creates a pid namespace of its own: %s pid "
+                         "namespace needs liblxc 3.0 or later (lxc.namespace.clone, lxc.namespace.share)", v,
+                         pid ? "joining a" : "sharing the host's");
+    if (rlx_spec_has_namespace(s, CLONE_NEWCGROUP))
+        return rlx_error(err, 0, "linux.namespaces: a cgroup namespace needs liblxc 3.0 or later (liblxc %s makes "
+                         "it before runlxc places the container's cgroups)", v);
+    /* Leaving a namespace for one the container's user namespace does not own is refused by
+     * the kernel: say which, before anything is made. */
+    if (userns && ((uts == NULL || uts->path) || (ipc == NULL || ipc->path)))
+        return rlx_error(err, 0, "linux.namespaces: with a user namespace, liblxc %s cannot share or join uts and "
+                         "ipc namespaces (liblxc 3.0 or later can)", v);
+    if (uts == NULL || uts->path)
+        c->init_rejoins_ns |= CLONE_NEWUTS;
+    if (ipc == NULL || ipc->path)
+        c->init_rejoins_ns |= CLONE_NEWIPC;
+    /* 2.0 makes one wherever /proc/self/ns/cgroup exists (its cgns_supported). */
+    if (!userns && ctx->dialect->major == 2 && access("/proc/self/ns/cgroup", F_OK) == 0)
+        c->init_rejoins_ns |= CLONE_NEWCGROUP;
+    return 0;
+}
+
 static int tr_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
                          rlx_error_t *err)
 {
@@ -203,9 +243,8 @@ static int tr_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
     if (rlx_dialect_key(ctx->dialect, K_NAMESPACE_CLONE)) {
         if (add_key(c, ctx, K_NAMESPACE_CLONE, list, "linux.namespaces", err) < 0)
             return -1;
-    } else if (rlx_spec_has_namespace(s, CLONE_NEWCGROUP) || !rlx_spec_has_namespace(s, CLONE_NEWPID) ||
-               !rlx_spec_has_namespace(s, CLONE_NEWUTS) || !rlx_spec_has_namespace(s, CLONE_NEWIPC)) {
-        return rlx_error(err, 0, "linux.namespaces: this liblxc always creates pid, uts, ipc and mount namespaces and nothing else");
+    } else if (tr_legacy_namespaces(c, s, ctx, err) < 0) {
+        return -1;
     }
     /* A new, empty network namespace, or the monitor's one (the host's, or the one it joined);
      * a new one may get the LXC network runlxc convert carried over. */
@@ -412,6 +451,10 @@ static int tr_resources(struct rlx_lxcconf *c, const struct rlx_spec *s, const s
     const char *ignored = rlx_resources_ignored(&s->resources);
     if (ignored)
         strv_push(&c->warnings, ignored);
+    /* Written by runlxc into the cgroups it places itself (cgroup_place.h): in liblxc's own
+     * cgroup below the pattern's parent they would fail (cpu.rt_runtime_us) or mean nothing. */
+    if (c->cgroup_placed_by_runlxc)
+        return 0;
     return rlx_resources_apply(&s->resources, &sink.base, err);
 }
 
@@ -487,13 +530,17 @@ static int tr_cgroup_dir(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
         if (add_key(c, ctx, K_CGROUP_DIR_CONTAINER, c->cgroup_dir, "linux.cgroupsPath", err) < 0 ||
             add_key(c, ctx, K_CGROUP_DIR_MONITOR, c->monitor_cgroup_dir, "linux.cgroupsPath", err) < 0)
             return -1;
-    } else if (rlx_dialect_key(ctx->dialect, K_CGROUP_DIR)) {
+    } else {
+        /* Before 5.0 liblxc makes no monitor cgroup; before 2.1 it places containers by the
+         * host's lxc.cgroup.pattern only, so runlxc places them itself. */
         free(c->monitor_cgroup_dir);
         c->monitor_cgroup_dir = NULL;
+        if (!rlx_dialect_key(ctx->dialect, K_CGROUP_DIR)) {
+            c->cgroup_placed_by_runlxc = true;
+            return 0;
+        }
         if (add_key(c, ctx, K_CGROUP_DIR, c->cgroup_dir, "linux.cgroupsPath", err) < 0)
             return -1;
-    } else if (s->cgroups_path) {
-        return rlx_error(err, 0, "linux.cgroupsPath: this liblxc places containers by lxc.cgroup.pattern only");
     }
     if (c->cgroup_relative)
         rlx_lxcconf_add(c, "lxc.cgroup.relative", "1");
@@ -502,6 +549,11 @@ static int tr_cgroup_dir(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
 
 static int tr_sysctl(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx, rlx_error_t *err)
 {
+    /* As runc's init writes them: in the container, after its mounts, before readonlyPaths. */
+    if (s->sysctl && s->sysctl[0] && !rlx_dialect_key(ctx->dialect, K_SYSCTL)) {
+        c->sysctl_by_init = true;
+        return 0;
+    }
     for (size_t i = 0; s->sysctl && s->sysctl[i]; i++) {
         cleanup_free char *k = xstrdup(s->sysctl[i]);
         char *eq = strchr(k, '=');

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <lxc/lxccontainer.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -101,6 +102,26 @@ static void monitor_join_namespaces(const struct rlx_spec *spec, int sync_fd)
     }
 }
 
+/* The namespaces runlxc-init leaves for ours (lxcconf.c's tr_legacy_namespaces), as
+ * "fd:CLONE_NEW*,..." for its argv: fds liblxc's child inherits (close_all_fds is off). */
+static void monitor_namespaces_for_init(const struct rlx_monitor_args *a, int sync_fd, char *out, size_t size)
+{
+    static const struct { int flag; const char *name; } ns[] = {
+        {CLONE_NEWUTS, "uts"}, {CLONE_NEWIPC, "ipc"}, {0x02000000 /* CLONE_NEWCGROUP */, "cgroup"},
+    };
+    size_t used = 0;
+    for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+        char path[32];
+        int fd;
+        if (!(a->conf->init_rejoins_ns & ns[i].flag))
+            continue;
+        snprintf(path, sizeof(path), "/proc/self/ns/%s", ns[i].name);
+        if ((fd = open(path, O_RDONLY)) < 0 || (fd = fd_move_above(fd, a->first_free_fd)) < 0)
+            rlx_msg_fail(sync_fd, "open %s: %s", path, strerror(errno));
+        used += (size_t)snprintf(out + used, size - used, "%s%d:%d", used ? "," : "", fd, ns[i].flag);
+    }
+}
+
 /* Runs in the forked child: becomes liblxc's non-daemonized monitor. runlxc create kills it
  * as soon as init reports ready, so that init is reparented to the caller's subreaper. */
 static void __attribute__((noreturn)) monitor_main(const struct rlx_monitor_args *args, pid_t creator)
@@ -111,8 +132,8 @@ static void __attribute__((noreturn)) monitor_main(const struct rlx_monitor_args
     struct rlx_lxc_api lxc;
     rlx_error_t lerr = NULL;
     int sync_fd, fifo_fd, init_fd, stdio[3];
-    char sync_s[16], fifo_s[16], init_path[64], stdio_s[48];
-    char *argv[5];
+    char sync_s[16], fifo_s[16], init_path[64], stdio_s[48], ns_s[96] = "";
+    char *argv[6];
 
     prctl(PR_SET_NAME, "runlxc-monitor", 0, 0, 0);
     /* The monitor dies with create (issue 15): a create killed by an engine's timeout would
@@ -158,6 +179,7 @@ static void __attribute__((noreturn)) monitor_main(const struct rlx_monitor_args
     snprintf(fifo_s, sizeof(fifo_s), "%d", fifo_fd);
     snprintf(init_path, sizeof(init_path), "/proc/self/fd/%d", init_fd);
     snprintf(stdio_s, sizeof(stdio_s), "%d,%d,%d", stdio[0], stdio[1], stdio[2]);
+    monitor_namespaces_for_init(a, sync_fd, ns_s, sizeof(ns_s));
     /* Where liblxc's mount hook finds create (cmd_hook.c): liblxc's child and its hooks
      * inherit this fd and the environment; runlxc-init gives the payload its own. */
     setenv("RUNLXC_HOOK_FD", sync_s, 1);
@@ -165,7 +187,8 @@ static void __attribute__((noreturn)) monitor_main(const struct rlx_monitor_args
     argv[1] = sync_s;
     argv[2] = fifo_s;
     argv[3] = stdio_s;
-    argv[4] = NULL;
+    argv[4] = ns_s[0] ? ns_s : NULL;
+    argv[5] = NULL;
     _exit(c->start(c, 0, argv) ? 0 : 1);
 }
 

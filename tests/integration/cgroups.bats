@@ -49,7 +49,10 @@ forget_parents() {
     local top=/rlx-nest-$ID
     forget_parents "$top/cgrouptest/x"
     # Parents made by someone else, with the empty cpuset.cpus/mems a new v1 cpuset gets.
-    mkdir -p "/sys/fs/cgroup/cpuset$top/cgrouptest"
+    # (liblxc before 2.1 sets cgroup.clone_children in the root cpuset, which would fill them)
+    mkdir -p "/sys/fs/cgroup/cpuset$top"
+    echo 0 > "/sys/fs/cgroup/cpuset$top/cgroup.clone_children"
+    mkdir "/sys/fs/cgroup/cpuset$top/cgrouptest"
     [ -z "$(cat /sys/fs/cgroup/cpuset$top/cgrouptest/cpuset.cpus)" ]
     args sleep 100
 
@@ -170,6 +173,7 @@ subcgroups_then_delete() {
     cfg '.linux.namespaces += [{"type": "cgroup"}] | del(.linux.namespaces[] | select(.type == "pid"))
          | .mounts |= map(if .type == "cgroup" then .options -= ["ro"] else . end)'
     args sleep 1000
+    refused_below_liblxc 3.0
 
     local p d
     for p in /rlx-sub-r1 "/rlx-sub-$ID"; do

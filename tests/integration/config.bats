@@ -133,6 +133,7 @@ runc_out() { run --separate-stderr rl run "$ID"; }
     [ "$output" = 1 ]
     rl delete --force "$ID" || true
     cfg 'del(.linux.namespaces[] | select(.type == "pid"))'
+    refused_below_liblxc 3.0
     runc_out
     [ "$output" -gt 1 ]
 }
@@ -530,6 +531,9 @@ start_userns_holder() {
     require_feature "user namespaces"
     start_userns_holder
     chmod 711 "$T"
+    cfg --arg p "/proc/$HOLDER/ns/user" '.linux.namespaces += [{"type": "user", "path": $p}]'
+    refused_below_liblxc 3.0
+    cfg 'del(.linux.namespaces[] | select(.type == "user"))'
     run_as_mapped_root 'readlink /proc/self/ns/user' --arg p "/proc/$HOLDER/ns/user" \
         '.linux.namespaces += [{"type": "user", "path": $p}]'
     [ "$(head -1 "$T/out")" = "$(readlink /proc/$HOLDER/ns/user)" ]

@@ -9,6 +9,7 @@
 load helpers
 
 setup() {
+    liblxc_at_least 2.1 || skip "the test's LXC config is in the 2.1+ dialect; runlxc loads liblxc $(runtime_liblxc)"
     if [ ! -x "$ROOTFS_CACHE/rootfs/bin/busybox" ]; then
         ROOTFS_ONLY=1 "$TOP/scripts/mkbundle.sh" "$ROOTFS_CACHE" >/dev/null
     fi

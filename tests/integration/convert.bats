@@ -7,6 +7,10 @@ load helpers
 
 setup() {
     command -v lxc-create >/dev/null || skip "LXC's tools are not installed"
+    # What the host's LXC tools write is what their liblxc reads (a legacy-liblxc run loads
+    # an older one into runlxc only).
+    [ "$(lxc-create --version)" = "$(runtime_liblxc)" ] ||
+        skip "LXC's tools are $(lxc-create --version), runlxc loads liblxc $(runtime_liblxc)"
     T=$(mktemp -d /tmp/runlxc-convert.XXXXXX)
     ROOT=$T/state
     LXP=$T/lxc

@@ -75,6 +75,25 @@ feature() {
     jq -e --arg f "$1" '.features[$f] == true' <<< "$RUNLXC_FEATURES" >/dev/null
 }
 require_feature() { feature "$1" || skip "this kernel has no $1"; }
+# The liblxc the runtime under test loads ("1.0.11"; RUNLXC_LEGACY_LIBLXC runs put an old one
+# first on LD_LIBRARY_PATH), and whether it is at least version $1.
+runtime_liblxc() {
+    [ -n "${RUNLXC_LIBLXC_VERSION:-}" ] ||
+        RUNLXC_LIBLXC_VERSION=$("$RUNLXC" --version | awk '$1 == "liblxc:" {print $2}')
+    echo "$RUNLXC_LIBLXC_VERSION"
+}
+liblxc_at_least() { [ "$(printf '%s\n%s\n' "$1" "$(runtime_liblxc)" | sort -V | head -1)" = "$1" ]; }
+# A spec that a liblxc older than $1 cannot run, refused by name (README, "Legacy liblxc"):
+# on such a liblxc, asserts that `run` fails naming version $1 and leaves nothing, then skips
+# the rest of the test. Does nothing on a newer liblxc.
+refused_below_liblxc() {
+    liblxc_at_least "$1" && return 0
+    run rl run "$ID"
+    [ "$status" -ne 0 ] || { echo "liblxc $(runtime_liblxc) ran a spec that needs $1: $output"; return 1; }
+    [[ "$output" == *"liblxc $1 or later"* ]] || { echo "refusal does not name liblxc $1: $output"; return 1; }
+    assert_no_leftovers "$ID"
+    skip "liblxc $(runtime_liblxc) refuses this spec: it needs liblxc $1 (README, Legacy liblxc)"
+}
 # A capability set as /proc/PID/status shows it ("Cap...: HEX" lines of $output), masked to
 # the capabilities the runtime's kernel has: under a personality the host's newer ones stay
 # (the filter cannot remove them), on a real old kernel they do not exist.

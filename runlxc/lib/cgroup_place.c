@@ -1,0 +1,104 @@
+#include "cgroup_place.h"
+#include "util.h"
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A new cgroup v1 cpuset starts with empty cpus and mems, and no task can enter it (ENOSPC). */
+static int fill_cpuset(const char *dir, rlx_error_t *err)
+{
+    cleanup_free char *parent = xstrdup(dir);
+    char *slash = strrchr(parent, '/');
+    static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+    *slash = '\0';
+    for (size_t i = 0; i < 2; i++) {
+        cleanup_free char *mine_path = xasprintf("%s/%s", dir, files[i]);
+        cleanup_free char *theirs_path = xasprintf("%s/%s", parent, files[i]);
+        cleanup_free char *mine = read_file(mine_path, NULL, err);
+        cleanup_free char *theirs = NULL;
+        if (mine == NULL)
+            return -1;
+        if (mine[strspn(mine, " \n")] != '\0')
+            continue;
+        if ((theirs = read_file(theirs_path, NULL, err)) == NULL)
+            return -1;
+        theirs[strcspn(theirs, "\n")] = '\0';
+        if (write_file(mine_path, theirs, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int rlx_cgroup_place_make(const struct rlx_cgroup_layout *l, const char *dir, bool relative, rlx_error_t *err)
+{
+    if (rlx_cgroup_cpuset_parents(l, dir, relative, err) < 0)
+        return -1;
+    for (int h = 0; h < l->n; h++) {
+        cleanup_free char *p = rlx_cgroup_container_path(l, h, dir, relative);
+        if (mkdir_p(p, 0755) < 0)
+            return rlx_error(err, errno, "linux.cgroupsPath: mkdir %s", p);
+        if (h == rlx_cgroup_layout_find(l, "cpuset") && !l->h[h].v2 && fill_cpuset(p, err) < 0)
+            return rlx_error_wrap(err, "linux.cgroupsPath");
+    }
+    return 0;
+}
+
+/* liblxc's cgroups for init: its paths minus ours (the caller's cgroups, which init shares in
+ * the hierarchies liblxc left alone, like name=systemd on liblxc 1.0) and the targets. */
+static char **liblxc_paths(pid_t init_pid, const struct rlx_cgroup_layout *l, char **targets)
+{
+    char **theirs = rlx_cgroup_paths_of_pid(init_pid, l, NULL);
+    char **mine = rlx_cgroup_paths_of_pid(getpid(), l, NULL);
+    char **out = NULL;
+    for (size_t i = 0; theirs && theirs[i]; i++)
+        if (!strv_has(mine, theirs[i]) && !strv_has(targets, theirs[i]))
+            strv_push(&out, theirs[i]);
+    strv_free(theirs);
+    strv_free(mine);
+    return out;
+}
+
+int rlx_cgroup_place_move(pid_t init_pid, const struct rlx_cgroup_layout *l, char **paths, rlx_error_t *err)
+{
+    char **from = liblxc_paths(init_pid, l, paths);
+    size_t n = 0;
+    pid_t *pids = rlx_cgroup_pids(from, &n);
+    int r = 0;
+    if (pids == NULL) {
+        pids = xmalloc(sizeof(pid_t));
+        pids[0] = init_pid;
+        n = 1;
+    }
+    for (size_t i = 0; r == 0 && paths && paths[i]; i++) {
+        cleanup_free char *procs = xasprintf("%s/cgroup.procs", paths[i]);
+        for (size_t k = 0; r == 0 && k < n; k++) {
+            char pid[24];
+            snprintf(pid, sizeof(pid), "%d", (int)pids[k]);
+            if (write_file(procs, pid, err) == 0)
+                continue;
+            /* A process that exited on the way (liblxc's helpers) has nothing to move. */
+            if (kill(pids[k], 0) == 0)
+                r = rlx_error_wrap(err, "linux.cgroupsPath: move pid %d into %s", (int)pids[k], paths[i]);
+            else
+                rlx_error_release(err);
+        }
+    }
+    /* Also the "lxc" parent liblxc made from its pattern, when nothing else is left in it
+     * (rmdir refuses a parent that another container uses). */
+    for (size_t i = 0; r == 0 && from && from[i]; i++) {
+        char *slash;
+        if (rlx_cgroup_destroy((char *[]){from[i], NULL}) < 0)
+            continue;
+        slash = strrchr(from[i], '/');
+        *slash = '\0';
+        if (strcmp(strrchr(from[i], '/') ? strrchr(from[i], '/') + 1 : "", "lxc") == 0)
+            rmdir(from[i]);
+    }
+    free(pids);
+    strv_free(from);
+    return r;
+}
