@@ -84,3 +84,30 @@ const char *rlx_dialect_name(const struct rlx_dialect *d)
 {
     return d->kind == RLX_DIALECT_LEGACY ? "legacy" : "modern";
 }
+
+size_t rlx_dialect_shims(const struct rlx_dialect *d, const char **out, size_t max)
+{
+    static const struct { enum rlx_key missing; int only_major, only_minor; const char *text; } shims[] = {
+        {K_CGROUP_DIR, 0, 0, "no lxc.cgroup.dir (2.1): runlxc places the container's cgroups at linux.cgroupsPath itself, "
+                          "writes the resources there and removes liblxc's /lxc/<id>"},
+        {K_NAMESPACE_CLONE, 0, 0, "no lxc.namespace.clone (3.0): runlxc-init leaves the uts and ipc namespaces liblxc "
+                               "always makes when the spec shares or joins them; a pid namespace shared or joined, a "
+                               "cgroup or time namespace, uts/ipc shared with a user namespace are refused"},
+        {K_NAMESPACE_SHARE_USER, 0, 0, "no lxc.namespace.share (3.0): a user namespace joined by path is refused"},
+        {K_SYSCTL, 0, 0, "no lxc.sysctl (3.0): runlxc-init writes linux.sysctl"},
+        {K_KEYS, 1, 0, "lxc.kmsg is on by default (a /dev/kmsg link to the console): runlxc turns it off"},
+        {K_KEYS, 2, -1, "makes a cgroup namespace wherever the kernel has them: runlxc-init leaves it (not with a "
+                        "user namespace)"},
+        {K_KEYS, 2, 0, "on a hybrid host whose cgroup2 root offers a controller no v1 hierarchy binds, liblxc 2.0 "
+                       "fails every start (its own bug)"},
+    };
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof(shims) / sizeof(shims[0]) && n < max; i++) {
+        bool applies = shims[i].missing == K_KEYS ? d->major == shims[i].only_major &&
+                                                        (shims[i].only_minor < 0 || d->minor == shims[i].only_minor)
+                                                  : rlx_dialect_key(d, shims[i].missing) == NULL;
+        if (applies)
+            out[n++] = shims[i].text;
+    }
+    return n;
+}

@@ -71,11 +71,25 @@ int cmd_check(const struct rlx_global *g, int argc, char **argv, rlx_error_t *er
         json_object_object_add(o, "cgroup", json_object_new_string(mode));
         json_object_object_add(o, "cap_last_cap", json_object_new_int(rlx_cap_last_cap()));
         json_object_object_add(o, "liblxc_dialect", json_object_new_string(rlx_dialect_name(&d)));
+        {
+            const char *shims[8];
+            size_t n = rlx_dialect_shims(&d, shims, 8);
+            struct json_object *a = json_object_new_array();
+            for (size_t i = 0; i < n; i++)
+                json_object_array_add(a, json_object_new_string(shims[i]));
+            json_object_object_add(o, "liblxc_shims", a);
+        }
         printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(o);
         return 0;
     }
     printf("liblxc %d.%d.%d: %s configuration dialect\n", d.major, d.minor, d.micro, rlx_dialect_name(&d));
+    {
+        const char *shims[8];
+        size_t n = rlx_dialect_shims(&d, shims, 8);
+        for (size_t i = 0; i < n; i++)
+            printf("  liblxc %d.%d: %s\n", d.major, d.minor, shims[i]);
+    }
     printf("cgroups: %s; last capability: %d\n", mode, rlx_cap_last_cap());
     for (int i = 0; i < F_COUNT; i++) {
         bool ok = (bits >> i) & 1;

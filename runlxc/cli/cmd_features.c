@@ -2,6 +2,7 @@
  * works here is listed: namespaces the kernel has, capabilities it knows, cgroup versions
  * mounted. */
 #include "cli.h"
+#include "dialect.h"
 #include "systemd_cgroup.h"
 #include "liblxc_load.h"
 #include <stddef.h>
@@ -40,6 +41,9 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
     const char *lxc_version;
     struct rlx_cgroup_layout l;
     int last = rlx_cap_last_cap();
+    /* liblxc before 3.0 cannot be asked for cgroup and time namespaces (lxcconf.c). */
+    struct rlx_dialect d = rlx_dialect_current();
+    bool clone_list = rlx_dialect_key(&d, K_NAMESPACE_CLONE) != NULL;
     (void)g;
     (void)argv;
 
@@ -59,7 +63,8 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
     a = json_object_new_array();
     /* Found by making one (in a throw-away child): /proc/self/ns entries do not prove it. */
     for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
-        if (rlx_probe_unshare(ns[i].flag))
+        if ((clone_list || (ns[i].flag != CLONE_NEWCGROUP && ns[i].flag != CLONE_NEWTIME)) &&
+            rlx_probe_unshare(ns[i].flag))
             json_object_array_add(a, json_object_new_string(ns[i].oci));
     json_object_object_add(lx, "namespaces", a);
     a = json_object_new_array();

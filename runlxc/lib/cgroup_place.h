@@ -2,7 +2,7 @@
  * no lxc.cgroup.dir: they put a container at lxc.cgroup.pattern, a host-wide setting of
  * lxc.conf, "/lxc/%n" as shipped). runlxc makes the cgroups of linux.cgroupsPath (or the id)
  * itself, fills them with the spec's resources and device rules before liblxc starts, and
- * moves init there before the payload can run (design note 26). */
+ * moves init there before the payload can run (design note 27). */
 #ifndef RUNLXC_CGROUP_PLACE_H
 #define RUNLXC_CGROUP_PLACE_H
 #include "cgroup.h"

@@ -183,6 +183,9 @@ static int tr_legacy_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s,
     if (rlx_spec_has_namespace(s, CLONE_NEWCGROUP))
         return rlx_error(err, 0, "linux.namespaces: a cgroup namespace needs liblxc 3.0 or later (liblxc %s makes "
                          "it before runlxc places the container's cgroups)", v);
+    if (rlx_spec_has_namespace(s, CLONE_NEWTIME))
+        return rlx_error(err, 0, "linux.namespaces: a time namespace needs liblxc 3.0 or later (liblxc %s cannot "
+                         "be asked for one)", v);
     /* Leaving a namespace for one the container's user namespace does not own is refused by
      * the kernel: say which, before anything is made. */
     if (userns && ((uts == NULL || uts->path) || (ipc == NULL || ipc->path)))

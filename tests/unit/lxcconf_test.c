@@ -231,7 +231,23 @@ int main(void)
            "legacy has no namespace.clone and no cgroup2 keys");
     d = rlx_dialect_for_version("2.1.1");
     TAP_OK(d.kind == RLX_DIALECT_MODERN && rlx_dialect_key(&d, K_SYSCTL) == NULL, "2.1 is modern but has no lxc.sysctl");
-    d = rlx_dialect_for_version("5.0.2");
+    {
+        const char *shims[8];
+        size_t n = rlx_dialect_shims(&d, shims, 8);
+        TAP_OK(n == 4 && strstr(shims[0], "lxc.namespace.clone") && strstr(shims[2], "lxc.sysctl") &&
+                   strstr(shims[3], "cgroup namespace"),
+               "check on 2.1: runlxc-init's namespaces and sysctls, no cgroup placement (%zu)", n);
+        d = rlx_dialect_for_version("1.0.11");
+        n = rlx_dialect_shims(&d, shims, 8);
+        TAP_OK(n == 5 && strstr(shims[0], "lxc.cgroup.dir") && strstr(shims[4], "lxc.kmsg"),
+               "check on 1.0: cgroup placement and lxc.kmsg too (%zu)", n);
+        d = rlx_dialect_for_version("2.0.11");
+        n = rlx_dialect_shims(&d, shims, 8);
+        TAP_OK(n == 6 && strstr(shims[4], "cgroup namespace") && strstr(shims[5], "hybrid"),
+               "check on 2.0: its cgroup namespace and its hybrid-host bug (%zu)", n);
+        d = rlx_dialect_for_version("5.0.2");
+        TAP_OK(rlx_dialect_shims(&d, shims, 8) == 0, "check on 5.0: nothing to shim");
+    }
     TAP_STREQ(rlx_dialect_key(&d, K_CGROUP_DIR_CONTAINER), "lxc.cgroup.dir.container", "5.0 has split cgroup dirs");
 
     TAP_OK(build(&c, spec_json, "5.0.2", false, &err) == 0, "modern translation succeeds (%s)", rlx_error_text(&err));
