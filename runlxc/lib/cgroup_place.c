@@ -47,24 +47,21 @@ int rlx_cgroup_place_make(const struct rlx_cgroup_layout *l, const char *dir, bo
     return 0;
 }
 
-/* liblxc's cgroups for init: its paths minus ours (the caller's cgroups, which init shares in
- * the hierarchies liblxc left alone, like name=systemd on liblxc 1.0) and the targets. */
-static char **liblxc_paths(pid_t init_pid, const struct rlx_cgroup_layout *l, char **targets)
+char **rlx_cgroup_place_liblxc_paths(pid_t init_pid, const struct rlx_cgroup_layout *l, char **paths)
 {
     char **theirs = rlx_cgroup_paths_of_pid(init_pid, l, NULL);
     char **mine = rlx_cgroup_paths_of_pid(getpid(), l, NULL);
     char **out = NULL;
     for (size_t i = 0; theirs && theirs[i]; i++)
-        if (!strv_has(mine, theirs[i]) && !strv_has(targets, theirs[i]))
+        if (!strv_has(mine, theirs[i]) && !strv_has(paths, theirs[i]))
             strv_push(&out, theirs[i]);
     strv_free(theirs);
     strv_free(mine);
     return out;
 }
 
-int rlx_cgroup_place_move(pid_t init_pid, const struct rlx_cgroup_layout *l, char **paths, rlx_error_t *err)
+int rlx_cgroup_place_move(char **from, pid_t init_pid, char **paths, rlx_error_t *err)
 {
-    char **from = liblxc_paths(init_pid, l, paths);
     size_t n = 0;
     pid_t *pids = rlx_cgroup_pids(from, &n);
     int r = 0;
@@ -87,18 +84,21 @@ int rlx_cgroup_place_move(pid_t init_pid, const struct rlx_cgroup_layout *l, cha
                 rlx_error_release(err);
         }
     }
-    /* Also the "lxc" parent liblxc made from its pattern, when nothing else is left in it
-     * (rmdir refuses a parent that another container uses). */
-    for (size_t i = 0; r == 0 && from && from[i]; i++) {
-        char *slash;
-        if (rlx_cgroup_destroy((char *[]){from[i], NULL}) < 0)
-            continue;
-        slash = strrchr(from[i], '/');
-        *slash = '\0';
-        if (strcmp(strrchr(from[i], '/') ? strrchr(from[i], '/') + 1 : "", "lxc") == 0)
-            rmdir(from[i]);
-    }
     free(pids);
-    strv_free(from);
     return r;
+}
+
+void rlx_cgroup_place_remove(char **from)
+{
+    for (size_t i = 0; from && from[i]; i++) {
+        cleanup_free char *parent = xstrdup(from[i]);
+        char *slash = strrchr(parent, '/');
+        if (rlx_cgroup_destroy((char *[]){from[i], NULL}) < 0 || slash == NULL)
+            continue;
+        *slash = '\0';
+        slash = strrchr(parent, '/');
+        /* rmdir refuses a parent that another container still uses */
+        if (slash && strcmp(slash + 1, "lxc") == 0)
+            rmdir(parent);
+    }
 }

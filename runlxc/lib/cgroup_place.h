@@ -12,8 +12,13 @@
 
 /* Makes the container's cgroup dir in every hierarchy (cpuset ones with cpus and mems). */
 int rlx_cgroup_place_make(const struct rlx_cgroup_layout *l, const char *dir, bool relative, rlx_error_t *err);
-/* Moves every process of the cgroups liblxc put init in into `paths` (one per hierarchy) and
- * removes liblxc's cgroups: those of init that are neither this process's nor `paths`. */
-int rlx_cgroup_place_move(pid_t init_pid, const struct rlx_cgroup_layout *l, char **paths, rlx_error_t *err);
+/* The cgroups liblxc put init in: those of init that are neither this process's (init shares
+ * them in hierarchies liblxc leaves alone, like name=systemd on liblxc 1.0) nor `paths`. */
+char **rlx_cgroup_place_liblxc_paths(pid_t init_pid, const struct rlx_cgroup_layout *l, char **paths);
+/* Moves every process of `from` (init and the exec agent; init alone when from is empty)
+ * into `paths` (one per hierarchy). */
+int rlx_cgroup_place_move(char **from, pid_t init_pid, char **paths, rlx_error_t *err);
+/* Removes liblxc's cgroups, and the "lxc" parent its pattern made when nothing else is in it. */
+void rlx_cgroup_place_remove(char **from);
 
 #endif

@@ -96,6 +96,16 @@ static int place_cgroups(struct rlx_create *c, rlx_error_t *err)
     return r;
 }
 
+/* Init into the cgroups place_cgroups made: as soon as create knows init (creation hooks, as
+ * runc runs them, see it there), else once init reports. liblxc's cgroups are removed only
+ * after the handshake: liblxc may still write their device rules meanwhile. */
+static int place_init(struct rlx_create *c, pid_t init, rlx_error_t *err)
+{
+    if (c->liblxc_cg == NULL)
+        c->liblxc_cg = rlx_cgroup_place_liblxc_paths(init, &c->layout, c->expected_cg);
+    return rlx_cgroup_place_move(c->liblxc_cg, init, c->expected_cg, err);
+}
+
 /* Where liblxc will put the container and its monitor. An empty monitor cgroup is a leftover
  * of a create or a container of this id and root killed without delete (the state dir we just
  * made was free); liblxc would refuse it ("Failed to create monitor cgroup") for good. rmdir
@@ -290,29 +300,35 @@ static int run_runtime_hooks(void *ctx, pid_t sender, int reply_fd, rlx_error_t 
 {
     struct rlx_create *c = ctx;
     const struct rlx_spec *s = c->spec;
-    struct json_object *root = json_tokener_parse(c->config_text), *hooks, *cc = NULL;
+    struct json_object *root, *hooks, *cc = NULL;
     cleanup_free char *sj = NULL;
     const char *cc_text;
     pid_t init = init_above(sender, c->monitor);
     int r;
 
-    if (init <= 0) {
-        json_object_put(root);
-        return rlx_error(err, 0, "hooks: liblxc's mount hook (pid %d) is not in this container", (int)sender);
-    }
     c->st.pid = init;
-    sj = rlx_state_json_text(&c->st, "creating");
-    r = rlx_hooks_run(s->hooks[RLX_HOOK_PRESTART], s->n_hooks[RLX_HOOK_PRESTART], "prestart", sj, err);
+    if (init <= 0)
+        r = rlx_error(err, 0, "hooks: liblxc's mount hook (pid %d) is not in this container", (int)sender);
+    else
+        r = c->conf.cgroup_placed_by_runlxc ? place_init(c, init, err) : 0;
+    if (r == 0) {
+        sj = rlx_state_json_text(&c->st, "creating");
+        r = rlx_hooks_run(s->hooks[RLX_HOOK_PRESTART], s->n_hooks[RLX_HOOK_PRESTART], "prestart", sj, err);
+    }
     if (r == 0)
         r = rlx_hooks_run(s->hooks[RLX_HOOK_CREATE_RUNTIME], s->n_hooks[RLX_HOOK_CREATE_RUNTIME], "createRuntime",
                           sj, err);
+    if (r < 0) {
+        rlx_msg_send(reply_fd, MSG_ERROR, "", 0, -1);
+        return r;
+    }
+    /* createContainer's hooks as config.json has them, for the callback to parse. */
+    root = json_tokener_parse(c->config_text);
     if (root && json_object_object_get_ex(root, "hooks", &hooks))
         json_object_object_get_ex(hooks, "createContainer", &cc);
     cc_text = cc ? json_object_to_json_string_ext(cc, JSON_C_TO_STRING_PLAIN) : "[]";
-    if (r < 0)
-        rlx_msg_send(reply_fd, MSG_ERROR, "", 0, -1);
-    else if (rlx_msg_send(reply_fd, MSG_STATE, sj, strlen(sj), -1) < 0 ||
-             rlx_msg_send(reply_fd, MSG_CONFIG, cc_text, strlen(cc_text), -1) < 0)
+    if (rlx_msg_send(reply_fd, MSG_STATE, sj, strlen(sj), -1) < 0 ||
+        rlx_msg_send(reply_fd, MSG_CONFIG, cc_text, strlen(cc_text), -1) < 0)
         r = rlx_error(err, errno, "hooks: answer liblxc's mount hook");
     json_object_put(root);
     return r;
@@ -469,8 +485,11 @@ static int adopt_init(struct rlx_create *c, rlx_error_t *err)
     struct rlx_state *st = &c->st;
     st->pid = c->init_pid;
     st->starttime = proc_start_time(c->init_pid, NULL);
-    if (c->conf.cgroup_placed_by_runlxc && rlx_cgroup_place_move(c->init_pid, &c->layout, c->expected_cg, err) < 0)
-        return -1;
+    if (c->conf.cgroup_placed_by_runlxc) {
+        if (place_init(c, c->init_pid, err) < 0)
+            return -1;
+        rlx_cgroup_place_remove(c->liblxc_cg);
+    }
     st->cgroup_paths = rlx_cgroup_paths_of_pid(c->init_pid, &c->layout, c->conf.cgroup_dir);
     if (c->sd && start_systemd_scope(c, err) < 0)
         return -1;
@@ -530,6 +549,8 @@ static void create_undo(struct rlx_create *c)
          * Plain rmdir: whatever has members there is not ours. */
         if (c->init_pid > 0)
             kill(c->init_pid, SIGKILL);
+        if (c->conf.cgroup_placed_by_runlxc)
+            rlx_cgroup_destroy(c->expected_cg);   /* ours, and init may be dying there */
         for (size_t i = 0; c->expected_cg && c->expected_cg[i]; i++)
             rmdir(c->expected_cg[i]);
         for (size_t i = 0; c->monitor_cg && c->monitor_cg[i]; i++)
@@ -562,6 +583,7 @@ static void create_release(struct rlx_create *c, bool failed)
     strv_free(c->monitor_cg);
     strv_free(c->expected_monitor_cg);
     strv_free(c->expected_cg);
+    strv_free(c->liblxc_cg);
     rlx_seccomp_prog_free(&c->seccomp);
     rlx_state_free(&c->st);
     rlx_lxcconf_free(&c->conf);

@@ -48,6 +48,7 @@ struct rlx_create {
     int root_lock, lock;
     bool made_dir;
     char **expected_cg;                 /* where liblxc will put the container */
+    char **liblxc_cg;                   /* liblxc < 2.1: where it put init before runlxc moved it */
     char **monitor_cg;                  /* where liblxc puts (then put) its monitor */
     char **expected_monitor_cg;
     bool monitor_cg_gone;

@@ -174,6 +174,36 @@ signal_reaches_payload() {
     [ "$(jq -r .status "$T/KIND-createRuntime.runlxc")" = creating ]
 }
 
+# runc applies the cgroups before it runs prestart and createRuntime: a hook that finds the
+# container's cgroup through /proc/<state.pid>/cgroup (nvidia's hook writes its device rules
+# there) finds linux.cgroupsPath. On liblxc before 2.1, where runlxc places the cgroups itself,
+# init was still in liblxc's /lxc/<id> at hook time.
+@test "hooks: prestart and createRuntime find state.pid in linux.cgroupsPath, as under runc" {
+    have_runc
+    local rt kind
+    [ -d /sys/fs/cgroup/memory ] || skip "no cgroup v1 memory hierarchy"
+    cat > "$T/cg-hook" <<EOS
+#!/bin/sh
+pid=\$(sed 's/.*"pid":\([0-9]*\).*/\\1/')
+grep -E '^[0-9]+:memory:' /proc/\$pid/cgroup | cut -d: -f3 > "$T/cg-\$1"
+EOS
+    chmod +x "$T/cg-hook"
+    args true
+    for rt in runlxc runc; do
+        cfg --arg h "$T/cg-hook" --arg p "/rlx-hookcg-$ID-$rt" '.linux.cgroupsPath = $p
+            | .hooks = {"prestart": [{"path": $h, "args": ["cg-hook", "prestart-\($p | split("-") | last)"]}],
+                        "createRuntime": [{"path": $h, "args": ["cg-hook", "createRuntime-\($p | split("-") | last)"]}]}'
+        if [ $rt = runlxc ]; then rl run "$ID" >/dev/null
+        else (cd "$B" && runc --root "$RUNC_ROOT" run "$ID") >/dev/null; fi
+        for kind in prestart createRuntime; do
+            echo "$rt $kind: $(cat "$T/cg-$kind-$rt")"
+            [ "$(cat "$T/cg-$kind-$rt")" = "/rlx-hookcg-$ID-$rt" ]
+        done
+    done
+    assert_no_leftovers "$ID"
+    [ ! -d "/sys/fs/cgroup/memory/rlx-hookcg-$ID-runlxc" ]
+}
+
 # runc runs prestart and createRuntime hooks in the runtime's namespaces and createContainer
 # hooks in the container's mount namespace, all after the mounts and before pivot_root, with
 # the rootfs mounted at root.path there: a hook that bind-mounts onto root.path/... (entering
