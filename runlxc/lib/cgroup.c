@@ -339,6 +339,19 @@ static int cpuset_copy_if_empty(const char *dir, const char *parent, const char 
     return write_file(mine_path, theirs, err);
 }
 
+int rlx_cgroup_cpuset_fill(const char *dir, rlx_error_t *err)
+{
+    cleanup_free char *parent = xstrdup(dir);
+    char *slash = strrchr(parent, '/');
+    if (slash == NULL)
+        return 0;
+    *slash = '\0';
+    return cpuset_copy_if_empty(dir, parent, "cpuset.cpus", err) < 0 ||
+                   cpuset_copy_if_empty(dir, parent, "cpuset.mems", err) < 0
+               ? -1
+               : 0;
+}
+
 int rlx_cgroup_cpuset_parents(const struct rlx_cgroup_layout *l, const char *dir, bool relative, rlx_error_t *err)
 {
     int h = rlx_cgroup_layout_find(l, "cpuset");

@@ -35,6 +35,8 @@ int rlx_cgroup_escape_freezer(char **paths, pid_t pid);
 /* Removes the directories (and any child cgroups liblxc or the payload made), deepest first.
  * Returns -1 (errno EBUSY) if a cgroup still has members. */
 int rlx_cgroup_destroy(char **paths);
+/* An empty cpuset.cpus or cpuset.mems of cgroup v1 cpuset dir takes its parent's. */
+int rlx_cgroup_cpuset_fill(const char *dir, rlx_error_t *err);
 /* runc's ensureParent for cgroup v1 cpuset: creates the parents of the container's cpuset
  * cgroup dir and fills an empty cpuset.cpus/mems of each from its own parent. */
 int rlx_cgroup_cpuset_parents(const struct rlx_cgroup_layout *l, const char *dir, bool relative, rlx_error_t *err);

@@ -8,31 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A new cgroup v1 cpuset starts with empty cpus and mems, and no task can enter it (ENOSPC). */
-static int fill_cpuset(const char *dir, rlx_error_t *err)
-{
-    cleanup_free char *parent = xstrdup(dir);
-    char *slash = strrchr(parent, '/');
-    static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
-    *slash = '\0';
-    for (size_t i = 0; i < 2; i++) {
-        cleanup_free char *mine_path = xasprintf("%s/%s", dir, files[i]);
-        cleanup_free char *theirs_path = xasprintf("%s/%s", parent, files[i]);
-        cleanup_free char *mine = read_file(mine_path, NULL, err);
-        cleanup_free char *theirs = NULL;
-        if (mine == NULL)
-            return -1;
-        if (mine[strspn(mine, " \n")] != '\0')
-            continue;
-        if ((theirs = read_file(theirs_path, NULL, err)) == NULL)
-            return -1;
-        theirs[strcspn(theirs, "\n")] = '\0';
-        if (write_file(mine_path, theirs, err) < 0)
-            return -1;
-    }
-    return 0;
-}
-
 int rlx_cgroup_place_make(const struct rlx_cgroup_layout *l, const char *dir, bool relative, rlx_error_t *err)
 {
     if (rlx_cgroup_cpuset_parents(l, dir, relative, err) < 0)
@@ -41,7 +16,7 @@ int rlx_cgroup_place_make(const struct rlx_cgroup_layout *l, const char *dir, bo
         cleanup_free char *p = rlx_cgroup_container_path(l, h, dir, relative);
         if (mkdir_p(p, 0755) < 0)
             return rlx_error(err, errno, "linux.cgroupsPath: mkdir %s", p);
-        if (h == rlx_cgroup_layout_find(l, "cpuset") && !l->h[h].v2 && fill_cpuset(p, err) < 0)
+        if (h == rlx_cgroup_layout_find(l, "cpuset") && !l->h[h].v2 && rlx_cgroup_cpuset_fill(p, err) < 0)
             return rlx_error_wrap(err, "linux.cgroupsPath");
     }
     return 0;
