@@ -91,8 +91,9 @@ size_t rlx_dialect_shims(const struct rlx_dialect *d, const char **out, size_t m
         {K_CGROUP_DIR, 0, 0, "no lxc.cgroup.dir (2.1): runlxc places the container's cgroups at linux.cgroupsPath itself, "
                           "writes the resources there and removes liblxc's /lxc/<id>"},
         {K_NAMESPACE_CLONE, 0, 0, "no lxc.namespace.clone (3.0): runlxc-init leaves the uts and ipc namespaces liblxc "
-                               "always makes when the spec shares or joins them; a pid namespace shared or joined, a "
-                               "cgroup or time namespace, uts/ipc shared with a user namespace are refused"},
+                               "always makes when the spec shares or joins them and makes the cgroup namespace; a pid "
+                               "namespace shared or joined, a time namespace, a cgroup namespace joined, uts/ipc shared "
+                               "with a user namespace are refused"},
         {K_NAMESPACE_SHARE_USER, 0, 0, "no lxc.namespace.share (3.0): a user namespace joined by path is refused"},
         {K_SYSCTL, 0, 0, "no lxc.sysctl (3.0): runlxc-init writes linux.sysctl"},
         {K_KEYS, 1, 0, "lxc.kmsg is on by default (a /dev/kmsg link to the console): runlxc turns it off"},

@@ -41,7 +41,7 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
     const char *lxc_version;
     struct rlx_cgroup_layout l;
     int last = rlx_cap_last_cap();
-    /* liblxc before 3.0 cannot be asked for cgroup and time namespaces (lxcconf.c). */
+    /* liblxc before 3.0 cannot be asked for a time namespace (lxcconf.c). */
     struct rlx_dialect d = rlx_dialect_current();
     bool clone_list = rlx_dialect_key(&d, K_NAMESPACE_CLONE) != NULL;
     (void)g;
@@ -63,7 +63,7 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
     a = json_object_new_array();
     /* Found by making one (in a throw-away child): /proc/self/ns entries do not prove it. */
     for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
-        if ((clone_list || (ns[i].flag != CLONE_NEWCGROUP && ns[i].flag != CLONE_NEWTIME)) &&
+        if ((clone_list || ns[i].flag != CLONE_NEWTIME) &&
             rlx_probe_unshare(ns[i].flag))
             json_object_array_add(a, json_object_new_string(ns[i].oci));
     json_object_object_add(lx, "namespaces", a);

@@ -54,6 +54,7 @@
 
 struct init_cfg {
     char **args, **env, **masked, **readonly, **devices, **rro, **sysctl;
+    bool cgroupns;      /* make the cgroup namespace here (liblxc < 3.0: lxcconf.c) */
     char *cwd, *domain, *hostname, *propagation;
     uid_t uid;
     gid_t gid;
@@ -146,6 +147,7 @@ static void parse_cfg(struct init_cfg *c, const char *data, size_t len)
         case REC_DOMAIN: c->domain = xstrdup(v); break;
         case REC_HOSTNAME: c->hostname = xstrdup(v); break;
         case REC_SYSCTL: strv_push(&c->sysctl, v); break;
+        case REC_CGROUPNS: c->cgroupns = true; break;
         case REC_PRESERVE: c->preserve = atoi(v); break;
         case REC_WANT_STATE: c->want_state = true; break;
         case REC_HOOK:
@@ -720,6 +722,9 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
     notify = (c.seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0;
     free(data);
     close_inherited_fds(c.preserve, sync_fd, fifo_fd, agent_fd);
+    /* runlxc already moved us into the container's cgroups (from liblxc's mount hook). */
+    if (c.cgroupns && unshare(0x02000000 /* CLONE_NEWCGROUP */) < 0)
+        fail("linux.namespaces: cgroup namespace: %s", strerror(errno));
 
     /* As runc, the working directory is created before the root becomes read-only. */
     if (mkdir_p(c.cwd, 0755) < 0 && errno != EEXIST)

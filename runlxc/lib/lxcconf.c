@@ -164,9 +164,9 @@ static int tr_lxc_network(struct rlx_lxcconf *c, const struct rlx_lxc_ctx *ctx, 
 /* liblxc before 3.0 has no lxc.namespace.clone: it always makes new pid, uts, ipc and mount
  * namespaces (and 2.0 a cgroup namespace where the kernel has them). runlxc-init leaves a uts
  * or ipc namespace the spec shares with the host or joins by path for the monitor's (which is
- * that one: it joined the paths before start), and 2.0's unasked-for cgroup namespace for the
- * host's. A pid namespace cannot be left (its init is runlxc-init itself), and a cgroup
- * namespace made before runlxc moves init into its cgroups would be rooted at liblxc's. */
+ * that one: it joined the paths before start), leaves 2.0's unasked-for cgroup namespace for
+ * the host's, and makes the one the spec asks for itself. A pid namespace cannot be left (its
+ * init is runlxc-init itself). */
 static int tr_legacy_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
                                 rlx_error_t *err)
 {
@@ -180,9 +180,14 @@ static int tr_legacy_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s,
         return rlx_error(err, 0, "linux.namespaces: liblxc %s always creates a pid namespace of its own: %s pid "
                          "namespace needs liblxc 3.0 or later (lxc.namespace.clone, lxc.namespace.share)", v,
                          pid ? "joining a" : "sharing the host's");
-    if (rlx_spec_has_namespace(s, CLONE_NEWCGROUP))
-        return rlx_error(err, 0, "linux.namespaces: a cgroup namespace needs liblxc 3.0 or later (liblxc %s makes "
-                         "it before runlxc places the container's cgroups)", v);
+    /* runlxc-init makes the cgroup namespace (liblxc 2.0's would be rooted at its own cgroup,
+     * made before runlxc moved init), once init is in its place: see tr_hooks. */
+    if (rlx_spec_has_namespace(s, CLONE_NEWCGROUP)) {
+        const struct rlx_namespace *cg = rlx_spec_namespace(s, CLONE_NEWCGROUP);
+        if (cg->path)
+            return rlx_error(err, 0, "linux.namespaces: joining a cgroup namespace by path needs liblxc 3.0 or later");
+        c->init_unshares_cgroupns = true;
+    }
     if (rlx_spec_has_namespace(s, CLONE_NEWTIME))
         return rlx_error(err, 0, "linux.namespaces: a time namespace needs liblxc 3.0 or later (liblxc %s cannot "
                          "be asked for one)", v);
@@ -196,7 +201,7 @@ static int tr_legacy_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s,
     if (ipc == NULL || ipc->path)
         c->init_rejoins_ns |= CLONE_NEWIPC;
     /* 2.0 makes one wherever /proc/self/ns/cgroup exists (its cgns_supported). */
-    if (!userns && ctx->dialect->major == 2 && access("/proc/self/ns/cgroup", F_OK) == 0)
+    if (!userns && !c->init_unshares_cgroupns && ctx->dialect->major == 2 && access("/proc/self/ns/cgroup", F_OK) == 0)
         c->init_rejoins_ns |= CLONE_NEWCGROUP;
     return 0;
 }
@@ -600,7 +605,10 @@ static int tr_lsm(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct 
  * pid, then runs createContainer where it is: in the container's namespaces. */
 static int tr_hooks(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx, rlx_error_t *err)
 {
-    if (s->n_hooks[RLX_HOOK_PRESTART] || s->n_hooks[RLX_HOOK_CREATE_RUNTIME] || s->n_hooks[RLX_HOOK_CREATE_CONTAINER]) {
+    /* Also where runlxc places the cgroups itself: the callback is where create first knows
+     * init, before runlxc-init runs (a cgroup namespace it makes is then rooted there). */
+    if (s->n_hooks[RLX_HOOK_PRESTART] || s->n_hooks[RLX_HOOK_CREATE_RUNTIME] || s->n_hooks[RLX_HOOK_CREATE_CONTAINER] ||
+        c->cgroup_placed_by_runlxc) {
         cleanup_free char *cmd = xasprintf("%s --root %s hook", ctx->self_exe, ctx->root);
         if (add_key(c, ctx, K_ROOTFS_MOUNT, s->root_path, "hooks", err) < 0 ||
             add_key(c, ctx, K_HOOK_MOUNT, cmd, "hooks", err) < 0)

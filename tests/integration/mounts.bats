@@ -216,6 +216,7 @@ dev_listing() {
                           else . end)'
     # the host's processes are visible, and /proc/self is the payload
     args sh -c 'head -1 /proc/self/status; [ -d /proc/1 ] && echo host-init-visible; grep -c . /proc/self/cmdline'
+    refused_below_liblxc 3.0
     run_beside_runc
     [ "${lines[0]}" = "Name:	head" ]
     [ "$output" = "$expected" ]
