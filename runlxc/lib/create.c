@@ -312,7 +312,9 @@ static int run_runtime_hooks(void *ctx, pid_t sender, int reply_fd, rlx_error_t 
     else
         r = c->conf.cgroup_placed_by_runlxc ? place_init(c, init, err) : 0;
     if (r == 0) {
-        sj = rlx_state_json_text(&c->st, "creating");
+        bool any = s->n_hooks[RLX_HOOK_PRESTART] || s->n_hooks[RLX_HOOK_CREATE_RUNTIME] ||
+                   s->n_hooks[RLX_HOOK_CREATE_CONTAINER];
+        sj = any ? rlx_state_json_text(&c->st, "creating") : xstrdup("{}");
         r = rlx_hooks_run(s->hooks[RLX_HOOK_PRESTART], s->n_hooks[RLX_HOOK_PRESTART], "prestart", sj, err);
     }
     if (r == 0)
@@ -322,8 +324,10 @@ static int run_runtime_hooks(void *ctx, pid_t sender, int reply_fd, rlx_error_t 
         rlx_msg_send(reply_fd, MSG_ERROR, "", 0, -1);
         return r;
     }
-    /* createContainer's hooks as config.json has them, for the callback to parse. */
-    root = json_tokener_parse(c->config_text);
+    /* createContainer's hooks as config.json has them, for the callback to parse. Without
+     * hooks (a callback only to place the cgroups) neither config nor state is serialized: a
+     * config of 100 MB of annotations makes a state as large. */
+    root = s->n_hooks[RLX_HOOK_CREATE_CONTAINER] ? json_tokener_parse(c->config_text) : NULL;
     if (root && json_object_object_get_ex(root, "hooks", &hooks))
         json_object_object_get_ex(hooks, "createContainer", &cc);
     cc_text = cc ? json_object_to_json_string_ext(cc, JSON_C_TO_STRING_PLAIN) : "[]";
