@@ -112,3 +112,8 @@ size_t rlx_dialect_shims(const struct rlx_dialect *d, const char **out, size_t m
     }
     return n;
 }
+
+bool rlx_dialect_mount_propagation(const struct rlx_dialect *d)
+{
+    return V(d->major, d->minor, d->micro) >= V(3, 0, 0);
+}

@@ -34,6 +34,9 @@ int rlx_dialect_load(struct rlx_dialect *d, rlx_error_t *err);
  * prefix keys (K_CGROUP_V1, K_CGROUP_V2, K_SYSCTL) the prefix including the final dot. */
 const char *rlx_dialect_key(const struct rlx_dialect *d, enum rlx_key key);
 const char *rlx_dialect_name(const struct rlx_dialect *d);
+/* Whether lxc.mount.entry takes propagation options (private, rslave, ...): liblxc 1.0
+ * passes them to the filesystem as data, 2.0 applies them but passes them on too (EINVAL). */
+bool rlx_dialect_mount_propagation(const struct rlx_dialect *d);
 /* What this liblxc cannot be asked for and what runlxc does instead, one sentence each, for
  * `check`: fills out (at most max) and returns how many. None for liblxc 3.0 and later. */
 size_t rlx_dialect_shims(const struct rlx_dialect *d, const char **out, size_t max);

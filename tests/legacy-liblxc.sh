@@ -45,12 +45,16 @@ for lib in $libs; do
                 "$(cat /sys/fs/cgroup/unified/cgroup.controllers), which liblxc 2.0 cannot start with"
             continue
         fi
-        if [ "$view" = host ]; then
-            RUNLXC=$wrapper RUNLXC_HOST=$runtime bats --tap "${files[@]}" || rc=1
-        else
-            RUNLXC=$wrapper RUNLXC_HOST=$runtime unshare -m bash -c \
-                'mount --make-rprivate / && umount /sys/fs/cgroup/unified && exec bats --tap "$@"' bats "${files[@]}" || rc=1
-        fi
+        # One bats run per file, named, so that the note's suite x library table can be read off.
+        for f in "${files[@]}"; do
+            echo "# suite: $(basename "$f" .bats)"
+            if [ "$view" = host ]; then
+                RUNLXC=$wrapper RUNLXC_HOST=$runtime bats --tap "$f" || rc=1
+            else
+                RUNLXC=$wrapper RUNLXC_HOST=$runtime unshare -m bash -c \
+                    'mount --make-rprivate / && umount /sys/fs/cgroup/unified && exec bats --tap "$@"' bats "$f" || rc=1
+            fi
+        done
     done
 done
 exit $rc

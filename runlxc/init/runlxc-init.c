@@ -53,7 +53,7 @@
 #endif
 
 struct init_cfg {
-    char **args, **env, **masked, **readonly, **devices, **rro, **sysctl;
+    char **args, **env, **masked, **readonly, **devices, **rro, **sysctl, **mount_props;
     bool cgroupns;      /* make the cgroup namespace here (liblxc < 3.0: lxcconf.c) */
     char *cwd, *domain, *hostname, *propagation;
     uid_t uid;
@@ -148,6 +148,7 @@ static void parse_cfg(struct init_cfg *c, const char *data, size_t len)
         case REC_HOSTNAME: c->hostname = xstrdup(v); break;
         case REC_SYSCTL: strv_push(&c->sysctl, v); break;
         case REC_CGROUPNS: c->cgroupns = true; break;
+        case REC_MOUNT_PROP: strv_push(&c->mount_props, v); break;
         case REC_PRESERVE: c->preserve = atoi(v); break;
         case REC_WANT_STATE: c->want_state = true; break;
         case REC_HOOK:
@@ -390,6 +391,13 @@ static void setup_paths(struct init_cfg *c)
                         : strstr(p, "unbindable") ? MS_UNBINDABLE : MS_PRIVATE;
         if (mount(NULL, "/", NULL, f | (rec ? MS_REC : 0), NULL) < 0)
             fail("linux.rootfsPropagation: %s: %s", p, strerror(errno));
+    }
+    /* "FLAGS /dest": a mount's propagation option liblxc could not apply (lxcconf.c) */
+    for (size_t i = 0; c->mount_props && c->mount_props[i]; i++) {
+        char *dest;
+        unsigned long f = strtoul(c->mount_props[i], &dest, 10);
+        if (*dest == ' ' && mount(NULL, dest + 1, NULL, f, NULL) < 0)
+            fail("mounts: propagation of %s: %s", dest + 1, strerror(errno));
     }
     if (c->root_ro && mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | mount_flags_of("/"), NULL) < 0)
         fail("root.readonly: remount / read-only: %s", strerror(errno));

@@ -353,6 +353,8 @@ static int wait_for_init(struct rlx_create *c, rlx_error_t *err)
         rlx_init_records_sysctl(&msg, c->spec);
     if (c->conf.init_unshares_cgroupns)
         rlx_buf_add(&msg, REC_CGROUPNS, "1");
+    for (size_t i = 0; c->conf.init_mount_propagation && c->conf.init_mount_propagation[i]; i++)
+        rlx_buf_add(&msg, REC_MOUNT_PROP, c->conf.init_mount_propagation[i]);
     c->has_agent = exec_needs_agent(c->spec);
     if (c->has_agent) {
         /* The agent's socket: a host path in the state dir (0700, never inside the container). */

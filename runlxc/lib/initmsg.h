@@ -32,7 +32,7 @@ enum rlx_rec {
     REC_DEVICE = 'd', REC_DOMAIN = 'D', REC_PRESERVE = 'F', REC_HOOK = 'H', REC_HOOK_ARG = 'A',
     REC_HOOK_ENV = 'E', REC_HOOK_TIMEOUT = 'T', REC_WANT_STATE = 'S', REC_SECCOMP = 'B',
     REC_SECCOMP_FLAGS = 'f', REC_DEV_SETUP = 'V', REC_DEV_RO = 'v', REC_PTS_SHIELD = 'P', REC_RRO = 'O',
-    REC_HOSTNAME = 'h', REC_SYSCTL = 'y', REC_CGROUPNS = 'C',
+    REC_HOSTNAME = 'h', REC_SYSCTL = 'y', REC_CGROUPNS = 'C', REC_MOUNT_PROP = 'Q',
 };
 
 struct rlx_buf {

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 
@@ -329,6 +330,19 @@ static int tr_cgroup_mount(struct rlx_lxcconf *c, const struct rlx_lxc_ctx *ctx,
     return 0;
 }
 
+static unsigned long mount_propagation_flag(const char *o)
+{
+    static const struct { const char *name; unsigned long flag; } props[] = {
+        {"private", MS_PRIVATE}, {"rprivate", MS_PRIVATE | MS_REC}, {"shared", MS_SHARED},
+        {"rshared", MS_SHARED | MS_REC}, {"slave", MS_SLAVE}, {"rslave", MS_SLAVE | MS_REC},
+        {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
+    };
+    for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++)
+        if (strcmp(o, props[i].name) == 0)
+            return props[i].flag;
+    return 0;
+}
+
 static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
                           size_t idx, rlx_error_t *err)
 {
@@ -366,6 +380,15 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
         /* runlxc-init applies it with mount_setattr once the tree is mounted (REC_RRO). */
         if (strcmp(o, "rro") == 0)
             continue;
+        /* and these once more after the rootfs propagation, as runc applies them after its
+         * own: liblxc's come before runlxc-init's rootfsPropagation (and before 3.0 liblxc
+         * cannot take them at all: it hands them to the filesystem as data). */
+        if (mount_propagation_flag(o) != 0) {
+            cleanup_free char *rec = xasprintf("%lu %s", mount_propagation_flag(o), m->resolved ? m->resolved : m->destination);
+            strv_push(&c->init_mount_propagation, rec);
+            if (!rlx_dialect_mount_propagation(ctx->dialect))
+                continue;
+        }
         if (strlen(opts) + strlen(o) + 2 >= sizeof(opts))
             return rlx_error(err, 0, "mounts[%zu].options: too long", idx);
         if (*opts)
@@ -659,6 +682,7 @@ void rlx_lxcconf_free(struct rlx_lxcconf *c)
     free(c->values);
     free(c->cgroup_dir);
     free(c->monitor_cgroup_dir);
+    strv_free(c->init_mount_propagation);
     strv_free(c->warnings);
     memset(c, 0, sizeof(*c));
 }

@@ -18,7 +18,8 @@ struct rlx_lxcconf {
     bool cgroup_placed_by_runlxc; /* liblxc < 2.1 has no lxc.cgroup.dir (cgroup_place.h) */
     bool sysctl_by_init;       /* liblxc < 3.0 has no lxc.sysctl: runlxc-init writes them */
     int init_rejoins_ns;
-    bool init_unshares_cgroupns;  /* liblxc < 3.0: runlxc-init makes the spec's cgroup namespace */       /* CLONE_NEW* that runlxc-init leaves for the monitor's (liblxc < 3.0) */
+    bool init_unshares_cgroupns;
+    char **init_mount_propagation; /* "FLAGS /dest" of mounts' propagation options (REC_MOUNT_PROP) */  /* liblxc < 3.0: runlxc-init makes the spec's cgroup namespace */       /* CLONE_NEW* that runlxc-init leaves for the monitor's (liblxc < 3.0) */
     char **warnings;           /* fields ignored on this host, for create to log */
 };
 

@@ -237,3 +237,17 @@ dev_listing() {
     [[ "$output" == *'/proc'*'cannot be mounted because it is not of type proc'* ]]
     assert_no_leftovers "$ID"
 }
+
+# A mount's propagation option as runc applies it: after the rootfs propagation, on that mount.
+# (liblxc 5 applied it before runlxc-init's; liblxc 1.0/2.0 handed "rprivate" to tmpfs as data,
+# EINVAL: Docker's --read-only --tmpfs.)
+@test "mounts: a tmpfs's propagation option (rprivate, rshared) is applied as runc applies it" {
+    cfg '.mounts += [{"destination": "/p1", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "rprivate"]},
+                     {"destination": "/p2", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "rshared"]}]'
+    mkdir -p "$B/rootfs/p1" "$B/rootfs/p2"
+    args sh -c 'for d in /p1 /p2; do grep " $d " /proc/self/mountinfo | grep -q " shared:" && echo "$d shared" || echo "$d not-shared"; done'
+    run_beside_runc
+    [ "$output" = "$expected" ]
+    [ "$output" = "$(printf '/p1 not-shared\n/p2 shared')" ]
+    assert_no_leftovers "$ID"
+}
