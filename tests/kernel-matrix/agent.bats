@@ -99,6 +99,7 @@ teardown() { teardown_bundle; }
 
 @test "agent: a container without its own pid namespace keeps the agent, which delete removes" {
     cfg '.linux.namespaces |= map(select(.type != "pid"))'
+    refused_below_liblxc 3.0
     rl run -d "$ID"
     run rl exec "$ID" sh -c 'echo ok'
     [ "$output" = ok ]
