@@ -392,7 +392,8 @@ static void setup_paths(struct init_cfg *c)
         if (mount(NULL, "/", NULL, f | (rec ? MS_REC : 0), NULL) < 0)
             fail("linux.rootfsPropagation: %s: %s", p, strerror(errno));
     }
-    /* "FLAGS /dest": a mount's propagation option liblxc could not apply (lxcconf.c) */
+    /* "FLAGS /dest": each mount's propagation option, after the rootfs propagation as runc
+     * applies them (lxcconf.c; liblxc < 3.0 cannot apply them at all) */
     for (size_t i = 0; c->mount_props && c->mount_props[i]; i++) {
         char *dest;
         unsigned long f = strtoul(c->mount_props[i], &dest, 10);
