@@ -47,6 +47,8 @@ int cmd_check(const struct rlx_global *g, int argc, char **argv, rlx_error_t *er
     unsigned long bits;
     struct rlx_cgroup_layout l;
     struct rlx_dialect d = rlx_dialect_current();
+    const char *shims[8];
+    size_t n_shims = rlx_dialect_shims(&d, shims, 8);
     const char *mode = "none";
     int c;
     (void)g;
@@ -72,10 +74,8 @@ int cmd_check(const struct rlx_global *g, int argc, char **argv, rlx_error_t *er
         json_object_object_add(o, "cap_last_cap", json_object_new_int(rlx_cap_last_cap()));
         json_object_object_add(o, "liblxc_dialect", json_object_new_string(rlx_dialect_name(&d)));
         {
-            const char *shims[8];
-            size_t n = rlx_dialect_shims(&d, shims, 8);
             struct json_object *a = json_object_new_array();
-            for (size_t i = 0; i < n; i++)
+            for (size_t i = 0; i < n_shims; i++)
                 json_object_array_add(a, json_object_new_string(shims[i]));
             json_object_object_add(o, "liblxc_shims", a);
         }
@@ -84,12 +84,8 @@ int cmd_check(const struct rlx_global *g, int argc, char **argv, rlx_error_t *er
         return 0;
     }
     printf("liblxc %d.%d.%d: %s configuration dialect\n", d.major, d.minor, d.micro, rlx_dialect_name(&d));
-    {
-        const char *shims[8];
-        size_t n = rlx_dialect_shims(&d, shims, 8);
-        for (size_t i = 0; i < n; i++)
-            printf("  liblxc %d.%d: %s\n", d.major, d.minor, shims[i]);
-    }
+    for (size_t i = 0; i < n_shims; i++)
+        printf("  liblxc %d.%d: %s\n", d.major, d.minor, shims[i]);
     printf("cgroups: %s; last capability: %d\n", mode, rlx_cap_last_cap());
     for (int i = 0; i < F_COUNT; i++) {
         bool ok = (bits >> i) & 1;

@@ -38,11 +38,11 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
         {"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC}, {"mount", CLONE_NEWNS}, {"network", CLONE_NEWNET},
         {"pid", CLONE_NEWPID}, {"time", CLONE_NEWTIME}, {"user", CLONE_NEWUSER}, {"uts", CLONE_NEWUTS}};
     struct json_object *o = json_object_new_object(), *lx = json_object_new_object(), *a, *cg, *ann;
-    const char *lxc_version;
     struct rlx_cgroup_layout l;
     int last = rlx_cap_last_cap();
+    const char *lxc_version = rlx_lxc_version();
     /* liblxc before 3.0 cannot be asked for a time namespace (lxcconf.c). */
-    struct rlx_dialect d = rlx_dialect_current();
+    struct rlx_dialect d = rlx_dialect_for_version(lxc_version);
     bool clone_list = rlx_dialect_key(&d, K_NAMESPACE_CLONE) != NULL;
     (void)g;
     (void)argv;
@@ -104,7 +104,6 @@ int cmd_features(const struct rlx_global *g, int argc, char **argv, rlx_error_t 
     json_object_object_add(lx, "selinux", a);
     json_object_object_add(o, "linux", lx);
     ann = json_object_new_object();
-    lxc_version = rlx_lxc_version();
     json_object_object_add(ann, "org.runlxc.version", json_object_new_string(PACKAGE_VERSION));
     if (lxc_version != NULL)
         json_object_object_add(ann, "org.runlxc.liblxc.version", json_object_new_string(lxc_version));

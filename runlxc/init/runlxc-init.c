@@ -732,7 +732,7 @@ static void __attribute__((noreturn)) run(char *data, size_t len, int fifo_fd, i
     free(data);
     close_inherited_fds(c.preserve, sync_fd, fifo_fd, agent_fd);
     /* runlxc already moved us into the container's cgroups (from liblxc's mount hook). */
-    if (c.cgroupns && unshare(0x02000000 /* CLONE_NEWCGROUP */) < 0)
+    if (c.cgroupns && unshare(CLONE_NEWCGROUP) < 0)
         fail("linux.namespaces: cgroup namespace: %s", strerror(errno));
 
     /* As runc, the working directory is created before the root becomes read-only. */

@@ -364,19 +364,13 @@ int rlx_cgroup_cpuset_parents(const struct rlx_cgroup_layout *l, const char *dir
     /* Each parent below the hierarchy's root (or this process's cgroup), top down, as runc's
      * ensureParent; the leaf itself is liblxc's to create. */
     for (slash = leaf + strlen(l->h[h].mountpoint) + strlen(base) + 1; (slash = strchr(slash, '/')) != NULL; slash++) {
-        cleanup_free char *parent = NULL;
-        char *up;
         *slash = '\0';
-        parent = xstrdup(leaf);
-        up = strrchr(parent, '/');
-        *up = '\0';
         if (mkdir(leaf, 0755) < 0 && errno != EEXIST) {
             rlx_error(err, errno, "linux.cgroupsPath: mkdir %s", leaf);
             *slash = '/';
             return -1;
         }
-        if (cpuset_copy_if_empty(leaf, parent, "cpuset.cpus", err) < 0 ||
-            cpuset_copy_if_empty(leaf, parent, "cpuset.mems", err) < 0) {
+        if (rlx_cgroup_cpuset_fill(leaf, err) < 0) {
             *slash = '/';
             return rlx_error_wrap(err, "linux.cgroupsPath");
         }

@@ -174,6 +174,7 @@ static int tr_legacy_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s,
     const struct rlx_namespace *pid = rlx_spec_namespace(s, CLONE_NEWPID);
     const struct rlx_namespace *uts = rlx_spec_namespace(s, CLONE_NEWUTS);
     const struct rlx_namespace *ipc = rlx_spec_namespace(s, CLONE_NEWIPC);
+    const struct rlx_namespace *cg = rlx_spec_namespace(s, CLONE_NEWCGROUP);
     bool userns = rlx_spec_has_namespace(s, CLONE_NEWUSER);
     char v[48];
     snprintf(v, sizeof(v), "%d.%d.%d", ctx->dialect->major, ctx->dialect->minor, ctx->dialect->micro);
@@ -183,8 +184,7 @@ static int tr_legacy_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s,
                          pid ? "joining a" : "sharing the host's");
     /* runlxc-init makes the cgroup namespace (liblxc 2.0's would be rooted at its own cgroup,
      * made before runlxc moved init), once init is in its place: see tr_hooks. */
-    if (rlx_spec_has_namespace(s, CLONE_NEWCGROUP)) {
-        const struct rlx_namespace *cg = rlx_spec_namespace(s, CLONE_NEWCGROUP);
+    if (cg != NULL) {
         if (cg->path)
             return rlx_error(err, 0, "linux.namespaces: joining a cgroup namespace by path needs liblxc 3.0 or later");
         c->init_unshares_cgroupns = true;
@@ -372,6 +372,7 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
     }
     for (size_t i = 0; m->options && m->options[i]; i++) {
         const char *o = m->options[i];
+        unsigned long prop;
         /* "bind" becomes liblxc's own bind handling; rbind is passed through. */
         if (strcmp(o, "bind") == 0 && strv_has(m->options, "rbind"))
             continue;
@@ -383,8 +384,8 @@ static int tr_mount_entry(struct rlx_lxcconf *c, const struct rlx_spec *s, const
         /* and these once more after the rootfs propagation, as runc applies them after its
          * own: liblxc's come before runlxc-init's rootfsPropagation (and before 3.0 liblxc
          * cannot take them at all: it hands them to the filesystem as data). */
-        if (mount_propagation_flag(o) != 0) {
-            cleanup_free char *rec = xasprintf("%lu %s", mount_propagation_flag(o), m->resolved ? m->resolved : m->destination);
+        if ((prop = mount_propagation_flag(o)) != 0) {
+            cleanup_free char *rec = xasprintf("%lu %s", prop, m->resolved ? m->resolved : m->destination);
             strv_push(&c->init_mount_propagation, rec);
             if (!rlx_dialect_mount_propagation(ctx->dialect))
                 continue;

@@ -107,7 +107,7 @@ static void monitor_join_namespaces(const struct rlx_spec *spec, int sync_fd)
 static void monitor_namespaces_for_init(const struct rlx_monitor_args *a, int sync_fd, char *out, size_t size)
 {
     static const struct { int flag; const char *name; } ns[] = {
-        {CLONE_NEWUTS, "uts"}, {CLONE_NEWIPC, "ipc"}, {0x02000000 /* CLONE_NEWCGROUP */, "cgroup"},
+        {CLONE_NEWUTS, "uts"}, {CLONE_NEWIPC, "ipc"}, {CLONE_NEWCGROUP, "cgroup"},
     };
     size_t used = 0;
     for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
