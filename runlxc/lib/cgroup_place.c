@@ -1,5 +1,6 @@
 #include "cgroup_place.h"
 #include "util.h"
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -63,6 +64,57 @@ int rlx_cgroup_place_move(char **from, pid_t init_pid, char **paths, rlx_error_t
     return r;
 }
 
+static void push_parent(char ***out, const struct rlx_cgroup_layout *l, int h, const char *dir, bool relative)
+{
+    cleanup_free char *p = rlx_cgroup_container_path(l, h, dir, relative);
+    *strrchr(p, '/') = '\0';
+    if (!strv_has(*out, p))
+        strv_push(out, p);
+}
+
+char **rlx_cgroup_place_liblxc_parents(const struct rlx_cgroup_layout *l, const char *dir, bool relative)
+{
+    char **out = NULL;
+    for (int h = 0; h < l->n; h++) {
+        if (dir) {
+            push_parent(&out, l, h, dir, relative);
+        } else {
+            push_parent(&out, l, h, "lxc/-", true);
+            push_parent(&out, l, h, "lxc/-", false);
+        }
+    }
+    return out;
+}
+
+/* "name" or "name-" and digits */
+static bool liblxc_name_of(const char *entry, const char *name)
+{
+    size_t n = strlen(name);
+    if (strncmp(entry, name, n) != 0)
+        return false;
+    if (entry[n] == '\0')
+        return true;
+    return entry[n] == '-' && entry[n + 1] && strspn(entry + n + 1, "0123456789") == strlen(entry + n + 1);
+}
+
+void rlx_cgroup_place_remove_failed(char **parents, char **existed, const char *name)
+{
+    for (size_t i = 0; parents && parents[i]; i++) {
+        DIR *d = opendir(parents[i]);
+        struct dirent *e;
+        while (d && (e = readdir(d)) != NULL) {
+            if (e->d_type == DT_DIR && liblxc_name_of(e->d_name, name)) {
+                cleanup_free char *p = xasprintf("%s/%s", parents[i], e->d_name);
+                rmdir(p);   /* one in use is another container's */
+            }
+        }
+        if (d)
+            closedir(d);
+        if (!strv_has(existed, parents[i]))
+            rmdir(parents[i]);
+    }
+}
+
 void rlx_cgroup_place_remove(char **from)
 {
     for (size_t i = 0; from && from[i]; i++) {
@@ -73,7 +125,7 @@ void rlx_cgroup_place_remove(char **from)
         *slash = '\0';
         slash = strrchr(parent, '/');
         /* rmdir refuses a parent that another container still uses */
-        if (slash && strcmp(slash + 1, "lxc") == 0)
+        if (slash && (strcmp(slash + 1, "lxc") == 0 || strcmp(slash + 1, "runlxc.staging") == 0))
             rmdir(parent);
     }
 }

@@ -18,7 +18,15 @@ char **rlx_cgroup_place_liblxc_paths(pid_t init_pid, const struct rlx_cgroup_lay
 /* Moves every process of `from` (init and the exec agent; init alone when from is empty)
  * into `paths` (one per hierarchy). */
 int rlx_cgroup_place_move(char **from, pid_t init_pid, char **paths, rlx_error_t *err);
-/* Removes liblxc's cgroups, and the "lxc" parent its pattern made when nothing else is in it. */
+/* The dirs liblxc makes a container's cgroups in, one per hierarchy: those of `dir` (the
+ * staging dir of a shared cgroup), or without one "lxc" of the shipped lxc.cgroup.pattern
+ * (below this process's cgroup, and below each root where that differs). */
+char **rlx_cgroup_place_liblxc_parents(const struct rlx_cgroup_layout *l, const char *dir, bool relative);
+/* After a start that failed before init reported, liblxc 2.0 may leave empty cgroups named
+ * `name` or `name-N` in `parents`: removed, and each parent that is not in `existed`. */
+void rlx_cgroup_place_remove_failed(char **parents, char **existed, const char *name);
+/* Removes liblxc's cgroups, and the parent they were made in ("lxc" of liblxc's pattern,
+ * "runlxc.staging" of a shared cgroup's) when nothing else is in it. */
 void rlx_cgroup_place_remove(char **from);
 
 #endif

@@ -84,7 +84,8 @@ int rlx_container_start(const struct rlx_global *g, const char *id, rlx_error_t 
         /* A container whose bundle vanished cannot honour its poststart/poststop hooks. */
         rlx_error(err, ENOENT, "bundle %s of container '%s' disappeared; the container was removed", st.bundle, id);
         rlx_teardown_tty_holder(&st);
-        rlx_teardown_leftovers(dir, st.cgroup_paths, st.monitor_cgroup_paths, st.pid);
+        rlx_teardown_leftovers(dir, st.cgroup_paths, st.monitor_cgroup_paths, st.pid,
+                               st.shared_cgroup && !st.shared_pidns);
         rlx_teardown_systemd_unit(g, st.systemd_unit);
         goto fail;
     }
@@ -164,7 +165,7 @@ static void delete_damaged(const struct rlx_global *g, const char *id, const cha
      * lxc.log (liblxc, which opens it, runs after the record is written): nothing else made. */
     if (kept < 0 && (path_exists(state_json) || path_exists(lxc_log)))
         rlx_log(g, "warning", "container '%s': %s/cgroups is unreadable; its processes and cgroups may remain", id, dir);
-    rlx_teardown_leftovers(dir, cg, monitor_cg, 0);
+    rlx_teardown_leftovers(dir, cg, monitor_cg, 0, false);
     /* The unit is named by the last component of the container's cgroup. */
     if (cg && cg[0] && rlx_sd_available() && strstr(cg[0], ".scope") && strcmp(strstr(cg[0], ".scope"), ".scope") == 0)
         rlx_teardown_systemd_unit(g, strrchr(cg[0], '/') + 1);
@@ -219,7 +220,7 @@ int rlx_container_delete(const struct rlx_global *g, const char *id, bool force,
         rlx_state_add_recorded_cgroups(dir, &st);
     rlx_teardown_tty_holder(&st);
     rlx_teardown_leftovers(NULL, st.cgroup_paths, st.monitor_cgroup_paths,
-                      rlx_state_init_alive(&st) ? st.pid : 0);
+                           rlx_state_init_alive(&st) ? st.pid : 0, st.shared_cgroup && !st.shared_pidns);
     rlx_teardown_systemd_unit(g, st.systemd_unit);
     run_hooks_warn(g, dir, &st, RLX_HOOK_POSTSTOP, "stopped");
     rm_rf(dir);

@@ -28,14 +28,16 @@
 /* ---- make: the state dir, the cgroups' places, the record ---------------------------- */
 
 /* Before liblxc makes the container's cgroups, in runc's order: an existing one with
- * processes, or frozen, is refused as runc refuses it (nothing of ours is in it, so the failure
- * leaves it as it was). runc reuses an existing empty one; liblxc only makes a new one ("Failed
- * to create container cgroup", ERANGE), so an empty leftover without sub-cgroups (a create or a
- * runtime killed before its delete) is removed, and one with sub-cgroups is refused by name.
- * Then nested cgroup v1 cpuset parents get cpus and mems, as runc gives them. Runs after the
- * state dir is ours: the cgroup of a container of the same id is never touched. */
-static int check_cgroup_before_start(const struct rlx_cgroup_layout *l, const struct rlx_lxcconf *conf,
-                                     rlx_error_t *err)
+ * processes is shared with runc 1.1's warnings where runlxc can share it (create_plan.c) and
+ * refused as runc 1.2 refuses it elsewhere; a frozen one is refused as runc refuses it
+ * (nothing of ours is in it, so the failure leaves it as it was). runc reuses an existing empty
+ * one; liblxc only makes a new one ("Failed to create container cgroup", ERANGE), so an empty
+ * leftover without sub-cgroups (a create or a runtime killed before its delete) is removed, and
+ * one with sub-cgroups is refused by name. Then nested cgroup v1 cpuset parents get cpus and
+ * mems, as runc gives them. Runs after the state dir is ours: the cgroup of a container of the
+ * same id is never touched. */
+static int check_cgroup_before_start(const struct rlx_global *g, const struct rlx_cgroup_layout *l,
+                                     const struct rlx_lxcconf *conf, rlx_error_t *err)
 {
     char **cg = rlx_cgroup_container_paths(l, conf->cgroup_dir, conf->cgroup_relative);
     size_t procs = 0;
@@ -44,11 +46,17 @@ static int check_cgroup_before_start(const struct rlx_cgroup_layout *l, const st
     /* Usually none exists yet: one stat each instead of probing their files. */
     for (size_t i = 0; !any && cg && cg[i]; i++)
         any = path_exists(cg[i]);
-    if (any && (procs = rlx_cgroup_count_procs(cg)) > 0)
-        r = rlx_error(err, 0, "container's cgroup is not empty: %zu process(es) found", procs);
+    if (any && (procs = rlx_cgroup_count_procs(cg)) > 0 && !conf->cgroup_shared)
+        r = rlx_error(err, 0, "container's cgroup is not empty: %zu process(es) found (runlxc shares one, as runc "
+                      "1.1 does, only with the cgroupfs driver and a cgroup v1 device controller)", procs);
     else if (any && rlx_cgroup_is_frozen(cg))
         r = rlx_error(err, 0, "container's cgroup unexpectedly frozen");
-    for (size_t i = 0; any && r == 0 && cg && cg[i]; i++)
+    if (r == 0 && procs > 0) {
+        rlx_log(g, "warning", "container's cgroup is not empty: %zu process(es) found", procs);
+        rlx_log(g, "warning", "DEPRECATED: running container in a non-empty cgroup won't be supported in runc 1.2; "
+                "https://github.com/opencontainers/runc/issues/3132");
+    }
+    for (size_t i = 0; any && r == 0 && !conf->cgroup_shared && cg && cg[i]; i++)
         if (rmdir(cg[i]) < 0 && errno != ENOENT)
             r = rlx_error(err, errno, "linux.cgroupsPath: %s exists and liblxc cannot reuse it", cg[i]);
     strv_free(cg);
@@ -87,6 +95,10 @@ static int place_cgroups(struct rlx_create *c, rlx_error_t *err)
     bool *allow;
     size_t n = device_rules(&c->conf, &rules, &allow);
     int r = rlx_cgroup_place_make(&c->layout, c->conf.cgroup_dir, c->conf.cgroup_relative, err);
+    c->liblxc_cg_parents = rlx_cgroup_place_liblxc_parents(&c->layout, c->conf.liblxc_cgroup_dir, c->conf.cgroup_relative);
+    for (size_t i = 0; c->liblxc_cg_parents[i]; i++)
+        if (path_exists(c->liblxc_cg_parents[i]))
+            strv_push(&c->liblxc_cg_parents_existed, c->liblxc_cg_parents[i]);
     if (r == 0)
         r = rlx_resources_write(&c->spec->resources, &c->layout, c->expected_cg, err);
     if (r == 0 && n > 0 && c->layout.mode != RLX_CGROUP_V2)
@@ -112,7 +124,7 @@ static int place_init(struct rlx_create *c, pid_t init, rlx_error_t *err)
  * leaves one in use alone. */
 static int make_cgroup_places(struct rlx_create *c, rlx_error_t *err)
 {
-    if (check_cgroup_before_start(&c->layout, &c->conf, err) < 0)
+    if (check_cgroup_before_start(c->g, &c->layout, &c->conf, err) < 0)
         return -1;
     c->expected_cg = rlx_cgroup_container_paths(&c->layout, c->conf.cgroup_dir, c->conf.cgroup_relative);
     if (c->conf.cgroup_placed_by_runlxc && place_cgroups(c, err) < 0)
@@ -157,6 +169,7 @@ static int record_creating(struct rlx_create *c, rlx_error_t *err)
     st->stop_signal = c->out->rich.stop_signal;
     st->shared_pidns = !rlx_spec_has_namespace(spec, CLONE_NEWPID) ||
                        rlx_spec_namespace(spec, CLONE_NEWPID)->path != NULL;
+    st->shared_cgroup = c->conf.cgroup_shared;
     st->cgroup_paths = NULL;
     st->systemd_unit = c->sdu.unit ? xstrdup(c->sdu.unit) : NULL;
     for (int k = 0; k < RLX_HOOK_KINDS; k++)
@@ -551,14 +564,19 @@ static void create_undo(struct rlx_create *c)
         rlx_bind_staging_remove(c->g->root, c->id);
     if (c->made_dir && c->st.cgroup_paths) {
         rlx_teardown_leftovers(c->state_dir, c->st.cgroup_paths,
-                               c->st.monitor_cgroup_paths ? c->st.monitor_cgroup_paths : c->monitor_cg, c->init_pid);
+                               c->st.monitor_cgroup_paths ? c->st.monitor_cgroup_paths : c->monitor_cg, c->init_pid,
+                               c->st.shared_cgroup && !c->st.shared_pidns);
+        rlx_cgroup_place_remove(c->liblxc_cg);
     } else if (c->made_dir) {
         /* init never reported: liblxc removed its cgroups itself; only empty dirs may remain.
          * Plain rmdir: whatever has members there is not ours. */
         if (c->init_pid > 0)
             kill(c->init_pid, SIGKILL);
-        if (c->conf.cgroup_placed_by_runlxc)
+        if (c->conf.cgroup_placed_by_runlxc && !c->conf.cgroup_shared)
             rlx_cgroup_destroy(c->expected_cg);   /* ours, and init may be dying there */
+        rlx_cgroup_place_remove(c->liblxc_cg);
+        rlx_cgroup_place_remove_failed(c->liblxc_cg_parents, c->liblxc_cg_parents_existed,
+                                       c->conf.liblxc_cgroup_dir ? strrchr(c->conf.liblxc_cgroup_dir, '/') + 1 : c->id);
         for (size_t i = 0; c->expected_cg && c->expected_cg[i]; i++)
             rmdir(c->expected_cg[i]);
         for (size_t i = 0; c->monitor_cg && c->monitor_cg[i]; i++)
@@ -592,6 +610,8 @@ static void create_release(struct rlx_create *c, bool failed)
     strv_free(c->expected_monitor_cg);
     strv_free(c->expected_cg);
     strv_free(c->liblxc_cg);
+    strv_free(c->liblxc_cg_parents);
+    strv_free(c->liblxc_cg_parents_existed);
     rlx_seccomp_prog_free(&c->seccomp);
     rlx_state_free(&c->st);
     rlx_lxcconf_free(&c->conf);

@@ -48,7 +48,9 @@ struct rlx_create {
     int root_lock, lock;
     bool made_dir;
     char **expected_cg;                 /* where liblxc will put the container */
-    char **liblxc_cg;                   /* liblxc < 2.1: where it put init before runlxc moved it */
+    char **liblxc_cg;                   /* where liblxc put init before runlxc moved it (cgroup_place.h) */
+    char **liblxc_cg_parents;           /* the dirs liblxc makes those in, and of them */
+    char **liblxc_cg_parents_existed;   /* those that were there before this create */
     char **monitor_cg;                  /* where liblxc puts (then put) its monitor */
     char **expected_monitor_cg;
     bool monitor_cg_gone;

@@ -215,6 +215,25 @@ static int plan_cgroups(struct rlx_create *c, rlx_error_t *err)
     return 0;
 }
 
+/* runc 1.1 shares a cgroup that already holds processes (with a warning, create.c). runlxc
+ * can where its device rules live in that cgroup: a cgroup v1 device controller, written by
+ * runlxc; liblxc's cgroup2 device program is attached to a cgroup of its own, and a systemd
+ * scope cannot be adopted twice. */
+static bool cgroup_can_be_shared(const struct rlx_create *c, const struct rlx_lxc_ctx *ctx)
+{
+    bool relative;
+    cleanup_free char *dir = NULL;
+    char **paths;
+    size_t procs;
+    if (c->sd || rlx_cgroup_layout_find(&c->layout, "devices") < 0)
+        return false;
+    dir = rlx_lxcconf_cgroup_dir(c->spec, ctx, &relative);
+    paths = rlx_cgroup_container_paths(&c->layout, dir, relative);
+    procs = rlx_cgroup_count_procs(paths);
+    strv_free(paths);
+    return procs > 0;
+}
+
 static int plan_lxc_config(struct rlx_create *c, rlx_error_t *err)
 {
     const struct rlx_global *g = c->g;
@@ -228,6 +247,7 @@ static int plan_lxc_config(struct rlx_create *c, rlx_error_t *err)
         .init_cgroups_writable = c->out->rich.kind != RLX_INIT_NONE,
         .systemd_cgroup_dir = c->sdu.cgroup_dir,
     };
+    ctx.cgroup_shared = cgroup_can_be_shared(c, &ctx);
     if (rlx_lxcconf_build(&c->conf, c->spec, &ctx, err) < 0)
         return -1;
     for (size_t i = 0; c->conf.warnings && c->conf.warnings[i]; i++)

@@ -233,8 +233,10 @@ void rlx_init_records_container(struct rlx_buf *b, const struct rlx_spec *s, boo
             rlx_buf_add(b, REC_READONLY, "/sys/fs/cgroup");
     if (s->root_readonly)
         rlx_buf_add(b, REC_ROOT_RO, "1");
-    if (s->rootfs_propagation)
-        rlx_buf_add(b, REC_PROPAGATION, s->rootfs_propagation);
+    /* Unset, runc makes the root rslave (prepareRoot): the container's mounts stay dependent on
+     * the host's and reach no other mount namespace. liblxc 5 leaves them a shared peer group
+     * of their own (lxc_pivot_root), which nested namespaces would propagate back into. */
+    rlx_buf_add(b, REC_PROPAGATION, s->rootfs_propagation ? s->rootfs_propagation : "rslave");
     records_dev(b, s);
     records_rro(b, s);
     if (s->domainname && *s->domainname)

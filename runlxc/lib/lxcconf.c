@@ -245,6 +245,12 @@ static int tr_namespaces(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
         if ((names[i].flag == CLONE_NEWCGROUP || names[i].flag == CLONE_NEWTIME) && !rlx_probe_unshare(names[i].flag))
             return rlx_error(err, 0, "linux.namespaces: this kernel has no %s namespaces (Linux %s)", names[i].lxc,
                              names[i].flag == CLONE_NEWCGROUP ? "4.6" : "5.6");
+        /* liblxc would root it at the cgroup it made, which init leaves for the shared one:
+         * runlxc-init makes it, once in place (tr_hooks). */
+        if (names[i].flag == CLONE_NEWCGROUP && ctx->cgroup_shared) {
+            c->init_unshares_cgroupns = true;
+            continue;
+        }
         if (*list)
             strcat(list, " ");
         strcat(list, names[i].lxc);
@@ -537,17 +543,23 @@ static int tr_device_rules(struct rlx_lxcconf *c, const struct rlx_spec *s, cons
     return 0;
 }
 
-static int tr_cgroup_dir(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
-                         rlx_error_t *err)
+char *rlx_lxcconf_cgroup_dir(const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx, bool *relative)
 {
     /* Without --systemd-cgroup a "slice:prefix:name" path is a cgroupfs path like any other
      * (relative, colons and all), as runc takes it. With it, liblxc makes the scope's cgroup
      * and systemd adopts it (design note 21). */
     const char *p = ctx->systemd_cgroup_dir ? ctx->systemd_cgroup_dir : s->cgroups_path;
-    c->cgroup_relative = !ctx->systemd_cgroup_dir && p && *p && p[0] != '/';
+    *relative = !ctx->systemd_cgroup_dir && p && *p && p[0] != '/';
     while (p && *p == '/')
         p++;
-    c->cgroup_dir = p && *p ? xstrdup(p) : xstrdup(ctx->id);
+    return p && *p ? xstrdup(p) : xstrdup(ctx->id);
+}
+
+static int tr_cgroup_dir(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
+                         rlx_error_t *err)
+{
+    const char *liblxc_dir;
+    c->cgroup_dir = rlx_lxcconf_cgroup_dir(s, ctx, &c->cgroup_relative);
     {
         /* Ids are unique per --root only (containerd gives each namespace its own root), and
          * without subreapers the monitor cgroup lives as long as the container (design note
@@ -558,8 +570,16 @@ static int tr_cgroup_dir(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
             h = (h ^ (unsigned char)*r) * 16777619u;
         c->monitor_cgroup_dir = xasprintf("runlxc.monitor/%s-%08x", ctx->id, (unsigned)h);
     }
+    /* liblxc makes only new cgroups: a shared one is entered the way runlxc places containers
+     * on liblxc < 2.1, from a cgroup liblxc makes beside the monitor's and runlxc removes. */
+    c->cgroup_shared = ctx->cgroup_shared;
+    if (c->cgroup_shared && rlx_dialect_key(ctx->dialect, K_CGROUP_DIR)) {
+        c->cgroup_placed_by_runlxc = true;
+        c->liblxc_cgroup_dir = xasprintf("runlxc.staging/%s", strrchr(c->monitor_cgroup_dir, '/') + 1);
+    }
+    liblxc_dir = c->liblxc_cgroup_dir ? c->liblxc_cgroup_dir : c->cgroup_dir;
     if (rlx_dialect_key(ctx->dialect, K_CGROUP_DIR_CONTAINER)) {
-        if (add_key(c, ctx, K_CGROUP_DIR_CONTAINER, c->cgroup_dir, "linux.cgroupsPath", err) < 0 ||
+        if (add_key(c, ctx, K_CGROUP_DIR_CONTAINER, liblxc_dir, "linux.cgroupsPath", err) < 0 ||
             add_key(c, ctx, K_CGROUP_DIR_MONITOR, c->monitor_cgroup_dir, "linux.cgroupsPath", err) < 0)
             return -1;
     } else {
@@ -571,7 +591,7 @@ static int tr_cgroup_dir(struct rlx_lxcconf *c, const struct rlx_spec *s, const 
             c->cgroup_placed_by_runlxc = true;
             return 0;
         }
-        if (add_key(c, ctx, K_CGROUP_DIR, c->cgroup_dir, "linux.cgroupsPath", err) < 0)
+        if (add_key(c, ctx, K_CGROUP_DIR, liblxc_dir, "linux.cgroupsPath", err) < 0)
             return -1;
     }
     if (c->cgroup_relative)
@@ -682,6 +702,7 @@ void rlx_lxcconf_free(struct rlx_lxcconf *c)
     free(c->keys);
     free(c->values);
     free(c->cgroup_dir);
+    free(c->liblxc_cgroup_dir);
     free(c->monitor_cgroup_dir);
     strv_free(c->init_mount_propagation);
     strv_free(c->warnings);

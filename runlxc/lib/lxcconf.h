@@ -15,11 +15,13 @@ struct rlx_lxcconf {
     char *cgroup_dir;          /* container cgroup, relative to the root or the caller's cgroup */
     bool cgroup_relative;
     char *monitor_cgroup_dir;
-    bool cgroup_placed_by_runlxc; /* liblxc < 2.1 has no lxc.cgroup.dir (cgroup_place.h) */
+    bool cgroup_placed_by_runlxc; /* liblxc < 2.1 has no lxc.cgroup.dir, or the cgroup is shared (cgroup_place.h) */
+    bool cgroup_shared;        /* linux.cgroupsPath already holds processes (runc 1.1 shares it) */
+    char *liblxc_cgroup_dir;   /* where liblxc puts init first when it is not cgroup_dir, or NULL */
     bool sysctl_by_init;       /* liblxc < 3.0 has no lxc.sysctl: runlxc-init writes them */
-    int init_rejoins_ns;
-    bool init_unshares_cgroupns;
-    char **init_mount_propagation; /* "FLAGS /dest" of mounts' propagation options (REC_MOUNT_PROP) */  /* liblxc < 3.0: runlxc-init makes the spec's cgroup namespace */       /* CLONE_NEW* that runlxc-init leaves for the monitor's (liblxc < 3.0) */
+    int init_rejoins_ns;       /* CLONE_NEW* that runlxc-init leaves for the monitor's (liblxc < 3.0) */
+    bool init_unshares_cgroupns; /* runlxc-init makes the spec's cgroup namespace (cgroups placed by runlxc) */
+    char **init_mount_propagation; /* "FLAGS /dest" of mounts' propagation options (REC_MOUNT_PROP) */
     char **warnings;           /* fields ignored on this host, for create to log */
 };
 
@@ -39,11 +41,15 @@ struct rlx_lxc_ctx {
     const char *lxcfs_relay;       /* host relay bound at RLX_LXCFS_RELAY_IN_CONTAINER, or NULL */
     bool init_cgroups_writable;    /* a rich container's init (rich.h) */
     const char *systemd_cgroup_dir; /* --systemd-cgroup: the scope's cgroup below the roots */
+    bool cgroup_shared;            /* the container's cgroup already holds processes */
 };
 
 int rlx_lxcconf_build(struct rlx_lxcconf *c, const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx,
                       rlx_error_t *err);
 void rlx_lxcconf_free(struct rlx_lxcconf *c);
+/* The container's cgroup dir as the translation names it (linux.cgroupsPath, the systemd
+ * scope's, or the id), and whether it is relative to the caller's cgroup. */
+char *rlx_lxcconf_cgroup_dir(const struct rlx_spec *s, const struct rlx_lxc_ctx *ctx, bool *relative);
 /* "key = value\n" lines, as liblxc's save_config writes them (for debugging and golden tests). */
 char *rlx_lxcconf_format(const struct rlx_lxcconf *c);
 const char *rlx_lxcconf_get(const struct rlx_lxcconf *c, const char *key);

@@ -86,6 +86,8 @@ int rlx_state_load(const char *root, const char *id, struct rlx_state *st, rlx_e
         st->starttime = (unsigned long long)json_object_get_int64(v);
     if (json_object_object_get_ex(o, "shared_pidns", &v))
         st->shared_pidns = json_object_get_boolean(v);
+    if (json_object_object_get_ex(o, "shared_cgroup", &v))
+        st->shared_cgroup = json_object_get_boolean(v);
     if (json_object_object_get_ex(o, "agent_unfrozen", &v))
         st->agent_unfrozen = json_object_get_boolean(v);
     if (json_object_object_get_ex(o, "annotations", &v) && json_object_get_type(v) == json_type_object)
@@ -134,6 +136,8 @@ int rlx_state_save(const char *dir, const struct rlx_state *st, rlx_error_t *err
     json_object_object_add(o, "shared_pidns", json_object_new_boolean(st->shared_pidns));
     if (st->agent_unfrozen)
         json_object_object_add(o, "agent_unfrozen", json_object_new_boolean(true));
+    if (st->shared_cgroup)
+        json_object_object_add(o, "shared_cgroup", json_object_new_boolean(true));
     json_object_object_add(o, "cgroup_paths", strv_json(st->cgroup_paths));
     json_object_object_add(o, "monitor_cgroup_paths", strv_json(st->monitor_cgroup_paths));
     json_object_object_add(o, "hook_kinds", json_object_new_int(st->hook_kinds));

@@ -21,6 +21,7 @@ struct rlx_state {
     char **cgroup_paths;             /* absolute cgroup dirs of the container */
     char **monitor_cgroup_paths;     /* where the short-lived liblxc monitor lived */
     bool shared_pidns;               /* no private pid namespace: kill every cgroup member */
+    bool shared_cgroup;              /* its cgroup held other processes at create (runc 1.1) */
     bool agent_unfrozen;             /* the exec agent lives outside the container's freezer */
     char *lxcfs_mountpoint;          /* lxcfs the container's views come from, or NULL */
     char **lxcfs_targets;            /* container paths bound from it */

@@ -34,12 +34,26 @@ void rlx_teardown_tty_holder(const struct rlx_state *st)
         kill(st->tty_holder_pid, SIGKILL);
 }
 
-void rlx_teardown_leftovers(const char *state_dir, char **cg, char **monitor_cg, pid_t init_pid)
+/* Init's end ends its pid namespace (the kernel reaps the rest before init can be reaped). */
+static void wait_until_reaped(pid_t pid)
+{
+    for (int i = 0; pid > 0 && i < 400 && kill(pid, 0) == 0; i++)
+        nanosleep(&(struct timespec){0, 5000000}, NULL);
+}
+
+void rlx_teardown_leftovers(const char *state_dir, char **cg, char **monitor_cg, pid_t init_pid, bool keep_members)
 {
     if (init_pid > 0)
         kill(init_pid, SIGKILL);
-    if (cg)
+    if (cg && keep_members) {
+        /* a frozen init dies only once thawed, and the others were never the container's */
+        if (rlx_cgroup_is_frozen(cg))
+            rlx_cgroup_freeze(cg, false, NULL);
+        wait_until_reaped(init_pid);
+        rlx_cgroup_destroy(cg);
+    } else if (cg) {
         empty_and_destroy(cg);
+    }
     if (monitor_cg)
         empty_and_destroy(monitor_cg);
     if (state_dir)

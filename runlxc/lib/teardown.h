@@ -9,8 +9,10 @@
 
 /* Kills init (init_pid > 0), empties and removes the cgroups (either list may be NULL) and
  * removes state_dir (unless NULL). The monitor cgroups still hold init's minimal parent on
- * kernels without subreapers. */
-void rlx_teardown_leftovers(const char *state_dir, char **cg, char **monitor_cg, pid_t init_pid);
+ * kernels without subreapers. With keep_members (a cgroup shared with processes that are not
+ * the container's, which has a pid namespace of its own), only init is killed, as runc 1.1
+ * kills only the pid namespace there, and a cgroup they keep busy stays. */
+void rlx_teardown_leftovers(const char *state_dir, char **cg, char **monitor_cg, pid_t init_pid, bool keep_members);
 /* Kills the tty holder of org.runlxc.ttys if it still runs (it would end by itself within a
  * second of init). */
 void rlx_teardown_tty_holder(const struct rlx_state *st);

@@ -13,6 +13,7 @@ teardown() {
         [ -d "$d" ] && "$RUNC" --root "$T/runc-state" delete -f "$(basename "$d")" >/dev/null 2>&1
     done
     mountpoint -q "$T/tree/inner" 2>/dev/null && umount "$T/tree/inner"
+    mountpoint -q "$T/shared-src" 2>/dev/null && umount "$T/shared-src"
     teardown_bundle
 }
 
@@ -249,5 +250,27 @@ dev_listing() {
     run_beside_runc
     [ "$output" = "$expected" ]
     [ "$output" = "$(printf '/p1 not-shared\n/p2 shared')" ]
+    assert_no_leftovers "$ID"
+}
+
+# Without linux.rootfsPropagation runc makes the container's mounts dependent (rslave) on the
+# host's: a mount inside the container reaches no other mount namespace, not even one the
+# container makes itself, and a host mount that is shared stays its master. liblxc 5 turns the
+# new root into a shared peer group after pivot_root, so the container's mounts came out
+# "shared:N" where runc's are not.
+@test "mounts: without rootfsPropagation each mount's propagation is runc's (no shared peer group)" {
+    mkdir -p "$T/shared-src" "$B/rootfs/b"
+    mount -t tmpfs -o size=64k tmpfs "$T/shared-src"
+    mount --make-shared "$T/shared-src"
+    cfg --arg s "$T/shared-src" '.mounts += [{"destination": "/b", "type": "bind", "source": $s, "options": ["rbind", "ro"]}]'
+    args sh -c 'while read -r id par dev root dest opts rest; do
+                    kind=
+                    case " $rest " in *" shared:"*) kind=shared ;; esac
+                    case " $rest " in *" master:"*) kind="${kind:+$kind+}slave" ;; esac
+                    case "$dest" in /|/proc|/dev|/dev/pts|/sys|/b) echo "$dest ${kind:-private}" ;; esac
+                done < /proc/self/mountinfo'
+    run_beside_runc
+    [ "$output" = "$expected" ]
+    [[ "$output" != *shared* ]]
     assert_no_leftovers "$ID"
 }

@@ -25,13 +25,13 @@ static const char *spec_json =
     "\"pids\":{\"limit\":0},\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}";
 
 static int build_on(struct rlx_lxcconf *c, const char *json, const char *version, enum layout_kind kind,
-                    rlx_error_t *err)
+                    bool cgroup_shared, rlx_error_t *err)
 {
     struct rlx_spec *s = rlx_spec_parse(json, "/b", err);
     struct rlx_cgroup_layout l;
     struct rlx_dialect d = rlx_dialect_for_version(version);
     struct rlx_lxc_ctx ctx = {.id = "c1", .state_dir = "/run/runlxc/c1", .root = "/run/runlxc", .self_exe = "/usr/bin/runlxc",
-                              .dialect = &d, .layout = &l};
+                              .dialect = &d, .layout = &l, .cgroup_shared = cgroup_shared};
     int r;
     if (s == NULL)
         return -1;
@@ -44,7 +44,35 @@ static int build_on(struct rlx_lxcconf *c, const char *json, const char *version
 
 static int build(struct rlx_lxcconf *c, const char *json, const char *version, bool v2_only, rlx_error_t *err)
 {
-    return build_on(c, json, version, v2_only ? L_V2 : L_HYBRID, err);
+    return build_on(c, json, version, v2_only ? L_V2 : L_HYBRID, false, err);
+}
+
+/* A cgroupsPath that already holds processes (runc 1.1 shares it): liblxc starts the
+ * container in a staging cgroup runlxc moves it out of, gets none of the resources, and
+ * makes no cgroup namespace (runlxc-init makes it, rooted at the shared cgroup). */
+static void shared_cgroup(void)
+{
+    static const char *const versions[] = {"5.0.2", "2.1.1", "1.0.11"};
+    const char *ns = "{\"type\":\"network\"}";
+    cleanup_free char *j = xasprintf("%.*s%s,{\"type\":\"cgroup\"}%s", (int)(strstr(spec_json, ns) - spec_json),
+                                     spec_json, ns, strstr(spec_json, ns) + strlen(ns));
+    for (size_t v = 0; v < sizeof(versions) / sizeof(versions[0]); v++) {
+        struct rlx_lxcconf c = {0};
+        rlx_error_t err = NULL;
+        int r = build_on(&c, j, versions[v], L_HYBRID, true, &err);
+        const char *dir = rlx_lxcconf_get(&c, "lxc.cgroup.dir.container");
+        const char *clone = rlx_lxcconf_get(&c, "lxc.namespace.clone");
+        if (dir == NULL)
+            dir = rlx_lxcconf_get(&c, "lxc.cgroup.dir");
+        TAP_OK(r == 0 && c.cgroup_shared && c.cgroup_placed_by_runlxc && c.init_unshares_cgroupns &&
+                   strcmp(c.cgroup_dir, "k8s/pod1") == 0 && rlx_lxcconf_get(&c, "lxc.cgroup.memory.limit_in_bytes") == NULL &&
+                   rlx_lxcconf_get(&c, "lxc.hook.mount") != NULL && (clone == NULL || strstr(clone, "cgroup") == NULL) &&
+                   (v == 2 ? dir == NULL : dir != NULL && strncmp(dir, "runlxc.staging/c1-", 18) == 0),
+               "liblxc %s, shared cgroup: liblxc starts it in %s, runlxc places it and makes the cgroup namespace (%s)",
+               versions[v], dir ? dir : "its pattern", err ? rlx_error_text(&err) : "");
+        rlx_error_release(&err);
+        rlx_lxcconf_free(&c);
+    }
 }
 
 /* Golden files: the legacy dialect's whole output for a set of bundles, as liblxc 1.0 and
@@ -72,7 +100,7 @@ static void golden(void)
                 fclose(m);
                 continue;
             }
-            if (build_on(&c, json, versions[v], L_V1, &err) < 0) {
+            if (build_on(&c, json, versions[v], L_V1, false, &err) < 0) {
                 fprintf(m, "error: %s\n", rlx_error_text(&err));
                 rlx_error_release(&err);
             } else {
@@ -383,6 +411,7 @@ int main(void)
     }
     zero_values();
     device_rules();
+    shared_cgroup();
     golden();
     return tap_done();
 }
