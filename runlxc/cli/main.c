@@ -173,9 +173,10 @@ int main(int argc, char **argv)
         }
         g.root = xasprintf("%s/%s", abs, g.root);
     }
+    /* runc (urfave/cli) answers no command with its help, successfully */
     if (i >= argc) {
-        usage(stderr);
-        return 1;
+        usage(stdout);
+        return 0;
     }
     for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
         if (strcmp(commands[c].name, argv[i]) != 0)
@@ -193,7 +194,9 @@ int main(int argc, char **argv)
         }
         return 0;
     }
-    rlx_error(&err, 0, "unknown command '%s'", argv[i]);
+    /* runc's words and status (urfave/cli's CommandNotFound: 3) */
+    rlx_log(&g, "error", "No help topic for '%s'", argv[i]);
+    return 3;
 fail:
     rlx_log(&g, "error", "%s", rlx_error_text(&err));
     rlx_error_release(&err);
