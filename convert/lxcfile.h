@@ -20,6 +20,8 @@ struct rlx_lxc_config {
     struct rlx_lxc_item *items;
     size_t n;
     bool legacy;        /* some key was in the 1.0-2.0 dialect */
+    bool autodev_for_systemd_only; /* read by liblxc 1.0: lxc.autodev unset is a /dev tmpfs for a
+                                    * systemd init only (its check_autodev), the rootfs's /dev else */
 };
 
 /* Reads path and what it includes. Errors name the file and line: unreadable files, lines

@@ -39,7 +39,7 @@ static int usage(rlx_error_t *err)
 
 /* liblxc loads the flattened config (includes resolved, keys in the 2.1+ spelling) the way it
  * loads any container's; a key or value it rejects fails here as it would fail lxc-start. */
-static int validate_with_liblxc(const char *name, const char *config_path, const struct rlx_lxc_config *cfg,
+static int validate_with_liblxc(const char *name, const char *config_path, struct rlx_lxc_config *cfg,
                                 rlx_error_t *err)
 {
     struct rlx_lxc_api api;
@@ -52,6 +52,7 @@ static int validate_with_liblxc(const char *name, const char *config_path, const
     if (rlx_lxc_load(&api, err) < 0)
         return -1;
     d = rlx_dialect_for_version(api.get_version());
+    cfg->autodev_for_systemd_only = d.major < 2;
     if (d.kind == RLX_DIALECT_LEGACY) {
         /* liblxc 1.0-2.0 reads its own dialect and includes: give it the file itself */
         cleanup_free char *copy = xstrdup(config_path), *parent = NULL;

@@ -8,6 +8,7 @@
 #include "probe.h"
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,7 +28,7 @@ struct tr {
     char **cap_drop, **cap_keep;
     bool cap_keep_set;
     struct json_object *devices_v1, *devices_v2, *mounts;
-    bool mount_auto_seen, proc, proc_rw, sys, sys_rw, cgroup, cgroup_rw, autodev;
+    bool mount_auto_seen, proc, proc_rw, sys, sys_rw, cgroup, cgroup_rw, autodev, autodev_set;
     char **net_lines;
     char *net_type[MAX_NETS];
     char **init_cmd;
@@ -585,12 +586,17 @@ static int add_fstab_line(struct tr *t, const struct rlx_lxc_item *it, const cha
         json_object_put(o);
         return note(t, it, CONV_NO_EFFECT, NULL, "optional, and %s does not exist here: LXC skips it too", src);
     }
-    /* LXC's targets are relative to the rootfs (an absolute one under the rootfs's host path
-     * is taken relative to it, as LXC does) */
-    if (dst[0] == '/' && t->cv->rootfs.path && strncmp(dst, t->cv->rootfs.path, strlen(t->cv->rootfs.path)) == 0)
+    /* LXC's targets are relative to the rootfs; an absolute one under the rootfs's host path
+     * is taken relative to it, any other absolute one is ignored with a warning
+     * (mount_entry_on_absolute_rootfs, 1.0 to 5.0) */
+    if (dst[0] == '/' && t->cv->rootfs.path && strncmp(dst, t->cv->rootfs.path, strlen(t->cv->rootfs.path)) == 0) {
         dest = xasprintf("/%s", dst + strlen(t->cv->rootfs.path) + (dst[strlen(t->cv->rootfs.path)] == '/'));
-    else
-        dest = xasprintf("/%s", dst[0] == '/' ? dst + 1 : dst);
+    } else if (dst[0] == '/') {
+        json_object_put(o);
+        return note(t, it, CONV_NO_EFFECT, NULL, "LXC ignores an absolute mount point outside the rootfs (%s)", dst);
+    } else {
+        dest = xasprintf("/%s", dst);
+    }
     m = json_object_new_object();
     json_object_object_add(m, "destination", json_object_new_string(dest));
     json_object_object_add(m, "type", json_object_new_string(bind ? "bind" : type));
@@ -661,6 +667,7 @@ static int h_autodev(struct tr *t, const struct rlx_lxc_item *it, const char *s,
     if (strcmp(it->key, "lxc.autodev") != 0)
         return note(t, it, CONV_NO_EFFECT, NULL, "the size of LXC's /dev tmpfs");
     t->autodev = strcmp(it->value, "0") != 0;
+    t->autodev_set = true;
     return note(t, it, CONV_TRANSLATED, "mounts", t->autodev ? "a tmpfs /dev with the default nodes" : "the rootfs's /dev");
 }
 
@@ -880,18 +887,53 @@ static int dispatch(struct tr *t, const struct rlx_lxc_item *it, rlx_error_t *er
 
 /* ---- the end: what is decided by several items ------------------------------------------ */
 
+/* liblxc 1.0's check_autodev: /sbin/init, its links followed inside the rootfs, names systemd
+ * somewhere on the way. */
+static bool init_is_systemd(const char *rootfs)
+{
+    cleanup_free char *path = xasprintf("%s/sbin/init", rootfs);
+    size_t root_len = strlen(rootfs);
+    for (int hops = 0; hops < 40; hops++) {
+        char target[PATH_MAX];
+        ssize_t n;
+        if (strstr(path + root_len, "systemd"))
+            return true;
+        n = readlink(path, target, sizeof(target) - 1);
+        if (n < 0)
+            return false;
+        target[n] = '\0';
+        if (target[0] == '/') {
+            free(path);
+            path = xasprintf("%s%s", rootfs, target);
+        } else {
+            char *slash = strrchr(path, '/'), *next;
+            *slash = '\0';
+            next = xasprintf("%s/%s", path, target);
+            free(path);
+            path = next;
+        }
+    }
+    return false;
+}
+
 static void finish_mounts(struct tr *t)
 {
-    struct json_object *old = NULL, *out = json_object_new_array();
+    struct json_object *old = NULL, *out = json_object_new_array(), *root, *root_path;
     json_object_object_get_ex(t->cv->spec, "mounts", &old);
+    if (!t->autodev_set && t->cfg->autodev_for_systemd_only && json_object_object_get_ex(t->cv->spec, "root", &root) &&
+        json_object_object_get_ex(root, "path", &root_path))
+        t->autodev = init_is_systemd(json_object_get_string(root_path));
     for (size_t i = 0; old && i < json_object_array_length(old); i++) {
         struct json_object *m = json_object_array_get_idx(old, i), *d;
         const char *dst;
         bool keep = true;
         json_object_object_get_ex(m, "destination", &d);
         dst = json_object_get_string(d);
+        /* No LXC mounts shm or mqueue unasked (an entry of the config's replaces them below) */
         if (strcmp(dst, "/dev") == 0)
             keep = t->autodev;
+        else if (strcmp(dst, "/dev/shm") == 0 || strcmp(dst, "/dev/mqueue") == 0)
+            keep = false;
         else if (strcmp(dst, "/sys") == 0)
             keep = t->sys;
         else if (strcmp(dst, "/sys/fs/cgroup") == 0)

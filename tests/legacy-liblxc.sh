@@ -6,7 +6,8 @@
 #   RUNLXC_LEGACY_LIBLXC="/opt/lxc-1.0.11/lib/liblxc.so.1 /opt/lxc-2.0.11/lib/liblxc.so.1" \
 #       tests/legacy-liblxc.sh [BATS FILES...]
 # Each library is loaded by the runtime under test only (a wrapper puts its directory first on
-# LD_LIBRARY_PATH; LXC's own tools keep the host's), with the host's lxc.conf untouched, under
+# LD_LIBRARY_PATH; LXC's own tools keep the host's, but convert.bats gets the library's own
+# tools where its prefix has them), with the host's lxc.conf untouched, under
 # two cgroup views: the host's own and, on a hybrid host, the cgroup v1 view CentOS 6/7 have
 # (the cgroup2 mount hidden in a private mount namespace). Prints TAP; without libraries, one
 # skip with the reason.
@@ -48,10 +49,16 @@ for lib in $libs; do
         # One bats run per file, named, so that the note's suite x library table can be read off.
         for f in "${files[@]}"; do
             echo "# suite: $(basename "$f" .bats)"
+            # convert reads what the host's LXC tools write: those of this library where it
+            # has them (their lxc-create, lxc-start and lxc-attach load it too)
+            tools=()
+            if [ "$(basename "$f")" = convert.bats ] && [ -x "$(dirname "$dir")/bin/lxc-create" ]; then
+                tools=(PATH="$(dirname "$dir")/bin:$PATH" LD_LIBRARY_PATH="$dir")
+            fi
             if [ "$view" = host ]; then
-                RUNLXC=$wrapper RUNLXC_HOST=$runtime bats --tap "$f" || rc=1
+                env "${tools[@]}" RUNLXC=$wrapper RUNLXC_HOST=$runtime bats --tap "$f" || rc=1
             else
-                RUNLXC=$wrapper RUNLXC_HOST=$runtime unshare -m bash -c \
+                env "${tools[@]}" RUNLXC=$wrapper RUNLXC_HOST=$runtime unshare -m bash -c \
                     'mount --make-rprivate / && umount /sys/fs/cgroup/unified && exec bats --tap "$@"' bats "$f" || rc=1
             fi
         done
