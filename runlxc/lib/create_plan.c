@@ -188,6 +188,10 @@ static int plan_lxcfs(struct rlx_create *c, rlx_error_t *err)
         return -1;
     c->st.lxcfs_mountpoint = xstrdup(g->lxcfs_mountpoint);
     c->st.lxcfs_targets = rlx_lxcfs_targets(g->lxcfs_mountpoint);
+    /* An lxcfs that died during that scan offers none of the files it had not shown yet: the
+     * container would get a few of its views, and remount only those. */
+    if (rlx_lxcfs_require(g->lxcfs_mountpoint, err) < 0)
+        return -1;
     if (!rlx_probe_open_tree() && dev_is_own_tmpfs(c->spec)) {
         if (rlx_lxcfs_relay_refresh(g->lxcfs_mountpoint, err) < 0)
             return -1;
