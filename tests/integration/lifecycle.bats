@@ -327,16 +327,19 @@ PY
     run "$RUNLXC" --root "$ROOT" --log "$T/log.json" --log-format json start nosuch
     [ "$status" -eq 1 ]
     tail -1 "$T/log.json" | jq -e '.level == "error" and (.msg | contains("does not exist")) and .time'
-    # runc's answers: an unknown command exits 3 "No help topic", none prints the help (exit 0)
-    run /usr/sbin/runc frobnicate
-    [ "$status" -eq 3 ]
-    [[ "$output" == *"No help topic for 'frobnicate'"* ]]
+    # runc's answers: an unknown command exits 3 "No help topic", none prints the help (exit 0);
+    # shown beside runc where it is installed (the VM guests carry none)
+    if command -v runc >/dev/null; then
+        run runc frobnicate
+        [ "$status" -eq 3 ]
+        [[ "$output" == *"No help topic for 'frobnicate'"* ]]
+        run --separate-stderr runc
+        [ "$status" -eq 0 ]
+        [ -n "$output" ]
+    fi
     run rl frobnicate
     [ "$status" -eq 3 ]
     [[ "$output" == *"No help topic for 'frobnicate'"* ]]
-    run --separate-stderr /usr/sbin/runc
-    [ "$status" -eq 0 ]
-    [ -n "$output" ]
     run --separate-stderr "$RUNLXC"
     [ "$status" -eq 0 ]
     [[ "$output" == *create* ]]
