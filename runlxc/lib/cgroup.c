@@ -169,6 +169,14 @@ size_t rlx_cgroup_count_procs(char **paths)
     return most;
 }
 
+bool rlx_cgroup_any_exists(char **paths)
+{
+    for (size_t i = 0; paths && paths[i]; i++)
+        if (path_exists(paths[i]))
+            return true;
+    return false;
+}
+
 int rlx_cgroup_kill_all(char **paths, int sig)
 {
     size_t n;

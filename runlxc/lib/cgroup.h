@@ -25,6 +25,8 @@ pid_t *rlx_cgroup_pids(char **paths, size_t *n);
 /* Processes in the cgroups and every cgroup below them: the most any one hierarchy holds
  * (0 when none of the paths exists). */
 size_t rlx_cgroup_count_procs(char **paths);
+/* Whether any of the directories exists: one stat each, where usually none does yet. */
+bool rlx_cgroup_any_exists(char **paths);
 int rlx_cgroup_kill_all(char **paths, int sig);
 bool rlx_cgroup_is_frozen(char **paths);
 int rlx_cgroup_freeze(char **paths, bool freeze, rlx_error_t *err);

@@ -41,11 +41,8 @@ static int check_cgroup_before_start(const struct rlx_global *g, const struct rl
 {
     char **cg = rlx_cgroup_container_paths(l, conf->cgroup_dir, conf->cgroup_relative);
     size_t procs = 0;
-    bool any = false;
+    bool any = rlx_cgroup_any_exists(cg);
     int r = 0;
-    /* Usually none exists yet: one stat each instead of probing their files. */
-    for (size_t i = 0; !any && cg && cg[i]; i++)
-        any = path_exists(cg[i]);
     if (any && (procs = rlx_cgroup_count_procs(cg)) > 0 && !conf->cgroup_shared)
         r = rlx_error(err, 0, "container's cgroup is not empty: %zu process(es) found (runlxc shares one, as runc "
                       "1.1 does, only with the cgroupfs driver and a cgroup v1 device controller)", procs);

@@ -233,7 +233,7 @@ static bool cgroup_can_be_shared(const struct rlx_create *c, const struct rlx_lx
         return false;
     dir = rlx_lxcconf_cgroup_dir(c->spec, ctx, &relative);
     paths = rlx_cgroup_container_paths(&c->layout, dir, relative);
-    procs = rlx_cgroup_count_procs(paths);
+    procs = rlx_cgroup_any_exists(paths) ? rlx_cgroup_count_procs(paths) : 0;
     strv_free(paths);
     return procs > 0;
 }
